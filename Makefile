@@ -1,0 +1,106 @@
+# pvmmu: paravirtual page tables for RISC-V Linux, mediated by M-mode SBI
+# firmware. `make run` builds everything and boots it; `make test` runs every
+# test layer. See README.md.
+
+REPO		:= $(abspath .)
+BUILD		:= $(REPO)/build
+KSRC		:= $(BUILD)/linux
+KBUILD		:= $(BUILD)/kernel
+IMAGE		:= $(KBUILD)/arch/riscv/boot/Image
+FW_OUT		:= $(BUILD)/sbi-pvmmu
+FIRMWARE	:= $(FW_OUT)/sbi-pvmmu.bin
+AGENT_OUT	:= $(BUILD)/agent
+INITRAMFS	:= $(AGENT_OUT)/initramfs.cpio
+CROSS_COMPILE	:= riscv64-linux-gnu-
+JOBS		?= $(shell nproc)
+SMP		?= 4
+RUN		?= boot,smp,vm
+
+# ccache's compiler links come first, so kunit.py and our own kernel
+# builds issue the very same commands and share one incremental build.
+export PATH	:= /usr/lib/ccache:$(PATH)
+
+DEB_PACKAGES	:= gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
+		   qemu-system-misc opensbi linux-source-6.12 flex bison bc \
+		   libssl-dev libelf-dev cpio ccache python3 rsync xz-utils git \
+		   gdb-multiarch python3-ply python3-git
+
+KUNIT		:= cd $(KSRC) && python3 tools/testing/kunit/kunit.py
+KUNIT_ARGS	:= --build_dir=$(KBUILD) \
+		   --qemu_config=$(REPO)/kunit-tests/qemu_config.py \
+		   --cross_compile=$(CROSS_COMPILE) \
+		   --kunitconfig=$(REPO)/kunit-tests/.kunitconfig
+KMAKE		:= $(MAKE) -C $(KSRC) ARCH=riscv O=$(KBUILD) \
+		   CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS)
+
+.PHONY: all deps tree kconfig kernel firmware agent initramfs run test \
+	kunit boot debug patches checkpatch clean distclean
+
+all: kernel firmware initramfs
+
+# Install what is missing from Debian's archive; a no-op when all is there.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$(echo $$missing | sed 's/^/ /')"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+tree: deps
+	@scripts/kernel-tree.sh
+
+kconfig: tree
+	@$(KUNIT) config $(KUNIT_ARGS) | grep -v '^\[' || true
+	@test -f $(KBUILD)/.config
+
+kernel: kconfig
+	@$(KMAKE) -s
+	@echo "kernel: $(IMAGE)"
+
+firmware: tree
+	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) \
+		LIBFDT_DIR=$(KSRC)/scripts/dtc/libfdt CROSS_COMPILE=$(CROSS_COMPILE)
+
+agent initramfs: tree
+	@$(MAKE) -s -C agent O=$(AGENT_OUT) LINUX_SRC=$(KSRC) \
+		CROSS_COMPILE=$(CROSS_COMPILE)
+
+# The main job: build everything, boot it on pvmmu's firmware, run the agent.
+run: all
+	@scripts/qemu-boot.py --name run --firmware pvmmu --smp $(SMP) --run $(RUN)
+
+# Every test layer; ends with "N passed, N failed".
+test: all
+	@scripts/run-tests.sh
+
+kunit: kernel firmware
+	@$(KUNIT) run $(KUNIT_ARGS) --timeout=600
+
+boot: all
+	@scripts/qemu-boot.py --name boot-smp$(SMP) --firmware pvmmu --smp $(SMP) \
+		--run $(RUN)
+
+# QEMU waits for gdb on localhost:1234 before the first instruction.
+debug: all
+	@echo "debug: in another shell run"
+	@echo "  gdb-multiarch $(KBUILD)/vmlinux -ex 'target remote :1234'"
+	@echo "  (add-symbol-file $(FW_OUT)/sbi-pvmmu.elf for the firmware)"
+	@scripts/qemu-boot.py --name debug --firmware pvmmu --smp $(SMP) \
+		--run $(RUN) --gdb
+
+patches: tree
+	@scripts/export-patches.sh
+
+checkpatch: patches
+	@cd $(KSRC) && scripts/checkpatch.pl --strict \
+		--ignore FILE_PATH_CHANGES,EMBEDDED_FILENAME $(BUILD)/patches/*.patch
+
+clean:
+	rm -rf $(FW_OUT) $(AGENT_OUT) $(BUILD)/logs $(BUILD)/patches
+	-$(KMAKE) -s clean
+
+distclean:
+	rm -rf $(BUILD)

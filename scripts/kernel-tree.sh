@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prepare the kernel source tree used by every build:
+#   build/linux = Debian's pristine Linux 6.12 (git, tag "pristine")
+#                 + the hook patches of arch-riscv-pvmmu/patches/series
+#                 + the overlay files (arch-riscv-pvmmu/overlay, Kconfig.pvmmu,
+#                   kunit-tests sources).
+#
+# Idempotent and incremental: files are only rewritten when their content
+# changes, so kbuild rebuilds only what an edit touched. Patches are
+# re-applied only when the series changes; a patch that does not apply
+# stops the build with its name.
+
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+tree=${KERNEL_TREE:-$repo/build/linux}
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+patchdir=$repo/arch-riscv-pvmmu/patches
+stage=$repo/build/overlay-stage
+
+log() { echo "kernel-tree: $*"; }
+
+extract_pristine() {
+	local tmp
+
+	[ -f "$tarball" ] || { echo "kernel-tree: $tarball missing (make deps)" >&2; exit 1; }
+	log "extracting $tarball"
+	tmp=$(mktemp -d "$repo/build/linux-extract.XXXXXX")
+	tar -xf "$tarball" -C "$tmp"
+	rm -rf "$tree"
+	mv "$tmp"/linux-source-6.12 "$tree"
+	rmdir "$tmp"
+	log "recording the pristine tree in git"
+	# Debian's top-level .gitignore hides everything: force-add the tree.
+	git -C "$tree" init -q
+	git -C "$tree" config user.name "pvmmu build"
+	git -C "$tree" config user.email "build@pvmmu.invalid"
+	git -C "$tree" add -f -A .
+	git -C "$tree" commit -q -m "Linux 6.12 (Debian linux-source-6.12)"
+	git -C "$tree" tag pristine
+}
+
+series_hash() {
+	(cd "$patchdir" && cat series $(grep -v '^#' series)) | sha1sum | cut -d' ' -f1
+}
+
+apply_series() {
+	local want have p
+
+	want=$(series_hash)
+	have=$(cat "$tree/.pvmmu-series" 2>/dev/null || true)
+	[ "$want" = "$have" ] && return 0
+
+	log "applying hook patches"
+	# Undo the previous series: restore every tracked file it modified.
+	git -C "$tree" diff --name-only pristine -z |
+		xargs -0 -r git -C "$tree" checkout pristine --
+	for p in $(grep -v '^#' "$patchdir/series"); do
+		if ! git -C "$tree" apply --whitespace=error-all "$patchdir/$p"; then
+			echo "kernel-tree: patch $p does not apply to Linux 6.12" >&2
+			rm -f "$tree/.pvmmu-series"
+			exit 1
+		fi
+		log "  $p"
+	done
+	echo "$want" > "$tree/.pvmmu-series"
+}
+
+# Build the overlay as it must appear in the tree, then copy only what
+# changed and delete what the project no longer provides.
+stage_overlay() {
+	rm -rf "$stage"
+	mkdir -p "$stage/arch/riscv/pvmmu/tests"
+	cp -a "$repo/arch-riscv-pvmmu/overlay/." "$stage/"
+	cp "$repo/Kconfig.pvmmu" "$stage/arch/riscv/Kconfig.pvmmu"
+	cp "$repo"/kunit-tests/Makefile "$repo"/kunit-tests/*.c "$stage/arch/riscv/pvmmu/tests/"
+}
+
+sync_overlay() {
+	local list=$tree/.pvmmu-overlay-files old
+
+	stage_overlay
+	(cd "$stage" && find . -type f | sort) > "$list.new"
+	if [ -f "$list" ]; then
+		comm -23 "$list" "$list.new" | while read -r old; do
+			log "removing $old"
+			rm -f "$tree/$old"
+		done
+	fi
+	rsync -rc --out-format='kernel-tree: overlay %n' "$stage/" "$tree/"
+	mv "$list.new" "$list"
+}
+
+mkdir -p "$repo/build"
+[ -d "$tree/.git" ] && git -C "$tree" rev-parse -q --verify pristine >/dev/null || extract_pristine
+apply_series
+sync_overlay
