@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every pvmmu test layer against the current build and end with one
+# line "N passed, N failed". Each check logs to build/logs/<name>.log.
+#   host   the kernel-side series exports and `git am`s onto pristine 6.12,
+#          and passes checkpatch
+#   kunit  kunit.py runs the KUnit suites on pvmmu's firmware (-smp 4);
+#          every test case counts
+#   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8)
+#          and on Debian's OpenSBI (the reference); SRST exit statuses
+# Set PVMMU_TESTS to a space-separated list of layers to run fewer.
+
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+logs=$repo/build/logs
+layers=${PVMMU_TESTS:-host kunit boot}
+passed=0
+failed=0
+
+mkdir -p "$logs"
+
+result() {
+	local verdict=$1 name=$2 detail=$3
+
+	if [ "$verdict" = PASS ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+	printf '%-4s %-34s %s\n' "$verdict" "$name" "$detail"
+}
+
+# check NAME COMMAND...: one test, passing when COMMAND exits 0.
+check() {
+	local name=$1 start status
+	shift
+
+	start=$SECONDS
+	"$@" > "$logs/$name.log" 2>&1
+	status=$?
+	if [ $status -eq 0 ]; then
+		result PASS "$name" "($((SECONDS - start)) s)"
+	else
+		result FAIL "$name" "(exit $status, see build/logs/$name.log)"
+		tail -n 15 "$logs/$name.log" | sed 's/^/     | /'
+	fi
+}
+
+checkpatch_clean() {
+	local out
+
+	out=$(cd "$repo/build/linux" && scripts/checkpatch.pl --strict \
+		--ignore FILE_PATH_CHANGES,EMBEDDED_FILENAME "$repo"/build/patches/*.patch)
+	echo "$out"
+	echo "$out" | grep -q '^total: [1-9]' && return 1
+	return 0
+}
+
+# KUnit: every case of every suite is one test.
+run_kunit() {
+	local json=$logs/kunit.json start=$SECONDS
+
+	(cd "$repo/build/linux" && python3 tools/testing/kunit/kunit.py run \
+		--build_dir="$repo/build/kernel" \
+		--qemu_config="$repo/kunit-tests/qemu_config.py" \
+		--cross_compile=riscv64-linux-gnu- \
+		--kunitconfig="$repo/kunit-tests/.kunitconfig" \
+		--timeout=600 --json="$json") > "$logs/kunit.log" 2>&1
+	if [ ! -s "$json" ]; then
+		result FAIL kunit "(no results, see build/logs/kunit.log)"
+		tail -n 20 "$logs/kunit.log" | sed 's/^/     | /'
+		return
+	fi
+	while read -r verdict name; do
+		result "$verdict" "kunit.$name" ""
+	done < <(python3 - "$json" <<'EOF'
+import json
+import sys
+
+def cases(node, prefix):
+	for test in node.get('test_cases', []):
+		name = prefix + test['name']
+		if test.get('sub_groups') or test.get('test_cases'):
+			yield from cases(test, name + '.')
+		else:
+			yield name, test['status']
+	for group in node.get('sub_groups', []):
+		yield from cases(group, prefix + group['name'] + '.')
+
+doc = json.load(open(sys.argv[1]))
+found = False
+for name, status in cases(doc['tests'][0] if 'tests' in doc else doc, ''):
+	found = True
+	print('PASS' if status == 'PASS' else 'FAIL', name)
+if not found:
+	print('FAIL no-test-cases')
+EOF
+)
+	echo "     kunit.py took $((SECONDS - start)) s"
+}
+
+boot() {
+	local name=$1
+	shift
+	check "$name" "$repo/scripts/qemu-boot.py" --name "$name" --quiet "$@"
+}
+
+# A failing agent reboots; pvmmu's firmware turns a reboot into exit 3.
+reboot_exits_3() {
+	"$repo/scripts/qemu-boot.py" --name srst-reboot --firmware pvmmu --smp 2 \
+		--run no-such-test --expect-exit 3 --quiet --allow-warnings
+	grep -q 'QEMU exit status 3' "$logs/srst-reboot.log"
+}
+
+for layer in $layers; do
+	case $layer in
+	host)
+		check host.patches-git-am "$repo/scripts/export-patches.sh" --verify
+		check host.checkpatch checkpatch_clean
+		;;
+	kunit)
+		run_kunit
+		;;
+	boot)
+		banner=(--expect '^sbi-pvmmu v' --expect 'SBI specification v2\.0 detected')
+		boot boot.pvmmu-smp1 --firmware pvmmu --smp 1 --run boot,smp,vm "${banner[@]}"
+		boot boot.pvmmu-smp2 --firmware pvmmu --smp 2 --run boot,smp "${banner[@]}"
+		boot boot.pvmmu-smp4 --firmware pvmmu --smp 4 --run boot,smp,vm "${banner[@]}" \
+			--expect 'smp: Brought up 1 node, 4 CPUs'
+		boot boot.pvmmu-smp8 --firmware pvmmu --smp 8 --run boot,smp "${banner[@]}" \
+			--expect 'smp: Brought up 1 node, 8 CPUs'
+		boot boot.opensbi-smp4 --firmware opensbi --smp 4 --run boot,smp,vm \
+			--expect 'smp: Brought up 1 node, 4 CPUs'
+		check boot.srst-reboot-exit-3 reboot_exits_3
+		;;
+	*)
+		result FAIL "layer.$layer" "(unknown test layer)"
+		;;
+	esac
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
