@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pvmmu guest agent: shared declarations.
+ *
+ * The agent is PID 1 of the test initramfs.  It runs named test cases in
+ * forked children and reports one JSON object per result on the console,
+ * each line prefixed with AGENT_PREFIX.
+ *
+ * Adding tests: create test-<group>.c defining a struct agent_group with a
+ * table of struct agent_case, and list the group in tests.c.  A case is a
+ * function that fills a struct test_ctx and returns t_pass(), t_fail() or
+ * t_skip().  It runs in its own process, so it may crash, leak or call
+ * exit() without harming the agent; the runner turns that into a failure.
+ */
+#ifndef PVMMU_AGENT_H
+#define PVMMU_AGENT_H
+
+#include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define AGENT_PREFIX		"PVMMU-AGENT: "
+#define AGENT_DEFAULT_RUN	"boot"
+#define AGENT_DEFAULT_TIMEOUT	300
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define KIB			1024UL
+#define MIB			(1024UL * 1024UL)
+
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#define __noreturn		__attribute__((noreturn))
+
+/* ---- JSON writer (json.c) ---- */
+
+/*
+ * A JSON object (or a bare list of members, a "fragment") built into a
+ * caller-provided buffer.  Each member is added atomically: if it does not
+ * fit it is dropped and 'truncated' is set, so the text stays valid JSON.
+ */
+struct json {
+	char *buf;
+	size_t size;
+	size_t len;
+	unsigned int members;
+	bool object;
+	bool overflow;
+	bool truncated;
+};
+
+void json_init(struct json *j, char *buf, size_t size);
+void json_init_fragment(struct json *j, char *buf, size_t size);
+void json_str(struct json *j, const char *key, const char *val);
+void json_int(struct json *j, const char *key, long long val);
+void json_uint(struct json *j, const char *key, unsigned long long val);
+void json_double(struct json *j, const char *key, double val);
+void json_bool(struct json *j, const char *key, bool val);
+void json_hex(struct json *j, const char *key, uint64_t val);
+void json_merge(struct json *j, const char *fragment, unsigned int members);
+const char *json_finish(struct json *j);
+
+/* Write one finished object as a single "PVMMU-AGENT: {...}\n" line. */
+void agent_emit(struct json *j);
+
+/* ---- tests and results (runner.c) ---- */
+
+enum test_result {
+	RESULT_PASS,
+	RESULT_FAIL,
+	RESULT_SKIP,
+};
+
+#define TEST_DETAIL_MAX		480
+#define TEST_FIELDS_MAX		3072
+
+/*
+ * What a test child sends back to the runner.  Must fit in PIPE_BUF so the
+ * single write() that carries it is atomic.
+ */
+struct test_record {
+	int result;
+	unsigned int nfields;
+	char detail[TEST_DETAIL_MAX];
+	char fields[TEST_FIELDS_MAX];
+};
+
+struct test_ctx {
+	const char *name;		/* "group.case" */
+	struct test_record rec;
+	struct json fields;		/* extra JSON members, into rec.fields */
+};
+
+int t_pass(struct test_ctx *t, const char *fmt, ...) __printf(2, 3);
+int t_fail(struct test_ctx *t, const char *fmt, ...) __printf(2, 3);
+int t_skip(struct test_ctx *t, const char *fmt, ...) __printf(2, 3);
+void t_int(struct test_ctx *t, const char *key, long long val);
+void t_uint(struct test_ctx *t, const char *key, unsigned long long val);
+void t_double(struct test_ctx *t, const char *key, double val);
+void t_str(struct test_ctx *t, const char *key, const char *val);
+void t_hex(struct test_ctx *t, const char *key, uint64_t val);
+
+struct agent_case {
+	const char *name;
+	int (*run)(struct test_ctx *t);
+};
+
+struct agent_group {
+	const char *name;
+	const char *desc;
+	const struct agent_case *cases;
+	size_t ncases;
+	bool manual;		/* only run by name, not by "all" */
+};
+
+#define AGENT_GROUP(_var, _name, _desc, _cases)			\
+	const struct agent_group _var = {			\
+		.name = _name,					\
+		.desc = _desc,					\
+		.cases = _cases,				\
+		.ncases = ARRAY_SIZE(_cases),			\
+	}
+
+/* tests.c: NULL-terminated table of all groups */
+extern const struct agent_group *const agent_groups[];
+
+/* test-<group>.c */
+extern const struct agent_group boot_group;
+extern const struct agent_group smp_group;
+extern const struct agent_group vm_group;
+extern const struct agent_group selftest_group;
+
+struct run_stats {
+	unsigned int passed;
+	unsigned int failed;
+	unsigned int skipped;
+};
+
+void runner_init(void);
+void run_list(const char *list, unsigned int timeout_s, struct run_stats *st);
+void report_result(struct run_stats *st, const char *name, int result,
+		   const char *detail, const char *fields,
+		   unsigned int nfields, double wall_ms);
+void report_event(const char *event, const char *detail);
+void list_tests(void);
+
+/* ---- agent.* parameters (params.c) ---- */
+
+void params_from_cmdline(const char *cmdline);
+int param_set(const char *key, const char *val);
+const char *agent_param(const char *key);
+long agent_param_long(const char *key, long def);
+
+/* ---- helpers (util.c) ---- */
+
+uint64_t now_ns(void);
+uint64_t now_ns_raw(void);
+
+static inline double ns_to_ms(uint64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+ssize_t read_text(const char *path, char *buf, size_t size);
+int write_full(int fd, const void *buf, size_t len);
+ssize_t read_full(int fd, void *buf, size_t len);
+int cpulist_parse(const char *s, cpu_set_t *set);
+int online_cpus(cpu_set_t *set);
+int pin_to_cpu(int cpu);
+int wait_pid(pid_t pid, int *status);
+const char *describe_status(int status, char *buf, size_t size);
+pid_t fork_call(int (*fn)(void *arg), void *arg);
+int run_child(int (*fn)(void *arg), void *arg, int *status);
+void agent_set_self(const char *argv0);
+const char *agent_self(void);
+
+/* ---- memory helpers (mem.c) ---- */
+
+size_t page_size(void);
+void *map_anon(size_t len);
+uint64_t pattern_word(uint64_t seed, size_t index);
+void pattern_fill(void *buf, size_t len, uint64_t seed);
+void pattern_fill_from(void *buf, size_t len, uint64_t seed, size_t first);
+long long pattern_check(const void *buf, size_t len, uint64_t seed);
+long long pattern_check_from(const void *buf, size_t len, uint64_t seed,
+			     size_t first);
+uint64_t csum64(const void *buf, size_t len);
+long long first_nonzero(const void *buf, size_t len);
+long resident_pages(void *addr, size_t len);
+
+enum probe_mode {
+	PROBE_READ,
+	PROBE_WRITE,
+};
+
+struct fault_info {
+	int signo;		/* 0: the access did not fault */
+	int code;		/* si_code */
+	uintptr_t addr;		/* si_addr */
+};
+
+int probe_access(void *addr, enum probe_mode mode, struct fault_info *fi);
+const char *fault_name(const struct fault_info *fi, char *buf, size_t size);
+
+/* ---- helper mode, run by exec tests (helper.c) ---- */
+
+int helper_main(int argc, char **argv);
+
+#endif /* PVMMU_AGENT_H */

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helper mode: "init --helper CMD ARGS..." is exec'd by tests to check
+ * fork + exec and the address space of a freshly exec'd process.
+ *
+ *   exit N			exit with status N
+ *   pattern SEED BYTES	map BYTES of anonymous memory, fill it with
+ *				pattern SEED, verify it and print
+ *				"<csum hex> <$PVMMU_TOKEN>" on stdout
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+static int helper_pattern(const char *seed_s, const char *bytes_s)
+{
+	uint64_t seed = strtoull(seed_s, NULL, 0);
+	size_t bytes = strtoull(bytes_s, NULL, 0);
+	const char *token = getenv("PVMMU_TOKEN");
+	char out[128];
+	void *buf;
+	int len;
+
+	if (!bytes)
+		return 3;
+	buf = map_anon(bytes);
+	if (!buf)
+		return 4;
+	/* a fresh mapping of a fresh mm must read as zeroes */
+	if (first_nonzero(buf, bytes) >= 0)
+		return 5;
+	pattern_fill(buf, bytes, seed);
+	if (pattern_check(buf, bytes, seed) >= 0)
+		return 6;
+
+	len = snprintf(out, sizeof(out), "%016llx %s\n",
+		       (unsigned long long)csum64(buf, bytes),
+		       token ? token : "-");
+	if (write_full(STDOUT_FILENO, out, len))
+		return 7;
+	munmap(buf, bytes);
+	return 0;
+}
+
+int helper_main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[0], "exit"))
+		return atoi(argv[1]) & 0xff;
+	if (argc == 3 && !strcmp(argv[0], "pattern"))
+		return helper_pattern(argv[1], argv[2]);
+
+	fprintf(stderr, "pvmmu-agent: bad helper command\n");
+	return 2;
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * boot: the kernel came up as configured.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "agent.h"
+
+static int boot_cpus(struct test_ctx *t)
+{
+	long expected = agent_param_long("cpus", -1);
+	cpu_set_t online, affinity;
+	int n, naff;
+
+	n = online_cpus(&online);
+	if (n < 0)
+		return t_fail(t, "cannot read online CPUs: %s", strerror(-n));
+	t_int(t, "online", n);
+
+	if (sched_getaffinity(0, sizeof(affinity), &affinity))
+		return t_fail(t, "sched_getaffinity: %s", strerror(errno));
+	naff = CPU_COUNT(&affinity);
+	if (naff != n)
+		return t_fail(t, "%d online but %d usable by sched_getaffinity",
+			      n, naff);
+
+	if (expected < 0)
+		return t_skip(t, "%d online (agent.cpus not given)", n);
+	t_int(t, "expected", expected);
+	if (n != expected)
+		return t_fail(t, "%d online, expected %ld", n, expected);
+	return t_pass(t, "%d online", n);
+}
+
+static int boot_uname(struct test_ctx *t)
+{
+	struct utsname u;
+	char next;
+
+	if (uname(&u))
+		return t_fail(t, "uname: %s", strerror(errno));
+	t_str(t, "release", u.release);
+	t_str(t, "machine", u.machine);
+
+	next = u.release[4];
+	if (strncmp(u.release, "6.12", 4) ||
+	    (next && next != '.' && next != '-' && next != '+'))
+		return t_fail(t, "release %s is not 6.12", u.release);
+	return t_pass(t, "%s %s", u.release, u.machine);
+}
+
+/* "key\t: value" lines of /proc/cpuinfo: the value, or NULL */
+static const char *cpuinfo_value(const char *line, const char *key)
+{
+	size_t len = strlen(key);
+
+	if (strncmp(line, key, len) || (line[len] != ' ' && line[len] != '\t'))
+		return NULL;
+	line = strchr(line, ':');
+	if (!line)
+		return NULL;
+	line++;
+	while (*line == ' ')
+		line++;
+	return line;
+}
+
+static int boot_cpuinfo(struct test_ctx *t)
+{
+	static char buf[64 * KIB];
+	cpu_set_t online, listed;
+	char mmu[32] = "";
+	int n, nproc = 0;
+	char *line, *save;
+	ssize_t len;
+
+	n = online_cpus(&online);
+	if (n < 0)
+		return t_fail(t, "cannot read online CPUs: %s", strerror(-n));
+	len = read_text("/proc/cpuinfo", buf, sizeof(buf));
+	if (len < 0)
+		return t_fail(t, "/proc/cpuinfo: %s", strerror(-len));
+
+	CPU_ZERO(&listed);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *v;
+
+		v = cpuinfo_value(line, "processor");
+		if (v) {
+			long cpu = strtol(v, NULL, 10);
+
+			nproc++;
+			if (cpu >= 0 && cpu < CPU_SETSIZE)
+				CPU_SET(cpu, &listed);
+			continue;
+		}
+		v = cpuinfo_value(line, "mmu");
+		if (v && !mmu[0])
+			snprintf(mmu, sizeof(mmu), "%s", v);
+	}
+
+	t_int(t, "harts", nproc);
+	if (mmu[0])
+		t_str(t, "mmu", mmu);
+	if (nproc != n)
+		return t_fail(t, "/proc/cpuinfo lists %d harts, %d online",
+			      nproc, n);
+	if (!CPU_EQUAL(&listed, &online))
+		return t_fail(t, "/proc/cpuinfo processors differ from the online set");
+	return t_pass(t, "%d harts%s%s", nproc, mmu[0] ? ", mmu " : "", mmu);
+}
+
+/* a "Key:   123 kB" value of /proc/meminfo, or -1 */
+static long long meminfo_kb(const char *text, const char *key)
+{
+	size_t len = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, key, len) && p[len] == ':')
+			return strtoll(p + len + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+static int boot_meminfo(struct test_ctx *t)
+{
+	long long total, avail;
+	char buf[8 * KIB];
+	ssize_t len;
+
+	len = read_text("/proc/meminfo", buf, sizeof(buf));
+	if (len < 0)
+		return t_fail(t, "/proc/meminfo: %s", strerror(-len));
+
+	total = meminfo_kb(buf, "MemTotal");
+	avail = meminfo_kb(buf, "MemFree");
+	t_int(t, "memtotal_kb", total);
+	t_int(t, "memfree_kb", avail);
+	if (total <= 0)
+		return t_fail(t, "MemTotal is %lld kB", total);
+	if (avail < 0 || avail > total)
+		return t_fail(t, "MemFree %lld kB vs MemTotal %lld kB",
+			      avail, total);
+	return t_pass(t, "MemTotal %lld kB, MemFree %lld kB", total, avail);
+}
+
+static sigjmp_buf clock_jmp;
+static void *clock_fault_pc;
+
+static void clock_sigill(int sig, siginfo_t *si, void *uctx)
+{
+	(void)sig;
+	(void)uctx;
+	clock_fault_pc = si->si_addr;
+	siglongjmp(clock_jmp, 1);
+}
+
+/*
+ * The vDSO clock (rdtime in U-mode) works, is monotonic and agrees with
+ * the clock_gettime system call.
+ */
+static int boot_clock(struct test_ctx *t)
+{
+	struct timespec nap = { .tv_sec = 0, .tv_nsec = 20 * 1000 * 1000 };
+	uint64_t a, b, v1, v2, start;
+	struct sigaction sa;
+	unsigned int i, loops = 1000;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = clock_sigill;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGILL, &sa, NULL);
+	if (sigsetjmp(clock_jmp, 1))
+		return t_fail(t, "vDSO clock_gettime: SIGILL at %p (U-mode cannot read the time CSR: %s)",
+			      clock_fault_pc, "mcounteren/scounteren.TM?");
+
+	a = now_ns_raw();
+	v1 = now_ns();
+	nanosleep(&nap, NULL);
+	v2 = now_ns();
+	b = now_ns_raw();
+
+	if (v1 < a || v2 < v1 || b < v2)
+		return t_fail(t, "clocks out of order: syscall %llu, vDSO %llu, %llu, syscall %llu",
+			      (unsigned long long)a, (unsigned long long)v1,
+			      (unsigned long long)v2, (unsigned long long)b);
+	if (v2 - v1 < (uint64_t)nap.tv_nsec)
+		return t_fail(t, "slept 20 ms, vDSO clock advanced %llu ns",
+			      (unsigned long long)(v2 - v1));
+
+	start = now_ns_raw();
+	for (i = 0; i < loops; i++)
+		now_ns();
+	t_double(t, "vdso_ns", (double)(now_ns_raw() - start) / loops);
+	start = now_ns_raw();
+	for (i = 0; i < loops; i++)
+		now_ns_raw();
+	t_double(t, "syscall_ns", (double)(now_ns_raw() - start) / loops);
+	return t_pass(t, "vDSO and syscall clocks agree, 20 ms sleep took %.1f ms",
+		      ns_to_ms(v2 - v1));
+}
+
+static const struct agent_case boot_cases[] = {
+	{ "cpus", boot_cpus },
+	{ "uname", boot_uname },
+	{ "cpuinfo", boot_cpuinfo },
+	{ "meminfo", boot_meminfo },
+	{ "clock", boot_clock },
+};
+
+AGENT_GROUP(boot_group, "boot", "kernel came up as configured", boot_cases);

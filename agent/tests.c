@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The table of test groups, in "all" order.  Each group lives in its own
+ * test-<name>.c and is declared in agent.h.
+ */
+#include "agent.h"
+
+const struct agent_group *const agent_groups[] = {
+	&boot_group,
+	&smp_group,
+	&vm_group,
+	&selftest_group,
+	NULL,
+};
