@@ -5,7 +5,8 @@
 # line "N passed, N failed". Each check logs to build/logs/<name>.out;
 # boots also leave their console in build/logs/<name>.log.
 #   host   the kernel-side series exports and `git am`s onto pristine 6.12,
-#          and passes checkpatch
+#          and passes checkpatch; the firmware's bare S-mode self-test
+#          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts
 #   kunit  kunit.py runs the KUnit suites on pvmmu's firmware (-smp 4);
 #          every test case counts
 #   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8)
@@ -57,6 +58,14 @@ checkpatch_clean() {
 	echo "$out"
 	echo "$out" | grep -q '^total: [1-9]' && return 1
 	return 0
+}
+
+# The firmware's own S-mode self-test: QEMU exits 0 only if all checks pass.
+fw_selftest() {
+	timeout 120 qemu-system-riscv64 -M virt -cpu rv64 -smp "$1" -m 1G \
+		-nographic -monitor none -serial stdio -no-reboot \
+		-bios "$repo/build/sbi-pvmmu/sbi-pvmmu.bin" \
+		-kernel "$repo/build/sbi-pvmmu/tests/sbi-selftest.elf" < /dev/null
 }
 
 # KUnit: every case of every suite is one test.
@@ -126,6 +135,8 @@ for layer in $layers; do
 	host)
 		check host.patches-git-am "$repo/scripts/export-patches.sh" --verify
 		check host.checkpatch checkpatch_clean
+		check fw.selftest-smp1 fw_selftest 1
+		check fw.selftest-smp4 fw_selftest 4
 		;;
 	kunit)
 		run_kunit

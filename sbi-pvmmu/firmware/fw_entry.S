@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Reset entry of sbi-pvmmu.
+ *
+ * QEMU virt starts every hart here with a0 = hart id, a1 = FDT address
+ * and a2 = struct fw_dynamic_info *. The first hart to win the lottery
+ * (amoadd on a .data word) becomes the boot hart: it clears .bss and
+ * runs sbi_init_cold(). The others sleep until the boot hart releases
+ * them, then run sbi_init_warm(). Harts with an id >= SBI_MAX_HARTS park
+ * forever without touching memory.
+ */
+#include <sbi/riscv_encoding.h>
+#include <sbi/sbi_config.h>
+
+	.section .entry, "ax", %progbits
+	.align	2
+	.globl	_start
+_start:
+	csrw	CSR_MIE, zero
+	la	t0, _early_hang
+	csrw	CSR_MTVEC, t0
+
+	csrr	s0, CSR_MHARTID
+	mv	s1, a1
+	mv	s2, a2
+
+	li	t0, SBI_MAX_HARTS
+	bgeu	s0, t0, _park_hart
+
+	/* sp = sbi_hart_stacks + (hartid + 1) * SBI_HART_STACK_SIZE */
+	la	sp, sbi_hart_stacks
+	addi	t0, s0, 1
+	li	t1, SBI_HART_STACK_SIZE
+	mul	t0, t0, t1
+	add	sp, sp, t0
+
+	/* Boot hart lottery: whoever reads 0 wins */
+	la	t0, _boot_lottery
+	li	t1, 1
+	amoadd.w.aqrl	t1, t1, (t0)
+	bnez	t1, _wait_for_release
+
+	/* Boot hart: clear .bss (stacks included; nobody uses them yet) */
+	la	t0, _bss_start
+	la	t1, _bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	mv	a0, s0
+	mv	a1, s1
+	mv	a2, s2
+	call	sbi_init_cold
+	j	_park_hart
+
+_wait_for_release:
+	/* Sleep until the boot hart sets _boot_released and sends an IPI */
+	li	t0, MIP_MSIP
+	csrw	CSR_MIE, t0
+	la	t0, _boot_released
+3:	lw	t1, 0(t0)
+	bnez	t1, 4f
+	wfi
+	j	3b
+4:	fence	r, rw
+	mv	a0, s0
+	call	sbi_init_warm
+
+_park_hart:
+	csrw	CSR_MIE, zero
+5:	wfi
+	j	5b
+
+	/* Trap vector until the real one is installed: hang */
+	.align	2
+_early_hang:
+	wfi
+	j	_early_hang
+
+	.section .text, "ax", %progbits
+	/*
+	 * void sbi_hart_stack_jump(unsigned long stack_top,
+	 *                          void (*fn)(struct sbi_scratch *),
+	 *                          struct sbi_scratch *arg)
+	 */
+	.align	2
+	.globl	sbi_hart_stack_jump
+sbi_hart_stack_jump:
+	mv	sp, a0
+	mv	a0, a2
+	jr	a1
+
+	.section .data, "aw", %progbits
+	.align	2
+	.globl	_boot_lottery
+_boot_lottery:
+	.word	0
+	.globl	_boot_released
+_boot_released:
+	.word	0
+
+	.section .bss.stacks, "aw", %nobits
+	.align	4
+	.globl	sbi_hart_stacks
+sbi_hart_stacks:
+	.skip	SBI_MAX_HARTS * SBI_HART_STACK_SIZE

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SBI call dispatch: each extension is described by a
+ * struct sbi_ecall_extension listed in the table of sbi_ecall.c.
+ */
+#ifndef __SBI_ECALL_H__
+#define __SBI_ECALL_H__
+
+#include <sbi/sbi_trap.h>
+
+struct sbi_ecall_return {
+	/* Value returned in a1 (SBI v0.2+ extensions only) */
+	unsigned long value;
+	/* Leave mepc/a0/a1 alone: the handler set up the return itself */
+	bool skip_regs_update;
+};
+
+struct sbi_ecall_extension {
+	const char *name;
+	unsigned long extid_start;
+	unsigned long extid_end;
+	/*
+	 * Optional: 0 if @extid (within the range) is not implemented,
+	 * non-zero otherwise. Without it the whole range is implemented.
+	 */
+	long (*probe)(unsigned long extid);
+	/* Returns an SBI error code (a0); sets out->value (a1) */
+	int (*handle)(unsigned long extid, unsigned long funcid,
+		      struct sbi_trap_regs *regs,
+		      struct sbi_ecall_return *out);
+};
+
+extern const struct sbi_ecall_extension ecall_base;
+extern const struct sbi_ecall_extension ecall_legacy;
+extern const struct sbi_ecall_extension ecall_time;
+extern const struct sbi_ecall_extension ecall_ipi;
+extern const struct sbi_ecall_extension ecall_rfence;
+extern const struct sbi_ecall_extension ecall_hsm;
+extern const struct sbi_ecall_extension ecall_srst;
+extern const struct sbi_ecall_extension ecall_dbcn;
+
+const struct sbi_ecall_extension *sbi_ecall_find_extension(unsigned long extid);
+
+/* SBI probe_extension() semantics: 0 if absent, non-zero if present */
+long sbi_ecall_probe_extension(unsigned long extid);
+
+/* Print the list of implemented extensions (boot banner) */
+void sbi_ecall_print_extensions(void);
+
+/* Handle an ecall from S-mode (mcause 9) */
+void sbi_ecall_handler(struct sbi_trap_regs *regs);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Per-hart M-mode setup, hart validity and hart masks.
+ */
+#ifndef __SBI_HART_H__
+#define __SBI_HART_H__
+
+#include <sbi/sbi_scratch.h>
+
+/* Hart features (sbi_scratch.features), from the FDT ISA description */
+#define SBI_HART_EXT_SSTC	BIT(0)
+#define SBI_HART_EXT_ZICBOM	BIT(1)
+#define SBI_HART_EXT_ZICBOZ	BIT(2)
+
+/*
+ * A set of harts, one bit per hart id. SBI_MAX_HARTS fits in a long, so
+ * a plain unsigned long is enough.
+ */
+typedef unsigned long sbi_hartmask_t;
+_Static_assert(SBI_MAX_HARTS <= BITS_PER_LONG, "hart mask too small");
+
+#define for_each_hart_in_mask(h, mask) \
+	for ((h) = 0; (h) < SBI_MAX_HARTS; (h)++) \
+		if ((mask) & BIT(h))
+
+/* Harts described as usable in the FDT (status okay/absent, id < MAX) */
+extern sbi_hartmask_t sbi_hart_valid_mask;
+
+static inline bool sbi_hart_valid(unsigned long hartid)
+{
+	return hartid < SBI_MAX_HARTS && (sbi_hart_valid_mask & BIT(hartid));
+}
+
+unsigned int sbi_hart_count(void);
+
+static inline bool sbi_hart_has_ext(struct sbi_scratch *scratch,
+				    unsigned long ext)
+{
+	return (scratch->features & ext) != 0;
+}
+
+/* Parse an ISA string ("rv64imac_zicsr_sstc") into SBI_HART_EXT_* bits */
+unsigned long sbi_hart_parse_isa_string(const char *isa);
+/* Map one ISA extension name ("sstc") to SBI_HART_EXT_* bits */
+unsigned long sbi_hart_ext_from_name(const char *name, size_t len);
+
+/*
+ * Convert an SBI (hart_mask, hart_mask_base) pair into a hart set.
+ * hart_mask_base == -1UL selects all valid harts. Fails with
+ * SBI_ERR_INVALID_PARAM if any selected hart id is not valid.
+ */
+int sbi_hartmask_from_sbi(unsigned long hmask, unsigned long hbase,
+			  sbi_hartmask_t *out);
+
+/* Per-hart M-mode CSR setup (delegation, counters, envcfg, PMP, ...) */
+void sbi_hart_init(struct sbi_scratch *scratch);
+
+/* Drop to @next_mode at @next_addr with a0 = @arg0, a1 = @arg1, satp = 0 */
+void __noreturn sbi_hart_switch_mode(unsigned long arg0, unsigned long arg1,
+				     unsigned long next_addr,
+				     unsigned long next_mode);
+
+/* Wait for interrupts forever, with all interrupts masked */
+void __noreturn sbi_hart_hang(void);
+
+/* Assembly helper: sp = @stack_top, then call @fn(@arg) (never returns) */
+void __noreturn sbi_hart_stack_jump(unsigned long stack_top,
+				    void (*fn)(struct sbi_scratch *),
+				    struct sbi_scratch *arg);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Hart State Management.
+ */
+#ifndef __SBI_HSM_H__
+#define __SBI_HSM_H__
+
+#include <sbi/sbi_scratch.h>
+
+/*
+ * Internal state: a hart_start() call owns the hart but has not yet
+ * published the start address. Reported as START_PENDING.
+ */
+#define SBI_HSM_STATE_START_CLAIMED	0x100
+
+void sbi_hsm_init(u32 boot_hartid);
+
+/* Hart state as defined by the SBI specification, or -1 if invalid */
+int sbi_hsm_hart_get_state(u32 hartid);
+
+/* True if the hart may be executing S-mode code (fence targets) */
+bool sbi_hsm_hart_is_running(u32 hartid);
+
+int sbi_hsm_hart_start(unsigned long hartid, unsigned long saddr,
+		       unsigned long opaque);
+int sbi_hsm_hart_stop(void);
+int sbi_hsm_hart_suspend(unsigned long type, unsigned long raddr,
+			 unsigned long opaque);
+
+/* Enter the STOPPED wait loop (called on a fresh stack; never returns) */
+void __noreturn sbi_hsm_hart_wait(struct sbi_scratch *scratch);
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef __SBI_INIT_H__
+#define __SBI_INIT_H__
+
+#include <sbi/sbi_types.h>
+#include <sbi/fw_dynamic.h>
+
+/* Entered from fw_entry.S with a fresh per-hart stack */
+void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
+			      const struct fw_dynamic_info *info);
+void __noreturn sbi_init_warm(unsigned long hartid);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Platform abstraction: the hardware-neutral core only talks to devices
+ * through these operations. Exactly one platform is linked in and
+ * provides the `sbi_platform` object.
+ */
+#ifndef __SBI_PLATFORM_H__
+#define __SBI_PLATFORM_H__
+
+#include <sbi/sbi_types.h>
+
+struct sbi_platform {
+	const char *name;
+
+	/* Cold boot, boot hart only: discover devices (from the FDT). */
+	int (*early_init)(void *fdt);
+	/* Print device lines for the boot banner (optional). */
+	void (*print_info)(void);
+
+	/* Console */
+	void (*console_putc)(char ch);
+	int (*console_getc)(void);		/* -1 when no byte is ready */
+
+	/* M-mode software interrupt (IPI) of a hart */
+	void (*ipi_send)(u32 hartid);
+	void (*ipi_clear)(u32 hartid);
+
+	/* M-mode timer */
+	u64 (*timer_value)(void);
+	void (*timer_event_start)(u32 hartid, u64 next_event);
+	void (*timer_event_stop)(u32 hartid);
+
+	/*
+	 * Stop the whole machine with an exit code (see sbi_system.h).
+	 * Does not return on success.
+	 */
+	void (*system_exit)(u32 code);
+};
+
+extern const struct sbi_platform sbi_platform;
+
+static inline const struct sbi_platform *sbi_platform_ptr(void)
+{
+	return &sbi_platform;
+}
+
+#endif

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * SBI Debug Console extension (EID 0x4442434E "DBCN").
+ *
+ * Buffers are physical addresses; on RV64 base_addr_hi must be 0. The
+ * whole buffer [base, base + num_bytes) must lie inside one RAM region
+ * and outside the firmware region, otherwise SBI_ERR_INVALID_PARAM
+ * (SBI v2.0, "shared memory physical address range" rules).
+ */
+#include <sbi/sbi_console.h>
+#include <sbi/sbi_ecall.h>
+#include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_mem.h>
+
+static int dbcn_check_buffer(unsigned long num, unsigned long lo,
+			     unsigned long hi)
+{
+	if (hi)
+		return SBI_ERR_INVALID_PARAM;
+	if (!sbi_mem_range_s_accessible(lo, num))
+		return SBI_ERR_INVALID_PARAM;
+	return SBI_SUCCESS;
+}
+
+static int ecall_dbcn_handle(unsigned long extid, unsigned long funcid,
+			     struct sbi_trap_regs *regs,
+			     struct sbi_ecall_return *out)
+{
+	unsigned long num = regs->a0, lo = regs->a1, hi = regs->a2;
+	int rc;
+
+	(void)extid;
+
+	switch (funcid) {
+	case SBI_EXT_DBCN_CONSOLE_WRITE:
+	case SBI_EXT_DBCN_CONSOLE_READ:
+		if (!num) {
+			out->value = 0;
+			return SBI_SUCCESS;
+		}
+		rc = dbcn_check_buffer(num, lo, hi);
+		if (rc)
+			return rc;
+		if (funcid == SBI_EXT_DBCN_CONSOLE_WRITE)
+			out->value = sbi_console_write_raw((const char *)lo,
+							   num);
+		else
+			out->value = sbi_console_read_raw((char *)lo, num);
+		return SBI_SUCCESS;
+	case SBI_EXT_DBCN_CONSOLE_WRITE_BYTE:
+		sbi_console_putc_raw((char)(regs->a0 & 0xff));
+		out->value = 0;
+		return SBI_SUCCESS;
+	default:
+		return SBI_ERR_NOT_SUPPORTED;
+	}
+}
+
+const struct sbi_ecall_extension ecall_dbcn = {
+	.name = "dbcn",
+	.extid_start = SBI_EXT_DBCN,
+	.extid_end = SBI_EXT_DBCN,
+	.handle = ecall_dbcn_handle,
+};

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * SBI Hart State Management extension (EID 0x48534D "HSM").
+ */
+#include <sbi/sbi_ecall.h>
+#include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_hsm.h>
+
+static int ecall_hsm_handle(unsigned long extid, unsigned long funcid,
+			    struct sbi_trap_regs *regs,
+			    struct sbi_ecall_return *out)
+{
+	int rc;
+
+	(void)extid;
+
+	switch (funcid) {
+	case SBI_EXT_HSM_HART_START:
+		return sbi_hsm_hart_start(regs->a0, regs->a1, regs->a2);
+	case SBI_EXT_HSM_HART_STOP:
+		/* Only returns on failure */
+		return sbi_hsm_hart_stop();
+	case SBI_EXT_HSM_HART_GET_STATUS:
+		if (regs->a0 > 0xFFFFFFFFUL)
+			return SBI_ERR_INVALID_PARAM;
+		rc = sbi_hsm_hart_get_state((u32)regs->a0);
+		if (rc < 0)
+			return SBI_ERR_INVALID_PARAM;
+		out->value = (unsigned long)rc;
+		return SBI_SUCCESS;
+	case SBI_EXT_HSM_HART_SUSPEND:
+		return sbi_hsm_hart_suspend(regs->a0, regs->a1, regs->a2);
+	default:
+		return SBI_ERR_NOT_SUPPORTED;
+	}
+}
+
+const struct sbi_ecall_extension ecall_hsm = {
+	.name = "hsm",
+	.extid_start = SBI_EXT_HSM,
+	.extid_end = SBI_EXT_HSM,
+	.handle = ecall_hsm_handle,
+};

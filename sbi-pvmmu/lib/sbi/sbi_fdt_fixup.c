@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Fixups applied to the FDT before it is handed to the OS:
+ *  - /reserved-memory/mmode_resv0@<fw base>: the firmware region, no-map;
+ *  - cpu nodes of harts this firmware cannot run (id >= SBI_MAX_HARTS)
+ *    are marked disabled so the OS does not try to start them.
+ */
+#include <libfdt.h>
+#include <sbi/sbi_config.h>
+#include <sbi/sbi_console.h>
+#include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_fdt.h>
+#include <sbi/sbi_mem.h>
+
+static int put_cells(fdt32_t *cells, int n, u64 val)
+{
+	if (n == 1 && (val >> 32))
+		return -FDT_ERR_BADVALUE;
+	if (n == 2)
+		*cells++ = cpu_to_fdt32((u32)(val >> 32));
+	*cells = cpu_to_fdt32((u32)val);
+	return n;
+}
+
+static int reserved_memory_node(void *fdt)
+{
+	int node, rc;
+
+	node = fdt_path_offset(fdt, "/reserved-memory");
+	if (node >= 0)
+		return node;
+
+	node = fdt_add_subnode(fdt, 0, "reserved-memory");
+	if (node < 0)
+		return node;
+	rc = fdt_setprop_u32(fdt, node, "#address-cells", 2);
+	if (!rc)
+		rc = fdt_setprop_u32(fdt, node, "#size-cells", 2);
+	if (!rc)
+		rc = fdt_setprop_empty(fdt, node, "ranges");
+	return rc ? rc : node;
+}
+
+int sbi_fdt_reserve_region(void *fdt, const char *name, u64 base, u64 size,
+			   bool no_map)
+{
+	char node_name[64];
+	fdt32_t reg[4];
+	int parent, node, ac, sc, n, rc;
+
+	parent = reserved_memory_node(fdt);
+	if (parent < 0)
+		return parent;
+
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return -FDT_ERR_BADNCELLS;
+
+	n = put_cells(reg, ac, base);
+	if (n < 0)
+		return n;
+	rc = put_cells(reg + ac, sc, size);
+	if (rc < 0)
+		return rc;
+
+	sbi_snprintf(node_name, sizeof(node_name), "%s@%llx", name,
+		     (unsigned long long)base);
+	node = fdt_add_subnode(fdt, parent, node_name);
+	if (node < 0)
+		return node;
+
+	rc = fdt_setprop(fdt, node, "reg", reg, (ac + sc) * sizeof(fdt32_t));
+	if (!rc && no_map)
+		rc = fdt_setprop_empty(fdt, node, "no-map");
+	return rc;
+}
+
+static int disable_unsupported_cpus(void *fdt)
+{
+	int cpus, cpu, rc;
+	u32 hartid;
+
+restart:
+	cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0)
+		return 0;
+
+	fdt_for_each_subnode(cpu, fdt, cpus) {
+		if (sbi_fdt_node_to_hartid(fdt, cpu, &hartid))
+			continue;
+		if (hartid < SBI_MAX_HARTS || !sbi_fdt_node_is_enabled(fdt, cpu))
+			continue;
+		rc = fdt_setprop_string(fdt, cpu, "status", "disabled");
+		if (rc)
+			return rc;
+		/* The property grew: node offsets moved, walk again */
+		goto restart;
+	}
+	return 0;
+}
+
+int sbi_fdt_fixup(void *fdt)
+{
+	unsigned long addr = (unsigned long)fdt;
+	unsigned long new_size;
+	int rc;
+
+	rc = fdt_check_header(fdt);
+	if (rc)
+		return rc;
+
+	/*
+	 * Grow the blob in place. The space behind it must be RAM that
+	 * nobody else uses: QEMU puts the FDT near the end of RAM, aligned
+	 * down to 2 MiB, so there is room after it.
+	 */
+	new_size = fdt_totalsize(fdt) + SBI_FDT_FIXUP_SLACK;
+	if (!sbi_mem_range_s_accessible(addr, new_size)) {
+		sbi_printf("sbi-pvmmu: no room to grow the FDT at 0x%lx\n",
+			   addr);
+		return -FDT_ERR_NOSPACE;
+	}
+	rc = fdt_open_into(fdt, fdt, (int)new_size);
+	if (rc)
+		return rc;
+
+	rc = sbi_fdt_reserve_region(fdt, "mmode_resv0", sbi_mem_fw_base(),
+				    sbi_mem_fw_size(), true);
+	if (rc)
+		return rc;
+
+	/* A PVMMU page-table pool will be described here (no_map = false) */
+
+	rc = disable_unsupported_cpus(fdt);
+	if (rc)
+		return rc;
+
+	return fdt_pack(fdt);
+}

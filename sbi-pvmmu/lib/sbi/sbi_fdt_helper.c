@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Device tree parsing used at cold boot: generic helpers, RAM regions
+ * (/memory) and harts (/cpus).
+ */
+#include <libfdt.h>
+#include <sbi/sbi_console.h>
+#include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_fdt.h>
+#include <sbi/sbi_hart.h>
+#include <sbi/sbi_mem.h>
+#include <sbi/sbi_string.h>
+
+static u64 read_cells(const fdt32_t *cells, int n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = (v << 32) | fdt32_to_cpu(*cells++);
+	return v;
+}
+
+int sbi_fdt_get_reg(const void *fdt, int node, int index,
+		    u64 *addr, u64 *size)
+{
+	int parent, ac, sc, len;
+	const fdt32_t *reg;
+
+	parent = fdt_parent_offset(fdt, node);
+	if (parent < 0)
+		return parent;
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		return -FDT_ERR_BADNCELLS;
+
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg)
+		return len;
+	if (len < (int)((index + 1) * (ac + sc) * sizeof(fdt32_t)))
+		return -FDT_ERR_NOTFOUND;
+
+	reg += index * (ac + sc);
+	if (addr)
+		*addr = read_cells(reg, ac);
+	if (size)
+		*size = read_cells(reg + ac, sc);
+	return 0;
+}
+
+bool sbi_fdt_node_is_enabled(const void *fdt, int node)
+{
+	const char *status;
+	int len;
+
+	status = fdt_getprop(fdt, node, "status", &len);
+	if (!status)
+		return true;
+	return !strncmp(status, "okay", len) || !strncmp(status, "ok", len);
+}
+
+int sbi_fdt_find_compatible(const void *fdt, int start,
+			    const char *const *compats)
+{
+	int node;
+
+	for (node = fdt_next_node(fdt, start, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		const char *const *c;
+
+		for (c = compats; *c; c++) {
+			if (!fdt_node_check_compatible(fdt, node, *c) &&
+			    sbi_fdt_node_is_enabled(fdt, node))
+				return node;
+		}
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+static bool node_is_cpu(const void *fdt, int node)
+{
+	const char *type;
+	int len;
+
+	type = fdt_getprop(fdt, node, "device_type", &len);
+	return type && len >= 4 && !strncmp(type, "cpu", len);
+}
+
+int sbi_fdt_node_to_hartid(const void *fdt, int node, u32 *hartid)
+{
+	u64 id;
+	int rc;
+
+	/* Walk up to the enclosing cpu node */
+	while (node >= 0 && !node_is_cpu(fdt, node))
+		node = fdt_parent_offset(fdt, node);
+	if (node < 0)
+		return node;
+
+	rc = sbi_fdt_get_reg(fdt, node, 0, &id, NULL);
+	if (rc)
+		return rc;
+	*hartid = (u32)id;
+	return 0;
+}
+
+int sbi_fdt_parse_memory(const void *fdt)
+{
+	int node, i, rc, found = 0;
+	u64 base, size;
+
+	for (node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
+						  "memory", 7);
+	     node >= 0;
+	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type",
+						  "memory", 7)) {
+		if (!sbi_fdt_node_is_enabled(fdt, node))
+			continue;
+		for (i = 0; !sbi_fdt_get_reg(fdt, node, i, &base, &size);
+		     i++) {
+			if (!size)
+				continue;
+			rc = sbi_mem_add_ram(base, size);
+			if (rc) {
+				sbi_printf("sbi-pvmmu: ignoring RAM region "
+					   "0x%llx+0x%llx (%d)\n",
+					   (unsigned long long)base,
+					   (unsigned long long)size, rc);
+				continue;
+			}
+			found++;
+		}
+	}
+	return found ? 0 : SBI_ERR_FAILED;
+}
+
+static unsigned long cpu_node_features(const void *fdt, int cpu)
+{
+	unsigned long features = 0;
+	const char *prop;
+	int len, pos;
+
+	prop = fdt_getprop(fdt, cpu, "riscv,isa-extensions", &len);
+	if (prop && len > 0) {
+		for (pos = 0; pos < len; pos += strlen(prop + pos) + 1)
+			features |= sbi_hart_ext_from_name(prop + pos,
+						strnlen(prop + pos, len - pos));
+		return features;
+	}
+
+	prop = fdt_getprop(fdt, cpu, "riscv,isa", &len);
+	if (prop && len > 0 && !prop[len - 1])
+		features = sbi_hart_parse_isa_string(prop);
+	return features;
+}
+
+int sbi_fdt_parse_cpus(const void *fdt)
+{
+	int cpus, cpu, rc;
+	u64 hartid;
+
+	cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0)
+		return cpus;
+
+	fdt_for_each_subnode(cpu, fdt, cpus) {
+		if (!node_is_cpu(fdt, cpu))
+			continue;
+		rc = sbi_fdt_get_reg(fdt, cpu, 0, &hartid, NULL);
+		if (rc)
+			continue;
+		if (hartid >= SBI_MAX_HARTS ||
+		    !sbi_fdt_node_is_enabled(fdt, cpu))
+			continue;
+		sbi_hart_valid_mask |= BIT(hartid);
+		sbi_hartid_to_scratch(hartid)->features =
+					cpu_node_features(fdt, cpu);
+	}
+	return sbi_hart_valid_mask ? 0 : SBI_ERR_FAILED;
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * IPIs between harts: a pending-event word per target hart plus the
+ * platform's M-mode software interrupt (CLINT msip on QEMU virt).
+ */
+#include <sbi/riscv_asm.h>
+#include <sbi/riscv_atomic.h>
+#include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_ipi.h>
+#include <sbi/sbi_platform.h>
+#include <sbi/sbi_rfence.h>
+
+void sbi_ipi_send_event(u32 hartid, unsigned long event)
+{
+	struct sbi_scratch *target = sbi_hartid_to_scratch(hartid);
+
+	if (event)
+		atomic_or(&target->ipi_pending, event);
+	/* Publish the event (and any mailbox data) before the interrupt */
+	mb();
+	if (sbi_platform.ipi_send)
+		sbi_platform.ipi_send(hartid);
+}
+
+int sbi_ipi_send_smode(unsigned long hmask, unsigned long hbase)
+{
+	sbi_hartmask_t targets;
+	unsigned long hartid;
+	int rc;
+
+	rc = sbi_hartmask_from_sbi(hmask, hbase, &targets);
+	if (rc)
+		return rc;
+
+	for_each_hart_in_mask(hartid, targets)
+		sbi_ipi_send_event((u32)hartid, SBI_IPI_EVENT_SOFT);
+	return SBI_SUCCESS;
+}
+
+void sbi_ipi_process(struct sbi_scratch *scratch, bool running)
+{
+	unsigned long events;
+
+	/*
+	 * Clear the interrupt first, then take the events: an event posted
+	 * after the swap comes with a new interrupt.
+	 */
+	if (sbi_platform.ipi_clear)
+		sbi_platform.ipi_clear((u32)scratch->hartid);
+	mb();
+	events = atomic_xchg(&scratch->ipi_pending, 0);
+
+	if ((events & SBI_IPI_EVENT_SOFT) && running)
+		csr_set(CSR_MIP, MIP_SSIP);
+	if (events & SBI_IPI_EVENT_RFENCE)
+		sbi_rfence_process((u32)scratch->hartid);
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * RAM regions and firmware region bookkeeping, plus the address checks
+ * applied to physical addresses coming from S-mode.
+ */
+#include <sbi/sbi_config.h>
+#include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_mem.h>
+
+/* Linker symbols (firmware/fw.ld) */
+extern char _fw_start[], _fw_end[];
+
+static struct sbi_mem_region ram_regions[SBI_MAX_MEM_REGIONS];
+static unsigned int ram_count;
+
+int sbi_mem_add_ram(unsigned long base, unsigned long size)
+{
+	if (!size || base + size < base)
+		return SBI_ERR_INVALID_PARAM;
+	if (ram_count >= SBI_MAX_MEM_REGIONS)
+		return SBI_ERR_FAILED;
+	ram_regions[ram_count].base = base;
+	ram_regions[ram_count].size = size;
+	ram_count++;
+	return 0;
+}
+
+unsigned int sbi_mem_ram_count(void)
+{
+	return ram_count;
+}
+
+const struct sbi_mem_region *sbi_mem_ram_region(unsigned int i)
+{
+	return i < ram_count ? &ram_regions[i] : NULL;
+}
+
+unsigned long sbi_mem_fw_base(void)
+{
+	return (unsigned long)_fw_start;
+}
+
+unsigned long sbi_mem_fw_size(void)
+{
+	return SBI_FW_REGION_SIZE;
+}
+
+unsigned long sbi_mem_fw_used(void)
+{
+	return (unsigned long)(_fw_end - _fw_start);
+}
+
+bool sbi_mem_range_in_ram(unsigned long base, unsigned long size)
+{
+	unsigned long end = base + size;
+	unsigned int i;
+
+	if (!size || end < base)
+		return false;
+	for (i = 0; i < ram_count; i++) {
+		const struct sbi_mem_region *r = &ram_regions[i];
+
+		if (base >= r->base && end <= r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
+bool sbi_mem_range_overlaps_fw(unsigned long base, unsigned long size)
+{
+	unsigned long fw_base = sbi_mem_fw_base();
+	unsigned long fw_end = fw_base + sbi_mem_fw_size();
+	unsigned long end = base + size;
+
+	if (end < base)
+		return true;
+	return base < fw_end && end > fw_base;
+}
+
+bool sbi_mem_range_s_accessible(unsigned long base, unsigned long size)
+{
+	return sbi_mem_range_in_ram(base, size) &&
+	       !sbi_mem_range_overlaps_fw(base, size);
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Physical memory protection: detection, the firmware's fixed layout
+ * (see sbi_pmp.h) and NAPOT entry programming.
+ */
+#include <sbi/riscv_asm.h>
+#include <sbi/sbi_console.h>
+#include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_mem.h>
+#include <sbi/sbi_pmp.h>
+
+#define PMP_CSR_CASE(n)							\
+	case n:								\
+		if (write)						\
+			csr_write(CSR_PMPADDR##n, val);		\
+		else							\
+			val = csr_read(CSR_PMPADDR##n);		\
+		break
+
+static unsigned long pmpaddr_access(unsigned int n, bool write,
+				    unsigned long val)
+{
+	switch (n) {
+	PMP_CSR_CASE(0);
+	PMP_CSR_CASE(1);
+	PMP_CSR_CASE(2);
+	PMP_CSR_CASE(3);
+	PMP_CSR_CASE(4);
+	PMP_CSR_CASE(5);
+	PMP_CSR_CASE(6);
+	PMP_CSR_CASE(7);
+	PMP_CSR_CASE(8);
+	PMP_CSR_CASE(9);
+	PMP_CSR_CASE(10);
+	PMP_CSR_CASE(11);
+	PMP_CSR_CASE(12);
+	PMP_CSR_CASE(13);
+	PMP_CSR_CASE(14);
+	PMP_CSR_CASE(15);
+	default:
+		val = 0;
+		break;
+	}
+	return val;
+}
+
+unsigned long csr_read_pmpaddr(unsigned int n)
+{
+	return pmpaddr_access(n, false, 0);
+}
+
+void csr_write_pmpaddr(unsigned int n, unsigned long val)
+{
+	pmpaddr_access(n, true, val);
+}
+
+/* RV64: entries 0-7 live in pmpcfg0, entries 8-15 in pmpcfg2 */
+unsigned long csr_read_pmpcfg(unsigned int reg)
+{
+	return reg == 0 ? csr_read(CSR_PMPCFG0) : csr_read(CSR_PMPCFG2);
+}
+
+void csr_write_pmpcfg(unsigned int reg, unsigned long val)
+{
+	if (reg == 0)
+		csr_write(CSR_PMPCFG0, val);
+	else
+		csr_write(CSR_PMPCFG2, val);
+}
+
+static unsigned int pmp_entries;
+
+struct pmp_slot {
+	bool used;
+	unsigned long prot;
+	unsigned long base;
+	unsigned long log2len;
+	const char *what;
+};
+
+static struct pmp_slot pmp_layout[PMP_SLOTS_USED];
+
+static void pmp_set_cfg(unsigned int n, unsigned long cfg)
+{
+	unsigned int reg = (n / 8) * 2, shift = (n % 8) * 8;
+	unsigned long v = csr_read_pmpcfg(reg);
+
+	v &= ~(0xffUL << shift);
+	v |= (cfg & 0xff) << shift;
+	csr_write_pmpcfg(reg, v);
+}
+
+int sbi_pmp_disable(unsigned int n)
+{
+	if (n >= pmp_entries)
+		return SBI_ERR_INVALID_PARAM;
+	pmp_set_cfg(n, 0);
+	return SBI_SUCCESS;
+}
+
+int sbi_pmp_set(unsigned int n, unsigned long prot, unsigned long base,
+		unsigned long log2len)
+{
+	unsigned long addr;
+
+	if (n >= pmp_entries || log2len < 3 || log2len > PMP_LOG2_ALL)
+		return SBI_ERR_INVALID_PARAM;
+
+	if (log2len == PMP_LOG2_ALL) {
+		addr = -1UL;
+	} else {
+		if (base & ((1UL << log2len) - 1))
+			return SBI_ERR_INVALID_PARAM;
+		/* NAPOT: base | (2^(log2len - 3) - 1), in units of 4 bytes */
+		addr = (base >> PMP_SHIFT) | ((1UL << (log2len - 3)) - 1);
+	}
+
+	/* Disable the entry while its address changes */
+	pmp_set_cfg(n, 0);
+	csr_write_pmpaddr(n, addr);
+	pmp_set_cfg(n, (prot & (PMP_R | PMP_W | PMP_X | PMP_L)) | PMP_A_NAPOT);
+	return SBI_SUCCESS;
+}
+
+unsigned int sbi_pmp_count(void)
+{
+	return pmp_entries;
+}
+
+static unsigned long log2_of(unsigned long v)
+{
+	unsigned long n = 0;
+
+	/* No libgcc (__clzdi2): the toolchain's copy is built for lp64d */
+	while (v >>= 1)
+		n++;
+	return n;
+}
+
+void sbi_pmp_setup(void)
+{
+	unsigned int n;
+
+	/*
+	 * pmpaddr0..15 always exist as CSRs; unimplemented entries are
+	 * read-only zero. Entries are implemented lowest-numbered first.
+	 * All entries are still OFF here, so probing is harmless.
+	 */
+	for (n = 0; n < PMP_COUNT_MAX; n++) {
+		csr_write_pmpaddr(n, -1UL);
+		if (!csr_read_pmpaddr(n))
+			break;
+		csr_write_pmpaddr(n, 0);
+	}
+	pmp_entries = n;
+	if (pmp_entries < PMP_SLOTS_USED)
+		return;
+
+	pmp_layout[PMP_SLOT_FIRMWARE] = (struct pmp_slot){
+		.used = true, .prot = 0, .base = sbi_mem_fw_base(),
+		.log2len = log2_of(sbi_mem_fw_size()),
+		.what = "firmware (no S/U access)",
+	};
+	pmp_layout[PMP_SLOT_PT_POOL] = (struct pmp_slot){
+		.used = false,
+		.what = "reserved: PVMMU page-table pool",
+	};
+	pmp_layout[PMP_SLOT_ALL] = (struct pmp_slot){
+		.used = true, .prot = PMP_R | PMP_W | PMP_X, .base = 0,
+		.log2len = PMP_LOG2_ALL,
+		.what = "everything else (S/U RWX)",
+	};
+}
+
+void sbi_pmp_init_hart(void)
+{
+	unsigned int n;
+
+	if (pmp_entries < PMP_SLOTS_USED)
+		return;
+
+	for (n = 0; n < pmp_entries; n++) {
+		if (n < PMP_SLOTS_USED && pmp_layout[n].used)
+			sbi_pmp_set(n, pmp_layout[n].prot, pmp_layout[n].base,
+				    pmp_layout[n].log2len);
+		else
+			sbi_pmp_disable(n);
+	}
+	/* Order the new permissions before later translations */
+	sfence_vma_all();
+}
+
+void sbi_pmp_print(void)
+{
+	unsigned int n;
+
+	sbi_printf("PMP            : %u entries", pmp_entries);
+	if (pmp_entries < PMP_SLOTS_USED) {
+		sbi_printf(" (too few, PMP not used)\n");
+		return;
+	}
+	sbi_printf(", %u used\n", PMP_SLOTS_USED);
+
+	for (n = 0; n < PMP_SLOTS_USED; n++) {
+		const struct pmp_slot *s = &pmp_layout[n];
+		unsigned long end;
+
+		if (!s->used) {
+			sbi_printf("  pmp%u  %-39s ---  %s\n", n, "off", s->what);
+			continue;
+		}
+		end = s->log2len == PMP_LOG2_ALL ? -1UL :
+		      s->base + (1UL << s->log2len) - 1;
+		sbi_printf("  pmp%u  NAPOT 0x%016lx-0x%016lx %c%c%c  %s\n", n,
+			   s->base, end,
+			   (s->prot & PMP_R) ? 'r' : '-',
+			   (s->prot & PMP_W) ? 'w' : '-',
+			   (s->prot & PMP_X) ? 'x' : '-', s->what);
+	}
+}

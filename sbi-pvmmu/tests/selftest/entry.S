@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * S-mode self-test payload for sbi-pvmmu: entry points.
+ * Boot hart: a0 = hart id, a1 = FDT. Secondary harts (HSM start):
+ * a0 = hart id, a1 = opaque.
+ */
+#define STACK_SIZE	8192
+#define MAX_HARTS	16
+
+	.section .text.entry, "ax", %progbits
+	.globl	_start
+_start:
+	la	t0, stacks
+	addi	t1, a0, 1
+	li	t2, STACK_SIZE
+	mul	t1, t1, t2
+	add	sp, t0, t1
+	mv	tp, a0
+	/* clear .bss (the boot hart is alone at this point) */
+	la	t0, __bss_start
+	la	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:	call	boot_main
+3:	wfi
+	j	3b
+
+	.globl	secondary_entry
+secondary_entry:
+	la	t0, stacks
+	addi	t1, a0, 1
+	li	t2, STACK_SIZE
+	mul	t1, t1, t2
+	add	sp, t0, t1
+	mv	tp, a0
+	call	secondary_main
+4:	wfi
+	j	4b
+
+	.section .bss.stacks, "aw", %nobits
+	.align	4
+stacks:
+	.skip	MAX_HARTS * STACK_SIZE
