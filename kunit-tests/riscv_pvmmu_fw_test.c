@@ -14,6 +14,7 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/memblock.h>
+#include <linux/pfn.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/slab.h>
@@ -224,15 +225,16 @@ static void read_through_tlb(void *info)
 	probe->seen = READ_ONCE(*probe->va);
 }
 
+/* The highest-numbered online CPU other than this one (never the boot CPU). */
 static unsigned int other_online_cpu(void)
 {
-	unsigned int cpu, self = get_cpu();
+	unsigned int cpu, self = get_cpu(), found = nr_cpu_ids;
 
 	put_cpu();
 	for_each_online_cpu(cpu)
-		if (cpu != self)
-			return cpu;
-	return nr_cpu_ids;
+		if (cpu != self && cpu != 0)
+			found = cpu;
+	return found;
 }
 
 /*
@@ -323,7 +325,7 @@ static void fw_hsm_stop_start(struct kunit *test)
 	unsigned int cpu;
 
 	cpu = other_online_cpu();
-	if (cpu >= nr_cpu_ids || cpu == 0)
+	if (cpu >= nr_cpu_ids)
 		kunit_skip(test, "needs a second online CPU");
 	hartid = cpuid_to_hartid_map(cpu);
 	hits = kunit_kcalloc(test, nr_cpu_ids, sizeof(*hits), GFP_KERNEL);
@@ -363,7 +365,7 @@ static void fw_console_write(struct kunit *test)
 /* Buffers the firmware must refuse: outside RAM, in M-mode memory, ... */
 static void fw_console_bad_buffers(struct kunit *test)
 {
-	phys_addr_t ram_end = memblock_end_of_DRAM();
+	phys_addr_t ram_end = PFN_PHYS(max_pfn);
 	const struct {
 		const char *what;
 		unsigned long len, lo, hi;

@@ -5,61 +5,86 @@
 # series against pristine Linux 6.12, in build/patches/:
 #   0001  the files pvmmu adds (overlay, Kconfig.pvmmu, KUnit suites)
 #   0002+ the hook patches of arch-riscv-pvmmu/patches/series, in order
-# With --verify, also check that `git am` applies the series to a clean
-# 6.12 tree and yields exactly the tree the build uses.
+# With --verify, also apply the exported series to pristine 6.12 the way
+# `git am` does (git mailinfo + git apply + commit) and check that the
+# result is exactly the tree the build uses.
+#
+# Everything happens in a private git index, without checking out the
+# 80,000 files of a kernel worktree.
 
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 tree=$repo/build/linux
 stage=$repo/build/overlay-stage
+patchdir=$repo/arch-riscv-pvmmu/patches
 out=$repo/build/patches
-export_wt=$repo/build/patches-export
-verify_wt=$repo/build/patches-verify
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-fresh_worktree() {
-	git -C "$tree" worktree remove --force "$1" 2>/dev/null || rm -rf "$1"
-	git -C "$tree" worktree prune
-	git -C "$tree" worktree add -q --detach "$1" pristine
+export GIT_INDEX_FILE=$work/index
+export GIT_COMMITTER_NAME="pvmmu developers" GIT_COMMITTER_EMAIL="dev@pvmmu.invalid"
+g() { git -C "$tree" "$@"; }
+
+# Apply one format-patch mail on top of commit $2; prints the new commit.
+am_one() {
+	local mail=$1 parent=$2 info subject
+
+	g read-tree "$parent"
+	info=$(git mailinfo "$work/msg" "$work/diff" < "$mail")
+	subject=$(sed -n 's/^Subject: //p' <<< "$info")
+	g apply --cached "$work/diff" ||
+		{ echo "export-patches: $(basename "$mail") does not apply" >&2; exit 1; }
+	{ echo "$subject"; echo; cat "$work/msg"; } |
+		GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' <<< "$info") \
+		GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' <<< "$info") \
+		GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' <<< "$info") \
+		g commit-tree "$(g write-tree)" -p "$parent"
 }
 
 [ -d "$stage" ] || { echo "export-patches: run scripts/kernel-tree.sh first" >&2; exit 1; }
 
-fresh_worktree "$export_wt"
-cp -a "$stage/." "$export_wt/"
-git -C "$export_wt" add -f -A .
-git -C "$export_wt" -c user.name="pvmmu developers" -c user.email="dev@pvmmu.invalid" \
-	commit -q -s -F - <<'EOF'
+# Commit 1: the overlay files.
+g read-tree pristine
+(cd "$stage" && find . -type f -printf '%P\n') | sort | while read -r f; do
+	mode=100644
+	[ -x "$stage/$f" ] && mode=100755
+	g update-index --add --cacheinfo "$mode,$(g hash-object -w "$stage/$f"),$f"
+done
+head=$(GIT_AUTHOR_NAME="pvmmu developers" GIT_AUTHOR_EMAIL="dev@pvmmu.invalid" \
+	g commit-tree "$(g write-tree)" -p pristine <<'EOF'
 riscv: pvmmu: add the pvmmu Kconfig, arch/riscv/pvmmu and its KUnit suites
 
 pvmmu routes user page-table writes through an ops layer that can hand
-them to the M-mode firmware's PVMMU SBI extension. This adds the files
-the series introduces: arch/riscv/Kconfig.pvmmu (CONFIG_RISCV_PVMMU and
-the KUnit options), arch/riscv/pvmmu/ and its KUnit suites, starting with
-riscv_pvmmu_fw, which checks the SBI firmware's answers from S-mode.
+them to the M-mode firmware's PVMMU SBI extension. This patch adds every
+new file of the series (see the diffstat): arch/riscv/Kconfig.pvmmu with
+CONFIG_RISCV_PVMMU and the KUnit options, arch/riscv/pvmmu/ and its
+KUnit suites, and the headers under arch/riscv/include/asm/. The patches
+that follow hook them into existing kernel files.
+
+Signed-off-by: pvmmu developers <dev@pvmmu.invalid>
 EOF
-for p in $(grep -v '^#' "$repo/arch-riscv-pvmmu/patches/series"); do
-	git -C "$export_wt" am -q "$repo/arch-riscv-pvmmu/patches/$p"
+)
+for p in $(grep -v '^#' "$patchdir/series"); do
+	head=$(am_one "$patchdir/$p" "$head")
 done
 
 rm -rf "$out"
-git -C "$export_wt" format-patch -q --zero-commit --no-signature -o "$out" pristine..HEAD
+g format-patch -q --zero-commit --no-signature -o "$out" "pristine..$head"
 ls "$out"
 
 if [ "${1:-}" = "--verify" ]; then
-	fresh_worktree "$verify_wt"
-	git -C "$verify_wt" am -q "$out"/*.patch
-	want=$(git -C "$export_wt" rev-parse 'HEAD^{tree}')
-	got=$(git -C "$verify_wt" rev-parse 'HEAD^{tree}')
-	if [ "$want" != "$got" ]; then
-		echo "export-patches: git am result differs from the build tree" >&2
+	check=$(g rev-parse pristine)
+	for p in "$out"/*.patch; do
+		check=$(am_one "$p" "$check")
+	done
+	if [ "$(g rev-parse "$check^{tree}")" != "$(g rev-parse "$head^{tree}")" ]; then
+		echo "export-patches: the applied series differs from the export" >&2
 		exit 1
 	fi
-	# The build tree must hold exactly what the series describes.
-	for f in $(git -C "$verify_wt" diff --name-only pristine HEAD); do
-		cmp -s "$verify_wt/$f" "$tree/$f" ||
+	for f in $(g diff --name-only pristine "$check"); do
+		g cat-file blob "$check:$f" | cmp -s - "$tree/$f" ||
 			{ echo "export-patches: $f differs from build/linux" >&2; exit 1; }
 	done
-	git -C "$tree" worktree remove --force "$verify_wt"
-	echo "export-patches: git am of $(ls "$out" | wc -l) patches onto pristine 6.12: OK"
+	echo "export-patches: $(ls "$out" | wc -l) patches apply to pristine 6.12 as git am does and reproduce build/linux"
 fi

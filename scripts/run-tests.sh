@@ -20,6 +20,7 @@ logs=$repo/build/logs
 layers=${PVMMU_TESTS:-host kunit boot}
 passed=0
 failed=0
+skipped=0
 
 mkdir -p "$logs"
 
@@ -28,6 +29,8 @@ result() {
 
 	if [ "$verdict" = PASS ]; then
 		passed=$((passed + 1))
+	elif [ "$verdict" = SKIP ]; then
+		skipped=$((skipped + 1))
 	else
 		failed=$((failed + 1))
 	fi
@@ -103,7 +106,8 @@ doc = json.load(open(sys.argv[1]))
 found = False
 for name, status in cases(doc['tests'][0] if 'tests' in doc else doc, ''):
 	found = True
-	print('PASS' if status == 'PASS' else 'FAIL', name)
+	verdict = {'PASS': 'PASS', 'SKIP': 'SKIP'}.get(status, 'FAIL')
+	print(verdict, name)
 if not found:
 	print('FAIL no-test-cases')
 EOF
@@ -159,5 +163,5 @@ for layer in $layers; do
 	esac
 done
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
