@@ -19,6 +19,9 @@ RUN		?= boot,smp,vm
 # ccache's compiler links come first, so kunit.py and our own kernel
 # builds issue the very same commands and share one incremental build.
 export PATH	:= /usr/lib/ccache:$(PATH)
+# Paths below the repo hash as relative ones, so another clone of the
+# project on this machine (CI) reuses the same cache entries.
+export CCACHE_BASEDIR := $(REPO)
 
 DEB_PACKAGES	:= gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
 		   qemu-system-misc opensbi linux-source-6.12 flex bison bc \

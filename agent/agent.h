@@ -128,6 +128,9 @@ extern const struct agent_group *const agent_groups[];
 extern const struct agent_group boot_group;
 extern const struct agent_group smp_group;
 extern const struct agent_group vm_group;
+extern const struct agent_group stress_group;
+extern const struct agent_group pvmmu_group;
+extern const struct agent_group bench_group;
 extern const struct agent_group selftest_group;
 
 struct run_stats {
@@ -201,6 +204,65 @@ struct fault_info {
 
 int probe_access(void *addr, enum probe_mode mode, struct fault_info *fi);
 const char *fault_name(const struct fault_info *fi, char *buf, size_t size);
+
+/* ---- the stress mix (test-stress.c), also the pvmmu group's burst ---- */
+
+enum stress_op {
+	STRESS_FORK,		/* fork, child verifies and touches memory */
+	STRESS_EXEC,		/* fork + exec of the helper mode */
+	STRESS_MAP,		/* mmap, mprotect, mremap grow/shrink/move */
+	STRESS_STORM,		/* first-touch faults, MADV_DONTNEED, re-fault */
+	STRESS_SHARED,		/* MAP_SHARED file written by two processes */
+	STRESS_COW,		/* parent and child write the same pages */
+	STRESS_NR_OPS,
+};
+
+extern const char *const stress_op_names[STRESS_NR_OPS];
+
+struct stress_opts {
+	uint64_t duration_ns;
+	unsigned long max_iters;	/* per worker */
+	uint64_t seed;
+	size_t max_size;		/* largest anonymous mapping */
+	const char *tmpdir;
+};
+
+struct stress_summary {
+	int workers;
+	unsigned long iters;
+	unsigned long ops[STRESS_NR_OPS];
+	double op_ms[STRESS_NR_OPS];	/* total time spent in each */
+	double max_op_ms;		/* the longest single operation */
+	int max_op;
+	unsigned long long bytes_verified;
+	double ms;
+	char per_cpu[512];		/* "cpu:iterations/MiB verified ..." */
+};
+
+/*
+ * One worker per online CPU, each pinned there, running the mix until the
+ * time or iteration bound.  Returns 0, or -1 with the first problem in err.
+ */
+int stress_run(const struct stress_opts *o, struct stress_summary *sum,
+	       char *err, size_t size);
+
+/* ---- pvmmu page table accounting (test-pvmmu.c, pvmmu_stat.c) ---- */
+
+struct pvmmu_stat;
+
+/* the marker stress leaves for pvmmu.leak: its pool use before/after */
+#define PVMMU_STRESS_MARKER	".pvmmu-agent-stress"
+
+/*
+ * Bracket some work: begin records the pool use of the live processes
+ * (no CPU or khugepaged still holding a dead mm, counters quiet); end
+ * waits up to timeout_ms for it to come back.  Both return 0 or -errno
+ * (begin: -ENODEV when pvmmu is inactive; end: -ETIMEDOUT when used
+ * stayed above the baseline, *after holding the last read).
+ */
+int pvmmu_leak_begin(struct pvmmu_stat *base);
+int pvmmu_leak_end(const struct pvmmu_stat *base, struct pvmmu_stat *after,
+		   unsigned int timeout_ms);
 
 /* ---- helper mode, run by exec tests (helper.c) ---- */
 

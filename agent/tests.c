@@ -9,6 +9,9 @@ const struct agent_group *const agent_groups[] = {
 	&boot_group,
 	&smp_group,
 	&vm_group,
+	&stress_group,
+	&pvmmu_group,
+	&bench_group,
 	&selftest_group,
 	NULL,
 };

@@ -5,7 +5,7 @@
 #   build/linux = Debian's pristine Linux 6.12 (git, tag "pristine")
 #                 + the hook patches of arch-riscv-pvmmu/patches/series
 #                 + the overlay files (arch-riscv-pvmmu/overlay, Kconfig.pvmmu,
-#                   kunit-tests sources).
+#                   kunit-tests sources, the PVMMU ABI header of sbi-pvmmu).
 #
 # Idempotent and incremental: files are only rewritten when their content
 # changes, so kbuild rebuilds only what an edit touched. Patches are
@@ -76,6 +76,9 @@ stage_overlay() {
 	cp -a "$repo/arch-riscv-pvmmu/overlay/." "$stage/"
 	cp "$repo/Kconfig.pvmmu" "$stage/arch/riscv/Kconfig.pvmmu"
 	cp "$repo"/kunit-tests/Makefile "$repo"/kunit-tests/*.c "$stage/arch/riscv/pvmmu/tests/"
+	# The PVMMU ABI: one header, built by the firmware and the kernel.
+	mkdir -p "$stage/arch/riscv/include/asm"
+	cp "$repo/sbi-pvmmu/include/sbi/sbi_pvmmu_abi.h" "$stage/arch/riscv/include/asm/"
 }
 
 sync_overlay() {

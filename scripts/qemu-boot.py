@@ -60,7 +60,8 @@ def parse_args(argv):
                         % (FIRMWARES["pvmmu"], FIRMWARES["opensbi"]))
     p.add_argument("--smp", type=int, default=4, help="harts (default: 4)")
     p.add_argument("--mem", default="1G", help="guest memory (default: 1G)")
-    p.add_argument("--append", default="", help="extra kernel arguments")
+    p.add_argument("--append", action="append", default=[],
+                   help="extra kernel arguments (repeatable)")
     p.add_argument("--run", default="boot",
                    help="agent.run: comma-separated tests (default: boot)")
     p.add_argument("--agent-timeout", type=int, metavar="S",
@@ -125,7 +126,7 @@ def kernel_cmdline(args):
     if args.agent_timeout:
         parts.append("agent.timeout=%d" % args.agent_timeout)
     if args.append:
-        parts.append(args.append)
+        parts.extend(args.append)
     return " ".join(parts)
 
 

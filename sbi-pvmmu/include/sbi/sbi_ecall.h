@@ -38,6 +38,7 @@ extern const struct sbi_ecall_extension ecall_rfence;
 extern const struct sbi_ecall_extension ecall_hsm;
 extern const struct sbi_ecall_extension ecall_srst;
 extern const struct sbi_ecall_extension ecall_dbcn;
+extern const struct sbi_ecall_extension ecall_pvmmu;
 
 const struct sbi_ecall_extension *sbi_ecall_find_extension(unsigned long extid);
 

@@ -11,6 +11,8 @@
 #define SBI_HART_EXT_SSTC	BIT(0)
 #define SBI_HART_EXT_ZICBOM	BIT(1)
 #define SBI_HART_EXT_ZICBOZ	BIT(2)
+#define SBI_HART_EXT_SVNAPOT	BIT(3)
+#define SBI_HART_EXT_SVPBMT	BIT(4)
 
 /*
  * A set of harts, one bit per hart id. SBI_MAX_HARTS fits in a long, so

@@ -26,7 +26,19 @@ unsigned long sbi_mem_fw_used(void);
 bool sbi_mem_range_in_ram(unsigned long base, unsigned long size);
 /* [base, base + size) intersects the firmware region */
 bool sbi_mem_range_overlaps_fw(unsigned long base, unsigned long size);
-/* In one RAM region and outside the firmware: usable by S-mode */
+/*
+ * The PVMMU page-table pool (set once at cold boot, when the pool is
+ * described in the FDT): PMP makes it read-only for S/U.
+ */
+void sbi_mem_set_pt_pool(unsigned long base, unsigned long size);
+/* NULL if there is no pool */
+const struct sbi_mem_region *sbi_mem_pt_pool(void);
+bool sbi_mem_range_overlaps_pt_pool(unsigned long base, unsigned long size);
+
+/*
+ * In one RAM region, outside the firmware and outside the page-table
+ * pool: memory that S-mode owns and M-mode may access on its behalf.
+ */
 bool sbi_mem_range_s_accessible(unsigned long base, unsigned long size);
 
 #endif

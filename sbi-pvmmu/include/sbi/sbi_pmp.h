@@ -4,7 +4,8 @@
  *
  *   slot 0  firmware region, NAPOT, no access for S/U (not locked, so
  *           M-mode keeps full access)
- *   slot 1  reserved for the future PVMMU page-table pool (OFF for now)
+ *   slot 1  PVMMU page-table pool (sbi_mem_pt_pool()), NAPOT, read-only
+ *           for S/U; OFF when there is no pool
  *   slot 2  whole address space, NAPOT, RWX for S/U
  *
  * Lower-numbered entries win, so the catch-all entry must stay last.
@@ -22,7 +23,10 @@
 /* log2 of the region size meaning "the whole address space" */
 #define PMP_LOG2_ALL		__riscv_xlen
 
-/* Cold boot: detect the PMP entries and compute the layout */
+/*
+ * Cold boot: detect the PMP entries and compute the layout. Call after
+ * the page-table pool (if any) was set with sbi_mem_set_pt_pool().
+ */
 void sbi_pmp_setup(void);
 /* Program the layout on the calling hart */
 void sbi_pmp_init_hart(void);

@@ -31,7 +31,10 @@ typedef unsigned long		physical_size_t;
 #define __noreturn		__attribute__((noreturn))
 #define __aligned(x)		__attribute__((aligned(x)))
 #define __unused		__attribute__((unused))
+/* The host build of the PVMMU core sees glibc's definition first */
+#ifndef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
+#endif
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 
 #define likely(x)		__builtin_expect(!!(x), 1)

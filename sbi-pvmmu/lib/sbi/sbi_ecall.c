@@ -7,8 +7,8 @@
 #include <sbi/sbi_ecall_interface.h>
 
 /*
- * Implemented extensions. A future PVMMU extension (firmware-specific
- * EID range) is added here.
+ * Implemented extensions. PVMMU (pvmmu/sbi_ecall_pvmmu.c) probes as
+ * present only when its page-table pool is set up.
  */
 static const struct sbi_ecall_extension *const ecall_exts[] = {
 	&ecall_base,
@@ -18,6 +18,7 @@ static const struct sbi_ecall_extension *const ecall_exts[] = {
 	&ecall_hsm,
 	&ecall_srst,
 	&ecall_dbcn,
+	&ecall_pvmmu,
 	&ecall_legacy,
 };
 

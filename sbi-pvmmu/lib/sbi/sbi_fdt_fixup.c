@@ -2,6 +2,8 @@
 /*
  * Fixups applied to the FDT before it is handed to the OS:
  *  - /reserved-memory/mmode_resv0@<fw base>: the firmware region, no-map;
+ *  - /reserved-memory/pvmmu-pool@<base>: the PVMMU page-table pool,
+ *    without no-map (see pvmmu/sbi_pvmmu_boot.c);
  *  - cpu nodes of harts this firmware cannot run (id >= SBI_MAX_HARTS)
  *    are marked disabled so the OS does not try to start them.
  */
@@ -11,6 +13,7 @@
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_fdt.h>
 #include <sbi/sbi_mem.h>
+#include <sbi/sbi_pvmmu.h>
 
 static int put_cells(fdt32_t *cells, int n, u64 val)
 {
@@ -130,7 +133,8 @@ int sbi_fdt_fixup(void *fdt)
 	if (rc)
 		return rc;
 
-	/* A PVMMU page-table pool will be described here (no_map = false) */
+	/* Failure only disables PVMMU; the rest of the fixups still apply */
+	sbi_pvmmu_fdt_fixup(fdt);
 
 	rc = disable_unsupported_cpus(fdt);
 	if (rc)

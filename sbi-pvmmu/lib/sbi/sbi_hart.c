@@ -36,6 +36,8 @@ unsigned long sbi_hart_ext_from_name(const char *name, size_t len)
 		{ "sstc", SBI_HART_EXT_SSTC },
 		{ "zicbom", SBI_HART_EXT_ZICBOM },
 		{ "zicboz", SBI_HART_EXT_ZICBOZ },
+		{ "svnapot", SBI_HART_EXT_SVNAPOT },
+		{ "svpbmt", SBI_HART_EXT_SVPBMT },
 	};
 	unsigned int i;
 
@@ -149,6 +151,11 @@ void sbi_hart_init(struct sbi_scratch *scratch)
 	}
 	if (sbi_hart_has_ext(scratch, SBI_HART_EXT_ZICBOZ)) {
 		menvcfg |= ENVCFG_CBZE;
+		has_envcfg = true;
+	}
+	/* PVMMU advertises Svpbmt only where S-mode may use it */
+	if (sbi_hart_has_ext(scratch, SBI_HART_EXT_SVPBMT)) {
+		menvcfg |= ENVCFG_PBMTE;
 		has_envcfg = true;
 	}
 	if (has_envcfg)

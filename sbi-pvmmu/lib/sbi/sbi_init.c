@@ -3,9 +3,9 @@
  * Cold and warm boot sequencing.
  *
  * Cold boot (lottery winner): scratch areas, platform devices from the
- * FDT, RAM regions and harts, next stage, HSM states, FDT fixups, PMP
- * layout, banner; then the other harts are released, the boot hart does
- * its per-hart init and drops to S-mode at the next stage.
+ * FDT, RAM regions and harts, next stage, HSM states, PVMMU pool, FDT
+ * fixups, PMP layout, banner; then the other harts are released, the
+ * boot hart does its per-hart init and drops to S-mode at the next stage.
  * Warm boot (every other hart): per-hart init, then HSM STOPPED.
  */
 #include <libfdt.h>
@@ -21,6 +21,7 @@
 #include <sbi/sbi_mem.h>
 #include <sbi/sbi_platform.h>
 #include <sbi/sbi_pmp.h>
+#include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_system.h>
 #include <sbi/sbi_version.h>
 
@@ -129,6 +130,7 @@ static void print_banner(const struct boot_info *bi)
 		   fdt_totalsize(bi->fdt));
 	sbi_printf("Next           : 0x%016lx (%s-mode, %s)\n", bi->next_addr,
 		   bi->next_mode == PRV_S ? "S" : "?", bi->next_source);
+	sbi_pvmmu_print();
 	sbi_pmp_print();
 	sbi_ecall_print_extensions();
 	sbi_printf("\n");
@@ -185,6 +187,9 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 
 	select_next_stage(&bi, info);
 	sbi_hsm_init((u32)hartid);
+
+	/* Before the fixups (they describe the pool) and PMP (it guards it) */
+	sbi_pvmmu_cold_init(fdt, bi.next_addr);
 
 	rc = sbi_fdt_fixup(fdt);
 	if (rc)

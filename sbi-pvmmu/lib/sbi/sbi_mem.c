@@ -12,6 +12,8 @@ extern char _fw_start[], _fw_end[];
 
 static struct sbi_mem_region ram_regions[SBI_MAX_MEM_REGIONS];
 static unsigned int ram_count;
+/* PVMMU page-table pool: S/U may read it, only M-mode writes it */
+static struct sbi_mem_region pt_pool;
 
 int sbi_mem_add_ram(unsigned long base, unsigned long size)
 {
@@ -77,8 +79,32 @@ bool sbi_mem_range_overlaps_fw(unsigned long base, unsigned long size)
 	return base < fw_end && end > fw_base;
 }
 
+void sbi_mem_set_pt_pool(unsigned long base, unsigned long size)
+{
+	pt_pool.base = base;
+	pt_pool.size = size;
+}
+
+const struct sbi_mem_region *sbi_mem_pt_pool(void)
+{
+	return pt_pool.size ? &pt_pool : NULL;
+}
+
+bool sbi_mem_range_overlaps_pt_pool(unsigned long base, unsigned long size)
+{
+	unsigned long end = base + size;
+
+	if (!pt_pool.size)
+		return false;
+	if (end < base)
+		return true;
+	return base < pt_pool.base + pt_pool.size && end > pt_pool.base;
+}
+
 bool sbi_mem_range_s_accessible(unsigned long base, unsigned long size)
 {
+	/* The pool is excluded too: M-mode must never write it for S */
 	return sbi_mem_range_in_ram(base, size) &&
-	       !sbi_mem_range_overlaps_fw(base, size);
+	       !sbi_mem_range_overlaps_fw(base, size) &&
+	       !sbi_mem_range_overlaps_pt_pool(base, size);
 }

@@ -139,6 +139,7 @@ static unsigned long log2_of(unsigned long v)
 
 void sbi_pmp_setup(void)
 {
+	const struct sbi_mem_region *pool;
 	unsigned int n;
 
 	/*
@@ -161,10 +162,18 @@ void sbi_pmp_setup(void)
 		.log2len = log2_of(sbi_mem_fw_size()),
 		.what = "firmware (no S/U access)",
 	};
-	pmp_layout[PMP_SLOT_PT_POOL] = (struct pmp_slot){
-		.used = false,
-		.what = "reserved: PVMMU page-table pool",
-	};
+	pool = sbi_mem_pt_pool();
+	if (pool)
+		pmp_layout[PMP_SLOT_PT_POOL] = (struct pmp_slot){
+			.used = true, .prot = PMP_R, .base = pool->base,
+			.log2len = log2_of(pool->size),
+			.what = "PVMMU page-table pool (S/U read-only)",
+		};
+	else
+		pmp_layout[PMP_SLOT_PT_POOL] = (struct pmp_slot){
+			.used = false,
+			.what = "PVMMU page-table pool (none)",
+		};
 	pmp_layout[PMP_SLOT_ALL] = (struct pmp_slot){
 		.used = true, .prot = PMP_R | PMP_W | PMP_X, .base = 0,
 		.log2len = PMP_LOG2_ALL,

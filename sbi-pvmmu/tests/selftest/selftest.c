@@ -5,13 +5,15 @@
  * Exercises the SBI interface from S-mode on all harts: BASE probing,
  * error codes, DBCN, legacy calls, HSM start/stop/status/suspend, IPIs,
  * concurrent remote fences, timer (Sstc or not), PMP protection of the
- * firmware. Ends with SRST shutdown: reason "none" (QEMU exit 0) if all
+ * firmware, and the PVMMU extension (GET_INFO against the FDT, the
+ * read-only pool, SET_SHMEM, a small UPDATE round trip). Ends with SRST
+ * shutdown: reason "none" (QEMU exit 0) if all
  * checks passed, reason "system failure" (exit 1) otherwise.
  */
+#include <libfdt.h>
 #include <sbi/riscv_encoding.h>
 #include <sbi/sbi_ecall_interface.h>
-
-typedef unsigned long ulong;
+#include <sbi/sbi_pvmmu_abi.h>
 
 #define MAX_HARTS	16
 #define NO_HART		(-1UL)
@@ -598,12 +600,255 @@ static void test_hsm_and_smp(void)
 	wait_for(&online, others, "secondaries online again");
 }
 
+/* ---- PVMMU */
+
+static struct sbi_pvmmu_entry pv_buf[128] __attribute__((aligned(64)));
+static ulong pv_kroot[512] __attribute__((aligned(4096)));
+static char pv_data[4096] __attribute__((aligned(4096)));
+
+#define PV_PTE_V	1UL
+#define PV_PTE_R	2UL
+#define PV_PTE_W	4UL
+#define PV_PTE_A	0x40UL
+#define PV_PTE_D	0x80UL
+
+static ulong pv_table(ulong pa)
+{
+	return ((pa >> 12) << 10) | PV_PTE_V;
+}
+
+static ulong pv_leaf(ulong pa, ulong flags)
+{
+	return ((pa >> 12) << 10) | flags | PV_PTE_V;
+}
+
+static struct sbiret pv_update(ulong n)
+{
+	return SBI1(SBI_EXT_PVMMU, SBI_PVMMU_UPDATE, n);
+}
+
+static ulong pv_stat(ulong counter)
+{
+	return SBI2(SBI_EXT_PVMMU, SBI_PVMMU_STATS, counter, -1UL).value;
+}
+
+/* /reserved-memory/pvmmu-pool@...: reg, compatible, and no no-map */
+static void pv_check_fdt(const void *fdt, ulong base, ulong size)
+{
+	const fdt32_t *reg;
+	int parent, node, len, found = 0;
+
+	parent = fdt_path_offset(fdt, "/reserved-memory");
+	check("fdt /reserved-memory", parent >= 0, 1);
+	if (parent < 0)
+		return;
+	fdt_for_each_subnode(node, fdt, parent) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+
+		if (!name || strncmp(name, "pvmmu-pool@", 11))
+			continue;
+		found++;
+		check("pool compatible",
+		      fdt_node_check_compatible(fdt, node, "pvmmu,pt-pool"), 0);
+		check("pool not no-map",
+		      fdt_getprop(fdt, node, "no-map", NULL) != NULL, 0);
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		check("pool reg length", len, 16);
+		if (reg && len == 16) {
+			check("fdt pool base == POOL_BASE",
+			      ((ulong)fdt32_to_cpu(reg[0]) << 32) |
+			      fdt32_to_cpu(reg[1]), base);
+			check("fdt pool size == POOL_SIZE",
+			      ((ulong)fdt32_to_cpu(reg[2]) << 32) |
+			      fdt32_to_cpu(reg[3]), size);
+		}
+	}
+	check("one pvmmu-pool node", found, 1);
+}
+
+/* "_name" as a whole multi-letter extension of an ISA string */
+static int isa_has(const char *isa, const char *name)
+{
+	ulong n = strlen(name);
+
+	for (; *isa; isa++) {
+		if (*isa == '_' && !strncmp(isa + 1, name, n) &&
+		    (isa[n + 1] == '_' || !isa[n + 1]))
+			return 1;
+	}
+	return 0;
+}
+
+/* FEATURES bits expected from the cpu nodes: set only if every hart has it */
+static ulong pv_fdt_features(const void *fdt)
+{
+	ulong napot = 1, pbmt = 1;
+	const char *isa;
+	int cpus, cpu;
+
+	cpus = fdt_path_offset(fdt, "/cpus");
+	fdt_for_each_subnode(cpu, fdt, cpus) {
+		isa = fdt_getprop(fdt, cpu, "riscv,isa", NULL);
+		if (!isa)
+			continue;
+		napot &= isa_has(isa, "svnapot");
+		pbmt &= isa_has(isa, "svpbmt");
+	}
+	return (napot ? SBI_PVMMU_FEAT_SVNAPOT : 0) |
+	       (pbmt ? SBI_PVMMU_FEAT_SVPBMT : 0);
+}
+
+static void test_pvmmu(const void *fdt)
+{
+	volatile ulong *pool;
+	ulong h = hartid(), base, size, l1, l0, i;
+	struct sbiret r;
+
+	r = SBI1(SBI_EXT_BASE, SBI_EXT_BASE_PROBE_EXT, SBI_EXT_PVMMU);
+	if (r.value != 1) {
+		say("sbi-selftest: PVMMU not available, its checks skipped\n");
+		return;
+	}
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_VERSION);
+	check("pvmmu version", r.value, SBI_PVMMU_VERSION);
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_MAX_BATCH);
+	check("pvmmu max batch", r.value, 128);
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES);
+	check("pvmmu features match the ISA strings", r.value,
+	      pv_fdt_features(fdt));
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO, 77);
+	check("pvmmu bad selector", r.error, SBI_ERR_INVALID_PARAM);
+	base = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO,
+		    SBI_PVMMU_INFO_POOL_BASE).value;
+	size = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO,
+		    SBI_PVMMU_INFO_POOL_SIZE).value;
+	check("pool naturally aligned", base & (size - 1), 0);
+	pv_check_fdt(fdt, base, size);
+	r = SBI0(SBI_EXT_PVMMU, 7);
+	check("pvmmu unknown fid", r.error, SBI_ERR_NOT_SUPPORTED);
+
+	/* S-mode reads the (zeroed) pool but cannot write it */
+	pool = (volatile ulong *)base;
+	check("pool readable and zero", pool[0] | pool[size / 8 - 1], 0);
+	expect_fault[h] = 1;
+	fault_cause[h] = 0;
+	pool[1] = 0x1234;
+	check("store into the pool faults", (long)fault_cause[h],
+	      CAUSE_STORE_ACCESS);
+	check("pool unchanged", pool[1], 0);
+	expect_fault[h] = 0;
+	/* the firmware does not write the pool for S-mode either */
+	r = SBI3(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_READ, 8, base, 0);
+	check("dbcn read into the pool", r.error, SBI_ERR_INVALID_PARAM);
+
+	/* SET_SHMEM */
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, (ulong)pv_buf, 0, 1);
+	check("shmem flags", r.error, SBI_ERR_INVALID_PARAM);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, (ulong)pv_buf + 8, 0, 0);
+	check("shmem misaligned", r.error, SBI_ERR_INVALID_PARAM);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, base, 0, 0);
+	check("shmem in the pool", r.error, SBI_ERR_INVALID_ADDRESS);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, 0x80000000UL, 0, 0);
+	check("shmem in the firmware", r.error, SBI_ERR_INVALID_ADDRESS);
+	r = pv_update(1);
+	check("update without shmem", r.error, SBI_ERR_NO_SHMEM);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, (ulong)pv_buf, 0, 0);
+	check("shmem set", r.error, 0);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, (ulong)pv_buf, 0, 0);
+	check("shmem set twice", r.error, SBI_ERR_ALREADY_AVAILABLE);
+
+	/* a PMD page with one PTE table holding one leaf */
+	l1 = base;
+	l0 = base + 4096;
+	pv_buf[0].target = l1 | SBI_PVMMU_OP_STORE;
+	pv_buf[0].value = 0;
+	r = pv_update(1);
+	check("update untyped page", r.error, SBI_ERR_INVALID_ADDRESS);
+	check("update untyped page index", r.value, 0);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_PT_REGISTER, l1, 1, 0);
+	check("register PMD", r.error, 0);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_PT_REGISTER, l0, 0, 0);
+	check("register PTE table", r.error, 0);
+	pv_buf[0].target = l1 | SBI_PVMMU_OP_STORE;
+	pv_buf[0].value = pv_table(l0);
+	pv_buf[1].target = (l0 + 5 * 8) | SBI_PVMMU_OP_STORE;
+	pv_buf[1].value = pv_leaf((ulong)pv_data, PV_PTE_R | PV_PTE_W);
+	pv_buf[2].target = (l0 + 6 * 8) | SBI_PVMMU_OP_STORE;
+	pv_buf[2].value = pv_leaf(base, PV_PTE_R);	/* maps the pool */
+	pv_buf[2].old = 0x77;
+	r = pv_update(3);
+	check("update stops at the bad entry", r.error, SBI_ERR_DENIED);
+	check("update applied two", r.value, 2);
+	check("old of entry 0", pv_buf[0].old, 0);
+	check("old of entry 1", pv_buf[1].old, 0);
+	check("rejected entry old untouched", pv_buf[2].old, 0x77);
+	check("link visible to S-mode", pool[0], pv_table(l0));
+	check("leaf visible to S-mode", pool[512 + 5],
+	      pv_leaf((ulong)pv_data, PV_PTE_R | PV_PTE_W));
+	check("rejected entry not written", pool[512 + 6], 0);
+	check("stats links", pv_stat(SBI_PVMMU_STAT_LINKS), 1);
+	check("stats pages typed", pv_stat(SBI_PVMMU_STAT_PAGES_TYPED), 2);
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_PT_RELEASE, l0);
+	check("release linked page", r.error, SBI_ERR_DENIED);
+
+	/* KEEP_AD keeps A/D, unlink, release */
+	pv_buf[0].target = (l0 + 5 * 8) | SBI_PVMMU_OP_OR;
+	pv_buf[0].value = PV_PTE_A | PV_PTE_D;
+	pv_buf[1].target = (l0 + 5 * 8) | SBI_PVMMU_OP_STORE_KEEP_AD;
+	pv_buf[1].value = pv_leaf((ulong)pv_data, PV_PTE_R);
+	pv_buf[2].target = l1 | SBI_PVMMU_OP_XCHG;
+	pv_buf[2].value = 0;
+	r = pv_update(3);
+	check("update batch", r.error, 0);
+	check("update batch count", r.value, 3);
+	check("keep A/D", pool[512 + 5],
+	      pv_leaf((ulong)pv_data, PV_PTE_R | PV_PTE_A | PV_PTE_D));
+	check("xchg old", pv_buf[2].old, pv_table(l0));
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_PT_RELEASE, l0);
+	check("release PTE table", r.error, 0);
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_PT_RELEASE, l1);
+	check("release PMD", r.error, 0);
+	check("released page scrubbed", pool[512 + 5], 0);
+	check("stats links after", pv_stat(SBI_PVMMU_STAT_LINKS), 0);
+	check("stats pages typed after",
+	      pv_stat(SBI_PVMMU_STAT_PAGES_TYPED), 0);
+
+	/* a root gets the kernel half of the kernel root, once set */
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_PT_REGISTER, l1, 2,
+		 SBI_PVMMU_PT_ROOT);
+	check("root before kernel root", r.error, SBI_ERR_DENIED);
+	for (i = 0; i < 512; i++)
+		pv_kroot[i] = pv_leaf(0x40000000UL, PV_PTE_R) + (i << 32);
+	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_SET_KERNEL_ROOT, (ulong)pv_kroot, 3);
+	check("set kernel root", r.error, 0);
+	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_SET_KERNEL_ROOT, (ulong)pv_kroot, 3);
+	check("set kernel root twice", r.error, SBI_ERR_ALREADY_AVAILABLE);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_PT_REGISTER, l1, 2,
+		 SBI_PVMMU_PT_ROOT);
+	check("register root", r.error, 0);
+	check("root user half empty", pool[255], 0);
+	check("root kernel half copied", pool[256], pv_kroot[256]);
+	check("root kernel half copied (end)", pool[511], pv_kroot[511]);
+	pv_buf[0].target = (l1 + 300 * 8) | SBI_PVMMU_OP_STORE;
+	pv_buf[0].value = 0;
+	r = pv_update(1);
+	check("kernel half protected", r.error, SBI_ERR_DENIED);
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_PT_RELEASE, l1);
+	check("release root", r.error, 0);
+
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, -1UL, -1UL, 0);
+	check("shmem unregister", r.error, 0);
+	check("pvmmu rejected calls counted",
+	      pv_stat(SBI_PVMMU_STAT_REJECTED) > 0, 1);
+	say("sbi-selftest: PVMMU pool %x + %x, features %x checked\n", base,
+	    size, pv_fdt_features(fdt));
+}
+
 void boot_main(ulong id, ulong fdt)
 {
 	struct sbiret r;
 	ulong h;
 
-	(void)fdt;
 	boot_hart = id;
 	trap_setup();
 	say("\nsbi-selftest: boot hart %d\n", (long)id);
@@ -618,6 +863,7 @@ void boot_main(ulong id, ulong fdt)
 	test_base();
 	test_legacy_and_dbcn();
 	test_pmp();
+	test_pvmmu((const void *)fdt);
 	test_timer();
 	test_srst_errors();
 	test_hsm_and_smp();

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pvmmu core: the native backend, the choice of backend at boot, the entry
+ * points the page-table hooks call, and the statistics.
+ */
+
+#define pr_fmt(fmt) "pvmmu: " fmt
+
+#include <linux/atomic.h>
+#include <linux/init.h>
+#include <linux/jump_label.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+#include <asm/pvmmu.h>
+
+#include "pvmmu.h"
+
+struct static_key_false pvmmu_enabled = STATIC_KEY_FALSE_INIT;
+EXPORT_SYMBOL_GPL(pvmmu_enabled);
+
+DEFINE_PER_CPU(struct pvmmu_cpu_stats, pvmmu_cpu_stats);
+
+static const struct pvmmu_mmu_ops *pvmmu_backend __read_mostly;
+static bool pvmmu_disabled __initdata;
+
+/* A D bit set by hardware must never be lost, hence the atomics. */
+static unsigned long native_update(unsigned long *entry, unsigned int op,
+				   unsigned long val)
+{
+	atomic_long_t *word = (atomic_long_t *)entry;
+	unsigned long old, new;
+
+	switch (op) {
+	case SBI_PVMMU_OP_STORE:
+	case SBI_PVMMU_OP_XCHG:
+		return atomic_long_xchg(word, val);
+	case SBI_PVMMU_OP_AND:
+		return atomic_long_fetch_and(val, word);
+	case SBI_PVMMU_OP_OR:
+		return atomic_long_fetch_or(val, word);
+	case SBI_PVMMU_OP_STORE_KEEP_AD:
+		old = atomic_long_read(word);
+		do {
+			new = val | (old & (_PAGE_ACCESSED | _PAGE_DIRTY));
+		} while (!atomic_long_try_cmpxchg(word, &old, new));
+		return old;
+	}
+	WARN_ONCE(1, "pvmmu: unknown op %u\n", op);
+	return READ_ONCE(*entry);
+}
+
+static void native_set_entries(unsigned long *entry, unsigned long val,
+			       unsigned int nr, unsigned long step)
+{
+	while (nr--) {
+		WRITE_ONCE(*entry++, val);
+		val += step;
+	}
+}
+
+static int native_register_table(phys_addr_t pa, unsigned int level, bool root)
+{
+	return 0;
+}
+
+static int native_release_table(phys_addr_t pa)
+{
+	return 0;
+}
+
+const struct pvmmu_mmu_ops pvmmu_native_ops = {
+	.name		= "native",
+	.update		= native_update,
+	.set_entries	= native_set_entries,
+	.register_table	= native_register_table,
+	.release_table	= native_release_table,
+};
+EXPORT_SYMBOL_GPL(pvmmu_native_ops);
+
+const struct pvmmu_mmu_ops *pvmmu_get_backend(void)
+{
+	return pvmmu_backend;
+}
+EXPORT_SYMBOL_GPL(pvmmu_get_backend);
+
+/* KUnit swaps in its recorder; returns the previous backend. */
+const struct pvmmu_mmu_ops *pvmmu_set_backend(const struct pvmmu_mmu_ops *ops)
+{
+	return xchg(&pvmmu_backend, ops);
+}
+EXPORT_SYMBOL_GPL(pvmmu_set_backend);
+
+unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
+			   unsigned int op, unsigned long val)
+{
+	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
+	return pvmmu_backend->update(entry, op, val);
+}
+EXPORT_SYMBOL_GPL(pvmmu_update);
+
+void pvmmu_set_entries(void *entry, unsigned long val, unsigned int nr,
+		       unsigned long step)
+{
+	this_cpu_inc(pvmmu_cpu_stats.hook_calls[PVMMU_HOOK_SET_PTES]);
+	pvmmu_backend->set_entries(entry, val, nr, step);
+}
+EXPORT_SYMBOL_GPL(pvmmu_set_entries);
+
+unsigned int pvmmu_root_level(void)
+{
+	return pgtable_l5_enabled ? 4 : pgtable_l4_enabled ? 3 : 2;
+}
+
+static int __init pvmmu_param(char *arg)
+{
+	if (!arg)
+		return -EINVAL;
+	if (!strcmp(arg, "off"))
+		pvmmu_disabled = true;
+	else if (strcmp(arg, "on"))
+		return -EINVAL;
+	return 0;
+}
+early_param("pvmmu", pvmmu_param);
+
+/*
+ * Runs before the first user mm exists (early initcall) and before the
+ * secondary harts come up; the SBI backend registers each hart's batch
+ * buffer from a CPU hotplug callback as the hart comes online.
+ */
+static int __init pvmmu_init(void)
+{
+	const struct pvmmu_mmu_ops *ops;
+	phys_addr_t base, size;
+	int err;
+
+	pvmmu_backend = &pvmmu_native_ops;
+	if (pvmmu_disabled) {
+		pr_info("disabled by pvmmu=off: page tables stay native\n");
+		return 0;
+	}
+
+	ops = pvmmu_sbi_probe(&base, &size);
+	if (IS_ERR(ops)) {
+		pr_info("%s: page tables stay native\n",
+			PTR_ERR(ops) == -EOPNOTSUPP ?
+			"firmware has no PVMMU extension" :
+			"firmware PVMMU extension unusable");
+		return 0;
+	}
+
+	err = pvmmu_pool_init(base, size);
+	if (!err)
+		err = pvmmu_sbi_start();
+	if (err) {
+		pr_err("initialisation failed (%d): page tables stay native\n",
+		       err);
+		return 0;
+	}
+
+	pvmmu_backend = ops;
+	static_branch_enable(&pvmmu_enabled);
+	pr_info("active: %s backend, pool %pa + %llu MiB, root level %u\n",
+		ops->name, &base, (unsigned long long)size >> 20,
+		pvmmu_root_level());
+	return 0;
+}
+early_initcall(pvmmu_init);

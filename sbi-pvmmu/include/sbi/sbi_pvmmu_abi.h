@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * PVMMU SBI extension: the ABI between Linux and the firmware that owns
+ * the memory of page-table pages.
+ *
+ * This one header is built by both sides: the firmware includes it from
+ * sbi-pvmmu/include/sbi/, and the kernel build copies it unchanged to
+ * arch/riscv/include/asm/sbi_pvmmu_abi.h.
+ *
+ * Model
+ *   The firmware carves a naturally aligned page-table pool out of RAM and
+ *   makes it read-only to S/U mode with one PMP entry. Linux allocates
+ *   page-table pages from the pool, asks the firmware to type them
+ *   (PT_REGISTER: "this page is a page table of level L"), and writes
+ *   entries only through UPDATE, which validates every new value. Levels
+ *   count from the leaf table: 0 = PTE table, 1 = PMD, 2 = PUD, 3 = P4D,
+ *   4 = PGD (Sv57 root). A root is registered with SBI_PVMMU_PT_ROOT and
+ *   receives the kernel half of the kernel root registered by
+ *   SET_KERNEL_ROOT.
+ *
+ * Calling convention: standard SBI (a7 = EID, a6 = FID, a0.. = args;
+ * a0 = error, a1 = value). Errors are the SBI spec's codes.
+ */
+#ifndef __SBI_PVMMU_ABI_H__
+#define __SBI_PVMMU_ABI_H__
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <sbi/sbi_types.h>
+#endif
+
+/* In the SBI experimental range (0x08000000 - 0x08FFFFFF): "PVM". */
+#define SBI_EXT_PVMMU			0x0850564D
+
+#define SBI_PVMMU_VERSION_MAJOR		1
+#define SBI_PVMMU_VERSION_MINOR		0
+#define SBI_PVMMU_VERSION		((SBI_PVMMU_VERSION_MAJOR << 16) | \
+					 SBI_PVMMU_VERSION_MINOR)
+
+/* Function IDs. */
+#define SBI_PVMMU_GET_INFO		0	/* (selector) -> value */
+#define SBI_PVMMU_SET_SHMEM		1	/* (lo, hi, flags) */
+#define SBI_PVMMU_SET_KERNEL_ROOT	2	/* (root pa, levels) */
+#define SBI_PVMMU_PT_REGISTER		3	/* (pa, level, flags) */
+#define SBI_PVMMU_PT_RELEASE		4	/* (pa) */
+#define SBI_PVMMU_UPDATE		5	/* (count) -> entries applied */
+#define SBI_PVMMU_STATS			6	/* (counter, hart or -1) -> value */
+
+/* GET_INFO selectors. */
+#define SBI_PVMMU_INFO_VERSION		0
+#define SBI_PVMMU_INFO_FEATURES		1
+#define SBI_PVMMU_INFO_POOL_BASE	2
+#define SBI_PVMMU_INFO_POOL_SIZE	3
+#define SBI_PVMMU_INFO_MAX_BATCH	4	/* entries in one UPDATE */
+
+/* GET_INFO(FEATURES) bits: PTE extensions the firmware accepts. */
+#define SBI_PVMMU_FEAT_SVNAPOT		0x1UL
+#define SBI_PVMMU_FEAT_SVPBMT		0x2UL
+
+/*
+ * SET_SHMEM: register the calling hart's batch buffer (physical address
+ * lo/hi, flags must be 0). It must be 64-byte aligned, hold MAX_BATCH
+ * entries, and lie in ordinary RAM outside the pool and the firmware.
+ * lo = hi = -1 unregisters. Registering over a registered buffer is
+ * SBI_ERR_ALREADY_AVAILABLE: unregister first.
+ */
+#define SBI_PVMMU_SHMEM_DISABLE		(~0UL)
+
+/* PT_REGISTER flags. */
+#define SBI_PVMMU_PT_ROOT		0x1UL
+
+#define SBI_PVMMU_MAX_LEVEL		4
+
+/*
+ * UPDATE entry. The target is the physical address of a PTE inside a
+ * registered page table (8-byte aligned); its low three bits carry the op.
+ * The firmware writes the entry's previous value to @old for every applied
+ * entry. Entries are applied in order; the first rejected one stops the
+ * call, changes nothing, and its index is returned in a1 with the error.
+ */
+struct sbi_pvmmu_entry {
+	u64 target;	/* PTE physical address | op */
+	u64 value;	/* new value, or the AND/OR mask */
+	u64 old;	/* out: the PTE before this entry */
+};
+
+#define SBI_PVMMU_OP_MASK		7UL
+#define SBI_PVMMU_OP_STORE		0	/* *pte = value */
+#define SBI_PVMMU_OP_XCHG		1	/* same, caller uses old */
+#define SBI_PVMMU_OP_AND		2	/* *pte &= value, atomically */
+#define SBI_PVMMU_OP_OR			3	/* *pte |= value, atomically */
+#define SBI_PVMMU_OP_STORE_KEEP_AD	4	/* *pte = value | (*pte & (A|D)) */
+
+/* STATS counters: summed over harts when hart == -1. */
+#define SBI_PVMMU_STAT_CALLS		0	/* every PVMMU ecall */
+#define SBI_PVMMU_STAT_UPDATE_CALLS	1
+#define SBI_PVMMU_STAT_ENTRIES		2	/* entries applied */
+#define SBI_PVMMU_STAT_REJECTED		3	/* calls that returned an error */
+#define SBI_PVMMU_STAT_REGISTERED	4	/* PT_REGISTER successes */
+#define SBI_PVMMU_STAT_RELEASED		5	/* PT_RELEASE successes */
+#define SBI_PVMMU_STAT_PAGES_TYPED	6	/* pool pages typed now */
+#define SBI_PVMMU_STAT_LINKS		7	/* live non-leaf references */
+#define SBI_PVMMU_STAT_COUNT		8
+
+#endif /* __SBI_PVMMU_ABI_H__ */

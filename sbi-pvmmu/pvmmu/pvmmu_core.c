@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * PVMMU core: typing, validation and application of page-table updates
+ * requested by S-mode (see include/sbi/sbi_pvmmu_abi.h for the ABI and
+ * docs/FIRMWARE-NOTES.md for the rules). Portable: no CSR, no device, no
+ * global state; memory is reached through pvmmu_phys().
+ *
+ * Concurrency: every PTE read-modify-write is a CAS loop, because the
+ * hardware page walker may set A/D bits in pool pages at any time. The
+ * page metadata words change only by CAS. A striped spinlock (by target
+ * page) is held around the validate+CAS of an update and around the
+ * release of a page, so a page cannot be scrubbed under an update.
+ */
+#include <sbi/sbi_ecall_interface.h>
+#include "pvmmu_core.h"
+
+/* ---- memory map checks */
+
+static bool range_in_ram(const struct pvmmu_state *st, unsigned long base,
+			 unsigned long size)
+{
+	const struct pvmmu_range *r;
+	unsigned int i;
+
+	if (!size || base + size < base)
+		return false;
+	for (i = 0; i < st->ram_count; i++) {
+		r = &st->ram[i];
+		if (base >= r->base && base - r->base <= r->size &&
+		    size <= r->size - (base - r->base))
+			return true;
+	}
+	return false;
+}
+
+/* Plain RAM that S-mode owns: one RAM range, outside firmware and pool */
+static bool range_is_s_ram(const struct pvmmu_state *st, unsigned long base,
+			   unsigned long size)
+{
+	return range_in_ram(st, base, size) &&
+	       !pvmmu_range_overlaps(base, size, st->fw.base, st->fw.size) &&
+	       !pvmmu_range_overlaps(base, size, st->pool_base, st->pool_size);
+}
+
+/* ---- counters */
+
+static void stat_inc(struct pvmmu_state *st, unsigned long hartid,
+		     unsigned int counter, unsigned long n)
+{
+	pvmmu_add_long(&st->harts[hartid].stats[counter], (long)n);
+}
+
+static bool hart_ok(const struct pvmmu_state *st, unsigned long hartid)
+{
+	return hartid < PVMMU_MAX_HARTS && (st->hart_mask & (1UL << hartid));
+}
+
+/* ---- page helpers */
+
+static u64 *pte_ptr(const struct pvmmu_state *st, unsigned long pa)
+{
+	return pvmmu_phys(st, pa);
+}
+
+static void page_zero(const struct pvmmu_state *st, unsigned long pa)
+{
+	u64 *p = pte_ptr(st, pa);
+	unsigned int i;
+
+	/* Atomic stores: the walker may CAS A/D bits in this page */
+	for (i = 0; i < PVMMU_PTES_PER_PAGE; i++)
+		__atomic_store_n(&p[i], 0, __ATOMIC_RELAXED);
+}
+
+static unsigned int root_level(const struct pvmmu_state *st)
+{
+	u64 kroot = pvmmu_load64((u64 *)&st->kroot);
+
+	return kroot ? (unsigned int)(kroot & 7) - 1 : SBI_PVMMU_MAX_LEVEL;
+}
+
+/* ---- init */
+
+int pvmmu_init(struct pvmmu_state *st, const struct pvmmu_config *cfg)
+{
+	unsigned long pa, pages;
+	unsigned int i;
+
+	__builtin_memset(st, 0, sizeof(*st));
+
+	if (!cfg->ram_count || cfg->ram_count > PVMMU_MAX_RAM ||
+	    !cfg->hart_mask || !cfg->meta)
+		return SBI_ERR_INVALID_PARAM;
+	st->phys_offset = cfg->phys_offset;
+	for (i = 0; i < cfg->ram_count; i++)
+		st->ram[i] = cfg->ram[i];
+	st->ram_count = cfg->ram_count;
+	st->fw = cfg->fw;
+	st->features = cfg->features &
+		       (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT);
+	st->hart_mask = cfg->hart_mask;
+	if (PVMMU_MAX_HARTS < 8 * sizeof(long))
+		st->hart_mask &= (1UL << PVMMU_MAX_HARTS) - 1;
+
+	pages = cfg->pool_size >> PVMMU_PAGE_SHIFT;
+	if (!cfg->pool_base || !pages ||
+	    ((cfg->pool_base | cfg->pool_size) & (PVMMU_PAGE_SIZE - 1)) ||
+	    pages > cfg->meta_entries ||
+	    !range_in_ram(st, cfg->pool_base, cfg->pool_size) ||
+	    pvmmu_range_overlaps(cfg->pool_base, cfg->pool_size,
+				 st->fw.base, st->fw.size))
+		return SBI_ERR_INVALID_PARAM;
+	st->pool_base = cfg->pool_base;
+	st->pool_size = cfg->pool_size;
+	st->pool_pages = pages;
+	st->meta = cfg->meta;
+
+	/* Free pages are always zero: typing and release rely on it */
+	for (i = 0; i < pages; i++) {
+		st->meta[i] = 0;
+		pa = st->pool_base + ((unsigned long)i << PVMMU_PAGE_SHIFT);
+		page_zero(st, pa);
+	}
+	return SBI_SUCCESS;
+}
+
+/* ---- GET_INFO, SET_SHMEM, SET_KERNEL_ROOT */
+
+int pvmmu_get_info(struct pvmmu_state *st, unsigned long selector,
+		   unsigned long *value)
+{
+	switch (selector) {
+	case SBI_PVMMU_INFO_VERSION:
+		*value = SBI_PVMMU_VERSION;
+		break;
+	case SBI_PVMMU_INFO_FEATURES:
+		*value = st->features;
+		break;
+	case SBI_PVMMU_INFO_POOL_BASE:
+		*value = st->pool_base;
+		break;
+	case SBI_PVMMU_INFO_POOL_SIZE:
+		*value = st->pool_size;
+		break;
+	case SBI_PVMMU_INFO_MAX_BATCH:
+		*value = PVMMU_MAX_BATCH;
+		break;
+	default:
+		return SBI_ERR_INVALID_PARAM;
+	}
+	return SBI_SUCCESS;
+}
+
+static bool shmem_ok(const struct pvmmu_state *st, unsigned long pa)
+{
+	return range_is_s_ram(st, pa, PVMMU_SHMEM_SIZE);
+}
+
+int pvmmu_set_shmem(struct pvmmu_state *st, unsigned long hartid,
+		    unsigned long lo, unsigned long hi, unsigned long flags)
+{
+	struct pvmmu_hart *h = &st->harts[hartid];
+
+	if (flags)
+		return SBI_ERR_INVALID_PARAM;
+	if (lo == SBI_PVMMU_SHMEM_DISABLE && hi == SBI_PVMMU_SHMEM_DISABLE) {
+		h->shmem_set = false;
+		h->shmem = 0;
+		return SBI_SUCCESS;
+	}
+	if (hi || (lo & (PVMMU_SHMEM_ALIGN - 1)))
+		return SBI_ERR_INVALID_PARAM;
+	if (!shmem_ok(st, lo))
+		return SBI_ERR_INVALID_ADDRESS;
+	if (h->shmem_set)
+		return SBI_ERR_ALREADY_AVAILABLE;
+	h->shmem = lo;
+	h->shmem_set = true;
+	return SBI_SUCCESS;
+}
+
+int pvmmu_set_kernel_root(struct pvmmu_state *st, unsigned long pa,
+			  unsigned long levels)
+{
+	u64 none = 0;
+
+	if (levels < 3 || levels > 5)
+		return SBI_ERR_INVALID_PARAM;
+	if ((pa & (PVMMU_PAGE_SIZE - 1)) ||
+	    !range_is_s_ram(st, pa, PVMMU_PAGE_SIZE))
+		return SBI_ERR_INVALID_ADDRESS;
+	/* Once per boot, even if two harts race */
+	if (!pvmmu_cas64(&st->kroot, &none, (u64)pa | levels))
+		return SBI_ERR_ALREADY_AVAILABLE;
+	return SBI_SUCCESS;
+}
+
+/* ---- PT_REGISTER, PT_RELEASE */
+
+/*
+ * Copy the kernel half of the kernel root into a new root. The kernel
+ * root is S-writable, so each entry is read once and checked as copied:
+ * a table entry into the pool would be a link without a reference.
+ */
+static int copy_kernel_half(struct pvmmu_state *st, unsigned long pa)
+{
+	unsigned long kpa = (unsigned long)(pvmmu_load64(&st->kroot) &
+					    ~(PVMMU_PAGE_SIZE - 1));
+	u64 *src = pte_ptr(st, kpa), *dst = pte_ptr(st, pa), e;
+	unsigned int i;
+
+	for (i = PVMMU_KERNEL_HALF; i < PVMMU_PTES_PER_PAGE; i++) {
+		e = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+		if (pvmmu_pte_is_table(e) &&
+		    pvmmu_range_overlaps(pvmmu_pte_pa(e), PVMMU_PAGE_SIZE,
+					 st->pool_base, st->pool_size))
+			return SBI_ERR_DENIED;
+		__atomic_store_n(&dst[i], e, __ATOMIC_RELAXED);
+	}
+	return SBI_SUCCESS;
+}
+
+int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
+		      unsigned long pa, unsigned long level,
+		      unsigned long flags)
+{
+	bool root = flags & SBI_PVMMU_PT_ROOT;
+	u32 *meta, m = 0;
+	int rc;
+
+	if ((pa & (PVMMU_PAGE_SIZE - 1)) ||
+	    !pvmmu_in_pool(st, pa, PVMMU_PAGE_SIZE))
+		return SBI_ERR_INVALID_ADDRESS;
+	if (flags & ~SBI_PVMMU_PT_ROOT)
+		return SBI_ERR_INVALID_PARAM;
+	if (level > root_level(st))
+		return SBI_ERR_INVALID_PARAM;
+	if (root) {
+		if (!pvmmu_load64(&st->kroot))
+			return SBI_ERR_DENIED;
+		if (level != root_level(st))
+			return SBI_ERR_INVALID_PARAM;
+	}
+
+	/* FREE -> BUSY: nobody can link, update or release it meanwhile */
+	meta = pvmmu_meta_of(st, pa);
+	if (!pvmmu_cas32(meta, &m, pvmmu_meta_make(PVMMU_STATE_BUSY, false, 0)))
+		return SBI_ERR_ALREADY_AVAILABLE;
+
+	page_zero(st, pa);
+	if (root) {
+		rc = copy_kernel_half(st, pa);
+		if (rc) {
+			/* Back to a free (zero) page: nothing changed */
+			page_zero(st, pa);
+			pvmmu_store32(meta, 0);
+			return rc;
+		}
+	}
+
+	pvmmu_store32(meta, pvmmu_meta_make(PVMMU_STATE_TYPED + level, root,
+					    0));
+	pvmmu_add_long(&st->pages_typed, 1);
+	stat_inc(st, hartid, SBI_PVMMU_STAT_REGISTERED, 1);
+	return SBI_SUCCESS;
+}
+
+int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
+		     unsigned long pa)
+{
+	struct pvmmu_lock *lock;
+	unsigned int i, n;
+	u32 *meta, m;
+	u64 *ptes, e;
+	int rc = SBI_SUCCESS;
+
+	if ((pa & (PVMMU_PAGE_SIZE - 1)) ||
+	    !pvmmu_in_pool(st, pa, PVMMU_PAGE_SIZE))
+		return SBI_ERR_INVALID_ADDRESS;
+
+	lock = pvmmu_lock_of(st, pa);
+	pvmmu_lock(lock);
+
+	/* typed and unreferenced -> RELEASING: no new link can be made */
+	meta = pvmmu_meta_of(st, pa);
+	m = pvmmu_load32(meta);
+	do {
+		if (!pvmmu_meta_typed(m)) {
+			rc = SBI_ERR_INVALID_PARAM;
+			goto out;
+		}
+		if (pvmmu_meta_refs(m)) {
+			rc = SBI_ERR_DENIED;
+			goto out;
+		}
+	} while (!pvmmu_cas32(meta, &m,
+			      pvmmu_meta_make(PVMMU_STATE_RELEASING,
+					      m & PVMMU_META_ROOT, 0)));
+
+	/* Drop the references held by our entries (not the kernel half) */
+	n = (m & PVMMU_META_ROOT) ? PVMMU_KERNEL_HALF : PVMMU_PTES_PER_PAGE;
+	ptes = pte_ptr(st, pa);
+	for (i = 0; i < n; i++) {
+		e = pvmmu_load64(&ptes[i]);
+		if (pvmmu_pte_is_table(e) &&
+		    pvmmu_in_pool(st, pvmmu_pte_pa(e), PVMMU_PAGE_SIZE)) {
+			pvmmu_ref_put(st, pvmmu_pte_pa(e));
+			pvmmu_add_long(&st->links, -1);
+		}
+	}
+	page_zero(st, pa);
+	pvmmu_store32(meta, 0);
+
+	pvmmu_add_long(&st->pages_typed, -1);
+	stat_inc(st, hartid, SBI_PVMMU_STAT_RELEASED, 1);
+out:
+	pvmmu_unlock(lock);
+	return rc;
+}
+
+/* ---- UPDATE */
+
+/* Checks a value about to be stored at @level (table entry targets excluded) */
+static int check_pte(const struct pvmmu_state *st, unsigned int level, u64 v)
+{
+	unsigned long ppn, base, size, pbmt;
+
+	if (!(v & PTE_V))
+		return SBI_SUCCESS;	/* swap/migration entries stay opaque */
+
+	if (!(v & PTE_RWX)) {
+		if (!level)
+			return SBI_ERR_DENIED;
+		if (v & PTE_NONLEAF_RSVD)
+			return SBI_ERR_INVALID_PARAM;
+		return SBI_SUCCESS;
+	}
+
+	if ((v & PTE_W) && !(v & PTE_R))
+		return SBI_ERR_INVALID_PARAM;
+	if (level > 2)
+		return SBI_ERR_INVALID_PARAM;
+	ppn = (v >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+	if (ppn & ((1UL << (9 * level)) - 1))
+		return SBI_ERR_INVALID_PARAM;
+	if (v & PTE_RSVD_MASK)
+		return SBI_ERR_INVALID_PARAM;
+	pbmt = (v & PTE_PBMT_MASK) >> PTE_PBMT_SHIFT;
+	if (pbmt && (!(st->features & SBI_PVMMU_FEAT_SVPBMT) || pbmt == 3))
+		return SBI_ERR_INVALID_PARAM;
+
+	base = ppn << PVMMU_PAGE_SHIFT;
+	size = PVMMU_PAGE_SIZE << (9 * level);
+	if (v & PTE_N) {
+		/* Svnapot defines only 64 KiB (ppn[3:0] = 1000) at level 0 */
+		if (!(st->features & SBI_PVMMU_FEAT_SVNAPOT) || level ||
+		    (ppn & 0xf) != 0x8)
+			return SBI_ERR_INVALID_PARAM;
+		base = (ppn & ~0xfUL) << PVMMU_PAGE_SHIFT;
+		size = 16 * PVMMU_PAGE_SIZE;
+	}
+
+	if (pvmmu_range_overlaps(base, size, st->fw.base, st->fw.size) ||
+	    pvmmu_range_overlaps(base, size, st->pool_base, st->pool_size))
+		return SBI_ERR_DENIED;
+	return SBI_SUCCESS;
+}
+
+static u64 compute_new(unsigned int op, u64 old, u64 value)
+{
+	switch (op) {
+	case SBI_PVMMU_OP_AND:
+		return old & value;
+	case SBI_PVMMU_OP_OR:
+		return old | value;
+	case SBI_PVMMU_OP_STORE_KEEP_AD:
+		return value | (old & (PTE_A | PTE_D));
+	default:	/* STORE, XCHG */
+		return value;
+	}
+}
+
+static int apply_one(struct pvmmu_state *st, u64 target, u64 value,
+		     u64 *oldp)
+{
+	unsigned long pa = (unsigned long)(target & ~SBI_PVMMU_OP_MASK);
+	unsigned long page = pa & ~(PVMMU_PAGE_SIZE - 1), child = 0;
+	unsigned int op = (unsigned int)(target & SBI_PVMMU_OP_MASK), level;
+	struct pvmmu_lock *lock;
+	bool linked = false;
+	u64 *pte, old, new;
+	u32 m;
+	int rc = SBI_SUCCESS;
+
+	if (!pvmmu_in_pool(st, pa, sizeof(u64)))
+		return SBI_ERR_INVALID_ADDRESS;
+
+	lock = pvmmu_lock_of(st, page);
+	pvmmu_lock(lock);
+
+	m = pvmmu_load32(pvmmu_meta_of(st, page));
+	if (!pvmmu_meta_typed(m)) {
+		rc = SBI_ERR_INVALID_ADDRESS;
+		goto out;
+	}
+	if (op > SBI_PVMMU_OP_STORE_KEEP_AD) {
+		rc = SBI_ERR_INVALID_PARAM;
+		goto out;
+	}
+	if ((m & PVMMU_META_ROOT) &&
+	    ((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= PVMMU_KERNEL_HALF) {
+		rc = SBI_ERR_DENIED;
+		goto out;
+	}
+	level = pvmmu_meta_level(m);
+
+	pte = pte_ptr(st, pa);
+	old = pvmmu_load64(pte);
+	for (;;) {
+		new = compute_new(op, old, value);
+		rc = check_pte(st, level, new);
+		if (rc)
+			goto out;
+		linked = pvmmu_pte_is_table(new);
+		if (linked) {
+			/* Reference first, so the child cannot be released */
+			child = pvmmu_pte_pa(new);
+			rc = pvmmu_ref_get(st, child, level - 1);
+			if (rc)
+				goto out;
+		}
+		/* Fails if the walker changed A/D meanwhile: recompute */
+		if (pvmmu_cas64(pte, &old, new))
+			break;
+		if (linked)
+			pvmmu_ref_put(st, child);
+	}
+
+	if (linked)
+		pvmmu_add_long(&st->links, 1);
+	if (pvmmu_pte_is_table(old) &&
+	    pvmmu_in_pool(st, pvmmu_pte_pa(old), PVMMU_PAGE_SIZE)) {
+		pvmmu_ref_put(st, pvmmu_pte_pa(old));
+		pvmmu_add_long(&st->links, -1);
+	}
+	*oldp = old;
+out:
+	pvmmu_unlock(lock);
+	return rc;
+}
+
+int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
+		 unsigned long count, unsigned long *applied)
+{
+	struct pvmmu_hart *h = &st->harts[hartid];
+	struct sbi_pvmmu_entry *ents;
+	unsigned long i;
+	u64 target, value, old = 0;
+	int rc = SBI_SUCCESS;
+
+	*applied = 0;
+	stat_inc(st, hartid, SBI_PVMMU_STAT_UPDATE_CALLS, 1);
+	if (!h->shmem_set)
+		return SBI_ERR_NO_SHMEM;
+	if (!count || count > PVMMU_MAX_BATCH)
+		return SBI_ERR_INVALID_PARAM;
+	/* The memory map is fixed, but never trust an old check */
+	if (!shmem_ok(st, h->shmem))
+		return SBI_ERR_INVALID_ADDRESS;
+
+	ents = pvmmu_phys(st, h->shmem);
+	for (i = 0; i < count; i++) {
+		/* Copy in once: S-mode may rewrite the buffer meanwhile */
+		target = __atomic_load_n(&ents[i].target, __ATOMIC_RELAXED);
+		value = __atomic_load_n(&ents[i].value, __ATOMIC_RELAXED);
+		rc = apply_one(st, target, value, &old);
+		if (rc)
+			break;
+		__atomic_store_n(&ents[i].old, old, __ATOMIC_RELAXED);
+	}
+	*applied = i;
+	stat_inc(st, hartid, SBI_PVMMU_STAT_ENTRIES, i);
+	return rc;
+}
+
+/* ---- STATS and dispatch */
+
+int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
+		unsigned long hart, unsigned long *value)
+{
+	unsigned long h, sum = 0;
+
+	if (counter >= SBI_PVMMU_STAT_COUNT)
+		return SBI_ERR_INVALID_PARAM;
+	if (hart != -1UL && !hart_ok(st, hart))
+		return SBI_ERR_INVALID_PARAM;
+
+	if (counter == SBI_PVMMU_STAT_PAGES_TYPED) {
+		*value = pvmmu_read_long(&st->pages_typed);
+	} else if (counter == SBI_PVMMU_STAT_LINKS) {
+		*value = pvmmu_read_long(&st->links);
+	} else if (hart != -1UL) {
+		*value = pvmmu_read_long(&st->harts[hart].stats[counter]);
+	} else {
+		for (h = 0; h < PVMMU_MAX_HARTS; h++)
+			sum += pvmmu_read_long(&st->harts[h].stats[counter]);
+		*value = sum;
+	}
+	return SBI_SUCCESS;
+}
+
+int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
+	       unsigned long fid, unsigned long a0, unsigned long a1,
+	       unsigned long a2, unsigned long *value)
+{
+	int rc;
+
+	*value = 0;
+	/* The firmware only calls in for valid harts; the host may not */
+	if (!hart_ok(st, hartid))
+		return SBI_ERR_FAILED;
+
+	stat_inc(st, hartid, SBI_PVMMU_STAT_CALLS, 1);
+	switch (fid) {
+	case SBI_PVMMU_GET_INFO:
+		rc = pvmmu_get_info(st, a0, value);
+		break;
+	case SBI_PVMMU_SET_SHMEM:
+		rc = pvmmu_set_shmem(st, hartid, a0, a1, a2);
+		break;
+	case SBI_PVMMU_SET_KERNEL_ROOT:
+		rc = pvmmu_set_kernel_root(st, a0, a1);
+		break;
+	case SBI_PVMMU_PT_REGISTER:
+		rc = pvmmu_pt_register(st, hartid, a0, a1, a2);
+		break;
+	case SBI_PVMMU_PT_RELEASE:
+		rc = pvmmu_pt_release(st, hartid, a0);
+		break;
+	case SBI_PVMMU_UPDATE:
+		rc = pvmmu_update(st, hartid, a0, value);
+		break;
+	case SBI_PVMMU_STATS:
+		rc = pvmmu_stats(st, a0, a1, value);
+		break;
+	default:
+		rc = SBI_ERR_NOT_SUPPORTED;
+		break;
+	}
+	if (rc)
+		stat_inc(st, hartid, SBI_PVMMU_STAT_REJECTED, 1);
+	return rc;
+}
