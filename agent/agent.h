@@ -129,6 +129,7 @@ extern const struct agent_group boot_group;
 extern const struct agent_group smp_group;
 extern const struct agent_group vm_group;
 extern const struct agent_group stress_group;
+extern const struct agent_group adsafety_group;
 extern const struct agent_group pvmmu_group;
 extern const struct agent_group bench_group;
 extern const struct agent_group selftest_group;

@@ -10,6 +10,7 @@ const struct agent_group *const agent_groups[] = {
 	&smp_group,
 	&vm_group,
 	&stress_group,
+	&adsafety_group,
 	&pvmmu_group,
 	&bench_group,
 	&selftest_group,

@@ -61,7 +61,18 @@ static int pvmmu_core_init(struct kunit *test)
 	return 0;
 }
 
-/* Backend primitives: firmware vs native on the same input. */
+/* One entry through the native backend, on plain memory. */
+static unsigned long native_op(unsigned long *word, unsigned int op,
+			       unsigned long val)
+{
+	struct sbi_pvmmu_entry e = { .target = __pa(word) | op, .value = val };
+	unsigned int applied;
+
+	pvmmu_native_ops.submit(&e, 1, &applied);
+	return e.old;
+}
+
+/* The firmware's ops vs the native ones on the same input. */
 static void core_primitives_match_native(struct kunit *test)
 {
 	static const struct {
@@ -75,11 +86,12 @@ static void core_primitives_match_native(struct kunit *test)
 		{ SBI_PVMMU_OP_OR, _PAGE_DIRTY },
 		{ SBI_PVMMU_OP_STORE_KEEP_AD, 0 },
 	};
-	const struct pvmmu_mmu_ops *fw = pvmmu_get_backend();
 	unsigned long *table = pool_table(test, 0);
-	unsigned long native, start, val, old_fw, old_native;
+	unsigned long *native = kunit_kzalloc(test, sizeof(*native), GFP_KERNEL);
+	unsigned long start, val, old_fw, old_native;
 	int i;
 
+	KUNIT_ASSERT_NOT_NULL(test, native);
 	start = user_leaf(test) | _PAGE_DIRTY;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		val = cases[i].operand;
@@ -87,14 +99,14 @@ static void core_primitives_match_native(struct kunit *test)
 		    cases[i].op == SBI_PVMMU_OP_STORE_KEEP_AD)
 			val = (start & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) ^ _PAGE_EXEC;
 
-		fw->update(&table[i], SBI_PVMMU_OP_STORE, start);
-		native = start;
-		old_fw = fw->update(&table[i], cases[i].op, val);
-		old_native = pvmmu_native_ops.update(&native, cases[i].op, val);
+		pvmmu_update(PVMMU_HOOK_BENCH, &table[i], SBI_PVMMU_OP_STORE, start);
+		*native = start;
+		old_fw = pvmmu_update(PVMMU_HOOK_BENCH, &table[i], cases[i].op, val);
+		old_native = native_op(native, cases[i].op, val);
 		KUNIT_EXPECT_EQ_MSG(test, old_fw, old_native, "op %u", cases[i].op);
-		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(table[i]), native, "op %u",
+		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(table[i]), *native, "op %u",
 				    cases[i].op);
-		fw->update(&table[i], SBI_PVMMU_OP_STORE, 0);
+		pvmmu_update(PVMMU_HOOK_BENCH, &table[i], SBI_PVMMU_OP_STORE, 0);
 	}
 	release_table(test, table);
 }
@@ -191,7 +203,7 @@ static struct sbiret raw_update(unsigned long target_pa, unsigned int op,
 	unsigned long flags;
 
 	local_irq_save(flags);
-	batch = pvmmu_sbi_batch();
+	batch = pvmmu_cpu_buffer(smp_processor_id());
 	batch[0].target = target_pa | op;
 	batch[0].value = value;
 	ret = sbi_ecall(SBI_EXT_PVMMU, SBI_PVMMU_UPDATE, 1, 0, 0, 0, 0, 0);
@@ -277,7 +289,7 @@ static void core_batch_stops_at_bad_entry(struct kunit *test)
 	int i;
 
 	local_irq_save(flags);
-	batch = pvmmu_sbi_batch();
+	batch = pvmmu_cpu_buffer(smp_processor_id());
 	for (i = 0; i < 4; i++) {
 		batch[i].target = __pa(&table[i]) | SBI_PVMMU_OP_STORE;
 		batch[i].value = leaf;
@@ -334,7 +346,7 @@ static void core_register_release(struct kunit *test)
 /* The batch buffer must be ordinary RAM; counts must fit it. */
 static void core_shmem_and_counts(struct kunit *test)
 {
-	unsigned long mine = __pa(pvmmu_sbi_batch()), fw_pa = 0x80000000UL;
+	unsigned long mine, fw_pa = 0x80000000UL;
 	unsigned long pool_pa = __pa(pvmmu_pool_va);
 	long max_batch;
 	struct sbiret ret, restore;
@@ -349,13 +361,12 @@ static void core_shmem_and_counts(struct kunit *test)
 	ret = sbi_ecall(SBI_EXT_PVMMU, SBI_PVMMU_UPDATE, 0, 0, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, ret.error, SBI_ERR_INVALID_PARAM);
 
+	/* Swap this CPU's buffer out and try hostile ones, then restore. */
+	preempt_disable();
+	mine = __pa(pvmmu_cpu_buffer(smp_processor_id()));
 	/* Registered already: a second registration is refused. */
 	ret = sbi_ecall(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, mine, 0, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, ret.error, SBI_ERR_ALREADY_AVAILABLE);
-
-	/* Swap this CPU's buffer out and try hostile ones, then restore. */
-	preempt_disable();
-	mine = __pa(pvmmu_sbi_batch());
 	ret = sbi_ecall(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM,
 			SBI_PVMMU_SHMEM_DISABLE, SBI_PVMMU_SHMEM_DISABLE,
 			0, 0, 0, 0);

@@ -11,10 +11,11 @@
 #   kunit  kunit.py runs the KUnit suites on pvmmu's firmware (-smp 4);
 #          every test case counts
 #   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8;
-#          Sv57, Sv48 and Sv39 with page_table_check=on; every boot runs
-#          CONFIG_DEBUG_VM_PGTABLE and fails on any kernel warning), with
-#          pvmmu=off, and on Debian's OpenSBI (the reference, native);
-#          SRST exit statuses
+#          Sv57, Sv48 and Sv39 with page_table_check=on at batch sizes
+#          128, 8 and 1; the A/D-safety test batched and unbatched; every
+#          boot runs CONFIG_DEBUG_VM_PGTABLE and fails on any kernel
+#          warning), with pvmmu=off, and on Debian's OpenSBI (the
+#          reference, native); SRST exit statuses
 # Set PVMMU_TESTS to a space-separated list of layers to run fewer.
 
 set -uo pipefail
@@ -162,17 +163,24 @@ for layer in $layers; do
 			"${banner[@]}" --expect 'smp: Brought up 1 node, 4 CPUs'
 		boot boot.pvmmu-smp8 "${pv[@]}" --smp 8 --run boot,smp,pvmmu "${banner[@]}" \
 			--expect 'smp: Brought up 1 node, 8 CPUs'
+		# Each paging mode with a different batch size: default, 8, 1.
 		for mode in sv57 sv48 sv39; do
 			case $mode in
 			sv57) args=(--expect 'root level 4') ;;
-			sv48) args=(--append no5lvl --expect 'root level 3') ;;
-			sv39) args=(--append no4lvl --expect 'root level 2') ;;
+			sv48) args=(--append no5lvl --append pvmmu.batch=8
+				    --expect 'root level 3') ;;
+			sv39) args=(--append no4lvl --append pvmmu.batch=1
+				    --expect 'root level 2') ;;
 			esac
 			boot "boot.pvmmu-$mode-pgtable-check-stress" "${pv[@]}" --smp 4 \
 				--run boot,vm,stress,pvmmu --append page_table_check=on \
 				--append agent.stress_s=5 "${args[@]}" \
 				--expect 'debug_vm_pgtable: .*Validating'
 		done
+		# A/D safety under concurrency, batched and unbatched.
+		boot boot.pvmmu-adsafety-batched "${pv[@]}" --smp 4 --run adsafety,pvmmu
+		boot boot.pvmmu-adsafety-unbatched "${pv[@]}" --smp 4 --run adsafety,pvmmu \
+			--append pvmmu.batch=1
 		boot boot.pvmmu-off --firmware pvmmu --smp 4 --run boot,smp,vm,pvmmu \
 			"${native[@]}" --append pvmmu=off \
 			--expect 'pvmmu: disabled by pvmmu=off'

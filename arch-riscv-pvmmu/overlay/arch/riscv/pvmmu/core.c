@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pvmmu core: the native backend, the choice of backend at boot, the entry
- * points the page-table hooks call, and the statistics.
+ * pvmmu core: the native backend, the choice of backend at boot and the
+ * boot parameters.
  */
 
 #define pr_fmt(fmt) "pvmmu: " fmt
@@ -13,6 +13,7 @@
 #include <linux/percpu.h>
 #include <linux/string.h>
 #include <asm/pvmmu.h>
+#include <asm/sbi.h>
 
 #include "pvmmu.h"
 
@@ -25,8 +26,8 @@ static const struct pvmmu_mmu_ops *pvmmu_backend __read_mostly;
 static bool pvmmu_disabled __initdata;
 
 /* A D bit set by hardware must never be lost, hence the atomics. */
-static unsigned long native_update(unsigned long *entry, unsigned int op,
-				   unsigned long val)
+static unsigned long native_apply(unsigned long *entry, unsigned int op,
+				  unsigned long val)
 {
 	atomic_long_t *word = (atomic_long_t *)entry;
 	unsigned long old, new;
@@ -39,24 +40,30 @@ static unsigned long native_update(unsigned long *entry, unsigned int op,
 		return atomic_long_fetch_and(val, word);
 	case SBI_PVMMU_OP_OR:
 		return atomic_long_fetch_or(val, word);
-	case SBI_PVMMU_OP_STORE_KEEP_AD:
-		old = atomic_long_read(word);
-		do {
-			new = val | (old & (_PAGE_ACCESSED | _PAGE_DIRTY));
-		} while (!atomic_long_try_cmpxchg(word, &old, new));
-		return old;
 	}
-	WARN_ONCE(1, "pvmmu: unknown op %u\n", op);
-	return READ_ONCE(*entry);
+	/* SBI_PVMMU_OP_STORE_KEEP_AD */
+	old = atomic_long_read(word);
+	do {
+		new = val | (old & (_PAGE_ACCESSED | _PAGE_DIRTY));
+	} while (!atomic_long_try_cmpxchg(word, &old, new));
+	return old;
 }
 
-static void native_set_entries(unsigned long *entry, unsigned long val,
-			       unsigned int nr, unsigned long step)
+static long native_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
+			  unsigned int *applied)
 {
-	while (nr--) {
-		WRITE_ONCE(*entry++, val);
-		val += step;
+	unsigned int i, op;
+
+	for (i = 0; i < nr; i++) {
+		op = batch[i].target & SBI_PVMMU_OP_MASK;
+		if (op > SBI_PVMMU_OP_STORE_KEEP_AD) {
+			*applied = i;
+			return SBI_ERR_INVALID_PARAM;
+		}
+		batch[i].old = native_apply(__va(batch[i].target & ~SBI_PVMMU_OP_MASK),
+					    op, batch[i].value);
 	}
+	return 0;
 }
 
 static int native_register_table(phys_addr_t pa, unsigned int level, bool root)
@@ -71,8 +78,7 @@ static int native_release_table(phys_addr_t pa)
 
 const struct pvmmu_mmu_ops pvmmu_native_ops = {
 	.name		= "native",
-	.update		= native_update,
-	.set_entries	= native_set_entries,
+	.submit		= native_submit,
 	.register_table	= native_register_table,
 	.release_table	= native_release_table,
 };
@@ -90,22 +96,6 @@ const struct pvmmu_mmu_ops *pvmmu_set_backend(const struct pvmmu_mmu_ops *ops)
 	return xchg(&pvmmu_backend, ops);
 }
 EXPORT_SYMBOL_GPL(pvmmu_set_backend);
-
-unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
-			   unsigned int op, unsigned long val)
-{
-	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
-	return pvmmu_backend->update(entry, op, val);
-}
-EXPORT_SYMBOL_GPL(pvmmu_update);
-
-void pvmmu_set_entries(void *entry, unsigned long val, unsigned int nr,
-		       unsigned long step)
-{
-	this_cpu_inc(pvmmu_cpu_stats.hook_calls[PVMMU_HOOK_SET_PTES]);
-	pvmmu_backend->set_entries(entry, val, nr, step);
-}
-EXPORT_SYMBOL_GPL(pvmmu_set_entries);
 
 unsigned int pvmmu_root_level(void)
 {

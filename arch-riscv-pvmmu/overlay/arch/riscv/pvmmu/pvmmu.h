@@ -6,11 +6,26 @@
 #include <linux/percpu.h>
 #include <asm/pvmmu.h>
 
+struct dentry;
+
+/* Entries a queue can hold (the firmware may allow fewer: pvmmu_max_batch). */
+#define PVMMU_QUEUE_MAX		128
+/* The default batch size, measured best (see docs/ARCHITECTURE.md). */
+#define PVMMU_DEFAULT_BATCH	128
+/* Histogram of entries per call: 1, 2-3, 4-7, ..., 64-127, 128+. */
+#define PVMMU_HIST_BUCKETS	8
+
 struct pvmmu_cpu_stats {
 	unsigned long hook_calls[PVMMU_NR_HOOKS];
-	unsigned long sbi_calls;	/* UPDATE ecalls */
+	unsigned long sbi_calls;	/* submissions (UPDATE ecalls) */
 	unsigned long entries;		/* entries those calls applied */
-	unsigned long failures;		/* calls the firmware rejected */
+	unsigned long failures;		/* entries the firmware rejected */
+	unsigned long queued;		/* entries deferred in lazy mode */
+	unsigned long flushes[PVMMU_NR_FLUSH_REASONS];
+	unsigned long batch_hist[PVMMU_HIST_BUCKETS];
+	unsigned long irq_bypass;	/* updates from interrupt context */
+	unsigned long nested;		/* nested lazy sections */
+	unsigned long mispredicted;	/* deferred exchanges off their prediction */
 };
 DECLARE_PER_CPU(struct pvmmu_cpu_stats, pvmmu_cpu_stats);
 
@@ -24,9 +39,16 @@ struct pvmmu_pool_stats {
 	unsigned long release_failures;	/* pages leaked: firmware refused */
 };
 
+extern unsigned int pvmmu_batch;
+extern unsigned int pvmmu_max_batch;
+
 extern const struct pvmmu_mmu_ops pvmmu_native_ops;
 const struct pvmmu_mmu_ops *pvmmu_get_backend(void);
 const struct pvmmu_mmu_ops *pvmmu_set_backend(const struct pvmmu_mmu_ops *ops);
+
+struct sbi_pvmmu_entry *pvmmu_cpu_buffer(unsigned int cpu);
+void pvmmu_set_cpu_buffer(unsigned int cpu, struct sbi_pvmmu_entry *buf);
+void pvmmu_flush_for_table_op(void);
 
 int pvmmu_pool_init(phys_addr_t base, phys_addr_t size);
 void pvmmu_pool_get_stats(struct pvmmu_pool_stats *stats);
@@ -34,9 +56,9 @@ void pvmmu_pool_get_stats(struct pvmmu_pool_stats *stats);
 const struct pvmmu_mmu_ops *pvmmu_sbi_probe(phys_addr_t *base,
 					    phys_addr_t *size);
 int pvmmu_sbi_start(void);
-struct sbi_pvmmu_entry *pvmmu_sbi_batch(void);
 long pvmmu_sbi_fw_stat(unsigned long counter);
 
 void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum);
+void pvmmu_bench_init(struct dentry *dir);
 
 #endif /* _RISCV_PVMMU_INTERNAL_H */

@@ -20,91 +20,24 @@
 
 #include "pvmmu.h"
 
-static DEFINE_PER_CPU(struct sbi_pvmmu_entry *, pvmmu_batch);
-static unsigned int pvmmu_max_batch __ro_after_init;
-
-/* This CPU's registered batch buffer (KUnit submits raw entries). */
-struct sbi_pvmmu_entry *pvmmu_sbi_batch(void)
-{
-	return this_cpu_read(pvmmu_batch);
-}
-EXPORT_SYMBOL_GPL(pvmmu_sbi_batch);
-
 static struct sbiret pvmmu_ecall(unsigned long fid, unsigned long a0,
 				 unsigned long a1, unsigned long a2)
 {
 	return sbi_ecall(SBI_EXT_PVMMU, fid, a0, a1, a2, 0, 0, 0);
 }
 
-static void pvmmu_report(const struct sbi_pvmmu_entry *entry, long error)
-{
-	this_cpu_inc(pvmmu_cpu_stats.failures);
-	WARN_ONCE(1, "pvmmu: firmware rejected op %llu on %#llx value %#llx: %ld\n",
-		  entry->target & SBI_PVMMU_OP_MASK,
-		  entry->target & ~SBI_PVMMU_OP_MASK, entry->value, error);
-	pr_err_ratelimited("rejected op %llu on %#llx value %#llx: %ld\n",
-			   entry->target & SBI_PVMMU_OP_MASK,
-			   entry->target & ~SBI_PVMMU_OP_MASK, entry->value,
-			   error);
-}
-
-/*
- * Submit the first @nr entries of this CPU's buffer. Interrupts are off
- * around the buffer's use: it is per CPU and an interrupt could otherwise
- * reuse it.
- */
-static bool pvmmu_flush(struct sbi_pvmmu_entry *batch, unsigned int nr)
+/* The firmware reads the entries from this CPU's registered buffer. */
+static long sbi_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
+		       unsigned int *applied)
 {
 	struct sbiret ret;
 
+	if (WARN_ON_ONCE(batch != pvmmu_cpu_buffer(smp_processor_id())))
+		return SBI_ERR_INVALID_ADDRESS;
 	ret = pvmmu_ecall(SBI_PVMMU_UPDATE, nr, 0, 0);
-	this_cpu_inc(pvmmu_cpu_stats.sbi_calls);
-	if (ret.error) {
-		this_cpu_add(pvmmu_cpu_stats.entries, ret.value);
-		pvmmu_report(&batch[min_t(unsigned long, ret.value, nr - 1)],
-			     ret.error);
-		return false;
-	}
-	this_cpu_add(pvmmu_cpu_stats.entries, nr);
-	return true;
-}
-
-static unsigned long sbi_update(unsigned long *entry, unsigned int op,
-				unsigned long val)
-{
-	struct sbi_pvmmu_entry *batch;
-	unsigned long flags, old;
-
-	local_irq_save(flags);
-	batch = this_cpu_read(pvmmu_batch);
-	batch[0].target = __pa(entry) | op;
-	batch[0].value = val;
-	/* A rejected entry changed nothing: its old value is the current one. */
-	old = pvmmu_flush(batch, 1) ? batch[0].old : READ_ONCE(*entry);
-	local_irq_restore(flags);
-	return old;
-}
-
-static void sbi_set_entries(unsigned long *entry, unsigned long val,
-			    unsigned int nr, unsigned long step)
-{
-	struct sbi_pvmmu_entry *batch;
-	unsigned long flags;
-	unsigned int i, n;
-
-	local_irq_save(flags);
-	batch = this_cpu_read(pvmmu_batch);
-	while (nr) {
-		n = min(nr, pvmmu_max_batch);
-		for (i = 0; i < n; i++, val += step) {
-			batch[i].target = __pa(entry + i) | SBI_PVMMU_OP_STORE;
-			batch[i].value = val;
-		}
-		pvmmu_flush(batch, n);
-		entry += n;
-		nr -= n;
-	}
-	local_irq_restore(flags);
+	if (ret.error)
+		*applied = ret.value;
+	return ret.error;
 }
 
 static int sbi_register_table(phys_addr_t pa, unsigned int level, bool root)
@@ -126,8 +59,7 @@ static int sbi_release_table(phys_addr_t pa)
 
 static const struct pvmmu_mmu_ops pvmmu_sbi_ops = {
 	.name		= "sbi",
-	.update		= sbi_update,
-	.set_entries	= sbi_set_entries,
+	.submit		= sbi_submit,
 	.register_table	= sbi_register_table,
 	.release_table	= sbi_release_table,
 };
@@ -192,20 +124,20 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 	if (!pvmmu_fdt_agrees(*base, *size))
 		return ERR_PTR(-EINVAL);
 
-	pvmmu_max_batch = min(max_batch, entries_per_page);
+	pvmmu_max_batch = min3(max_batch, entries_per_page, PVMMU_QUEUE_MAX);
 	return &pvmmu_sbi_ops;
 }
 
 static int pvmmu_cpu_online(unsigned int cpu)
 {
-	struct sbi_pvmmu_entry *batch = per_cpu(pvmmu_batch, cpu);
+	struct sbi_pvmmu_entry *batch = pvmmu_cpu_buffer(cpu);
 	struct sbiret ret;
 
 	if (!batch) {
 		batch = (void *)get_zeroed_page(GFP_KERNEL);
 		if (!batch)
 			return -ENOMEM;
-		per_cpu(pvmmu_batch, cpu) = batch;
+		pvmmu_set_cpu_buffer(cpu, batch);
 	}
 	ret = pvmmu_ecall(SBI_PVMMU_SET_SHMEM, __pa(batch), 0, 0);
 	if (ret.error) {

@@ -19,6 +19,9 @@ static const char * const hook_names[PVMMU_NR_HOOKS] = {
 	[PVMMU_HOOK_PTEP_GET_AND_CLEAR]		= "ptep_get_and_clear",
 	[PVMMU_HOOK_PTEP_SET_WRPROTECT]		= "ptep_set_wrprotect",
 	[PVMMU_HOOK_PTEP_TEST_AND_CLEAR_YOUNG]	= "ptep_test_and_clear_young",
+	[PVMMU_HOOK_PTEP_MODIFY_PROT]		= "ptep_modify_prot_commit",
+	[PVMMU_HOOK_CLEAR_PTES]			= "clear_ptes",
+	[PVMMU_HOOK_WRPROTECT_PTES]		= "wrprotect_ptes",
 	[PVMMU_HOOK_SET_PMD]			= "set_pmd",
 	[PVMMU_HOOK_PMDP_XCHG]			= "pmdp_xchg",
 	[PVMMU_HOOK_SET_PUD]			= "set_pud",
@@ -26,21 +29,31 @@ static const char * const hook_names[PVMMU_NR_HOOKS] = {
 	[PVMMU_HOOK_SET_PGD]			= "set_pgd",
 	[PVMMU_HOOK_ALLOC_TABLE]		= "alloc_table",
 	[PVMMU_HOOK_FREE_TABLE]			= "free_table",
+	[PVMMU_HOOK_BENCH]			= "sbi_bench",
+};
+
+static const char * const flush_names[PVMMU_NR_FLUSH_REASONS] = {
+	[PVMMU_FLUSH_LEAVE]	= "leave",
+	[PVMMU_FLUSH_FULL]	= "full",
+	[PVMMU_FLUSH_SYNC]	= "sync",
+	[PVMMU_FLUSH_SWITCH]	= "switch",
+	[PVMMU_FLUSH_EXPLICIT]	= "explicit",
+	[PVMMU_FLUSH_DIRECT]	= "direct",
 };
 
 void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum)
 {
-	const struct pvmmu_cpu_stats *s;
+	const unsigned long *s;
+	unsigned long *d = (unsigned long *)sum;
 	unsigned int cpu, i;
 
+	/* The struct is nothing but unsigned long counters. */
+	BUILD_BUG_ON(sizeof(*sum) % sizeof(unsigned long));
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		s = per_cpu_ptr(&pvmmu_cpu_stats, cpu);
-		for (i = 0; i < PVMMU_NR_HOOKS; i++)
-			sum->hook_calls[i] += READ_ONCE(s->hook_calls[i]);
-		sum->sbi_calls += READ_ONCE(s->sbi_calls);
-		sum->entries += READ_ONCE(s->entries);
-		sum->failures += READ_ONCE(s->failures);
+		s = (const unsigned long *)per_cpu_ptr(&pvmmu_cpu_stats, cpu);
+		for (i = 0; i < sizeof(*sum) / sizeof(unsigned long); i++)
+			d[i] += READ_ONCE(s[i]);
 	}
 }
 
@@ -53,15 +66,22 @@ static int pvmmu_summary_show(struct seq_file *m, void *v)
 {
 	struct pvmmu_pool_stats pool;
 	struct pvmmu_cpu_stats cpu;
+	unsigned int i;
 
 	pvmmu_pool_get_stats(&pool);
 	pvmmu_sum_cpu_stats(&cpu);
-	seq_printf(m, "active=%d backend=%s pool_pages=%lu used=%lu free=%lu high_water=%lu roots=%lu exhausted=%lu register_failures=%lu release_failures=%lu sbi_calls=%lu entries=%lu failures=%lu fw_updates=%ld fw_entries=%ld fw_rejected=%ld fw_typed=%ld fw_links=%ld\n",
-		   pvmmu_active(), pvmmu_get_backend()->name, pool.total,
+	seq_printf(m, "active=%d backend=%s batch=%u pool_pages=%lu used=%lu free=%lu high_water=%lu roots=%lu exhausted=%lu register_failures=%lu release_failures=%lu sbi_calls=%lu entries=%lu failures=%lu queued=%lu",
+		   pvmmu_active(), pvmmu_get_backend()->name,
+		   min(READ_ONCE(pvmmu_batch), pvmmu_max_batch), pool.total,
 		   pool.used, pool.total - pool.used, pool.high_water,
 		   pool.roots, pool.exhausted, pool.register_failures,
 		   pool.release_failures, cpu.sbi_calls, cpu.entries,
-		   cpu.failures, fw_stat(SBI_PVMMU_STAT_UPDATE_CALLS),
+		   cpu.failures, cpu.queued);
+	for (i = 0; i < PVMMU_NR_FLUSH_REASONS; i++)
+		seq_printf(m, " flush_%s=%lu", flush_names[i], cpu.flushes[i]);
+	seq_printf(m, " irq_bypass=%lu nested=%lu mispredicted=%lu fw_updates=%ld fw_entries=%ld fw_rejected=%ld fw_typed=%ld fw_links=%ld\n",
+		   cpu.irq_bypass, cpu.nested, cpu.mispredicted,
+		   fw_stat(SBI_PVMMU_STAT_UPDATE_CALLS),
 		   fw_stat(SBI_PVMMU_STAT_ENTRIES),
 		   fw_stat(SBI_PVMMU_STAT_REJECTED),
 		   fw_stat(SBI_PVMMU_STAT_PAGES_TYPED),
@@ -78,15 +98,36 @@ static int pvmmu_stats_show(struct seq_file *m, void *v)
 	pvmmu_sum_cpu_stats(&cpu);
 	for (i = 0; i < PVMMU_NR_HOOKS; i++)
 		seq_printf(m, "hook.%s %lu\n", hook_names[i], cpu.hook_calls[i]);
+	for (i = 0; i < PVMMU_HIST_BUCKETS; i++)
+		seq_printf(m, "entries_per_call.%u%s %lu\n", 1U << i,
+			   i == PVMMU_HIST_BUCKETS - 1 ? "+" : "",
+			   cpu.batch_hist[i]);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pvmmu_stats);
+
+static int batch_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(pvmmu_batch);
+	return 0;
+}
+
+static int batch_set(void *data, u64 val)
+{
+	if (val < 1 || val > PVMMU_QUEUE_MAX)
+		return -EINVAL;
+	WRITE_ONCE(pvmmu_batch, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(batch_fops, batch_get, batch_set, "%llu\n");
 
 static int __init pvmmu_stats_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("pvmmu", NULL);
 
 	debugfs_create_file("stats", 0444, dir, NULL, &pvmmu_stats_fops);
+	debugfs_create_file_unsafe("batch", 0644, dir, NULL, &batch_fops);
+	pvmmu_bench_init(dir);
 	proc_create_single("pvmmu", 0444, NULL, pvmmu_summary_show);
 	return 0;
 }

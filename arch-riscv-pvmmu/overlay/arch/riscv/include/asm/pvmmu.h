@@ -45,10 +45,31 @@ static __always_inline bool pvmmu_user_mm(const struct mm_struct *mm)
 	return pvmmu_active() && mm != &init_mm;
 }
 
+/* Apply @op now, after everything queued on this CPU; returns the old value. */
 unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 			   unsigned int op, unsigned long val);
-void pvmmu_set_entries(void *entry, unsigned long val, unsigned int nr,
-		       unsigned long step);
+/* Queue @op: its result is not needed (applied at the latest on leave). */
+void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
+		 unsigned long val);
+/* Queue @nr entries: @op with @val, @val + @step, ... */
+void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
+			 unsigned int op, unsigned long val, unsigned long step);
+/*
+ * Exchange with 0 and return the old value; deferred when the value read
+ * is exact (@final: the caller knows no hart can change the entry).
+ */
+unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final);
+/* Clear @nr entries in one submission; the first old value, with A/D of all. */
+unsigned long pvmmu_clear_entries(enum pvmmu_hook hook, void *entry,
+				  unsigned int nr);
+
+/* Make queued writes to these entries land before they are read. */
+void pvmmu_sync_entries(void *entry, unsigned int nr);
+
+void pvmmu_lazy_enter(void);
+void pvmmu_lazy_leave(void);
+void pvmmu_lazy_flush(void);
+void pvmmu_context_switch(void);
 
 /* Page-table pages: allocation from the pool, typed at @level. */
 struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level);
@@ -72,8 +93,26 @@ static inline unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 	return 0;
 }
 
-static inline void pvmmu_set_entries(void *entry, unsigned long val,
-				     unsigned int nr, unsigned long step) { }
+static inline void pvmmu_queue(enum pvmmu_hook hook, void *entry,
+			       unsigned int op, unsigned long val) { }
+
+static inline void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry,
+				       unsigned int nr, unsigned int op,
+				       unsigned long val, unsigned long step) { }
+
+static inline void pvmmu_sync_entries(void *entry, unsigned int nr) { }
+
+static inline unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry,
+					bool final)
+{
+	return 0;
+}
+
+static inline unsigned long pvmmu_clear_entries(enum pvmmu_hook hook,
+						void *entry, unsigned int nr)
+{
+	return 0;
+}
 
 static inline struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm,
 					       unsigned int level)

@@ -2,17 +2,19 @@
 /*
  * pvmmu: the ops table behind the page-table write hooks.
  *
- * A backend implements the few primitive writes every hook reduces to:
- * an update of one entry (store, exchange, atomic AND/OR, A/D-preserving
- * store; all return the previous value), a run of consecutive entries
- * (set_ptes), and the typing of page-table pages. The native backend does
- * them with plain atomics; the SBI backend asks the firmware; KUnit plugs
- * in a recorder.
+ * Every hook reduces to entries of the PVMMU ABI (struct sbi_pvmmu_entry:
+ * store, exchange, atomic AND/OR, A/D-preserving store; each returns the
+ * previous value) that the core queues per CPU and hands to the backend in
+ * order. The native backend applies them with plain atomics, the SBI
+ * backend asks the firmware (one UPDATE call per submission), and KUnit
+ * plugs in a recorder.
  */
 #ifndef _ASM_RISCV_PVMMU_TYPES_H
 #define _ASM_RISCV_PVMMU_TYPES_H
 
 #include <linux/types.h>
+
+struct sbi_pvmmu_entry;
 
 /* The kernel hooks, for per-hook statistics. */
 enum pvmmu_hook {
@@ -21,6 +23,9 @@ enum pvmmu_hook {
 	PVMMU_HOOK_PTEP_GET_AND_CLEAR,
 	PVMMU_HOOK_PTEP_SET_WRPROTECT,
 	PVMMU_HOOK_PTEP_TEST_AND_CLEAR_YOUNG,
+	PVMMU_HOOK_PTEP_MODIFY_PROT,
+	PVMMU_HOOK_CLEAR_PTES,
+	PVMMU_HOOK_WRPROTECT_PTES,
 	PVMMU_HOOK_SET_PMD,
 	PVMMU_HOOK_PMDP_XCHG,
 	PVMMU_HOOK_SET_PUD,
@@ -28,17 +33,31 @@ enum pvmmu_hook {
 	PVMMU_HOOK_SET_PGD,
 	PVMMU_HOOK_ALLOC_TABLE,
 	PVMMU_HOOK_FREE_TABLE,
+	PVMMU_HOOK_BENCH,		/* debugfs sbi_bench */
 	PVMMU_NR_HOOKS
+};
+
+/* Why the queue went to the backend. */
+enum pvmmu_flush_reason {
+	PVMMU_FLUSH_LEAVE,	/* arch_leave_lazy_mmu_mode() */
+	PVMMU_FLUSH_FULL,	/* the batch was full */
+	PVMMU_FLUSH_SYNC,	/* an operation needs a result or ordering */
+	PVMMU_FLUSH_SWITCH,	/* a context switch inside a lazy section */
+	PVMMU_FLUSH_EXPLICIT,	/* arch_flush_lazy_mmu_mode() */
+	PVMMU_FLUSH_DIRECT,	/* outside lazy mode: submitted at once */
+	PVMMU_NR_FLUSH_REASONS
 };
 
 struct pvmmu_mmu_ops {
 	const char *name;
-	/* Apply @op (SBI_PVMMU_OP_*) to one entry; returns its old value. */
-	unsigned long (*update)(unsigned long *entry, unsigned int op,
-				unsigned long val);
-	/* Store @nr entries: @val, @val + @step, ... (set_ptes). */
-	void (*set_entries)(unsigned long *entry, unsigned long val,
-			    unsigned int nr, unsigned long step);
+	/*
+	 * Apply entries [0, @nr) of @batch (this CPU's registered buffer) in
+	 * order, writing each one's previous value to its @old. Returns 0, or
+	 * the error of the first rejected entry, which changed nothing and
+	 * whose index goes to *@applied (entries before it were applied).
+	 */
+	long (*submit)(struct sbi_pvmmu_entry *batch, unsigned int nr,
+		       unsigned int *applied);
 	/* Make a zeroed pool page a page table of @level (a root if @root). */
 	int (*register_table)(phys_addr_t pa, unsigned int level, bool root);
 	/* Return a page table page to the pool (it must be unlinked). */

@@ -1,0 +1,894 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench: page-table heavy workloads, timed with CLOCK_MONOTONIC (guest
+ * time, deterministic under QEMU -icount), with the page table update
+ * traffic each one causes.
+ *
+ * Every case times a fixed number of iterations of one workload on one
+ * pinned CPU and reports, per operation, the time, the UPDATE calls the
+ * kernel made to the firmware and the entries they carried (deltas of
+ * /proc/pvmmu; zero when pvmmu is inactive), the PT_REGISTER/PT_RELEASE
+ * calls (debugfs hook counters) and the minor faults (getrusage, self and
+ * reaped children).  The sbi_* cases run the firmware microbenchmarks of
+ * /sys/kernel/debug/pvmmu/sbi_bench.  scripts/bench.py boots the guest in
+ * each mode and turns the lines into tables.
+ *
+ * Parameters:
+ *   agent.bench=a,b        run only these cases of the group (others skip)
+ *   agent.bench_scale=F    multiply every iteration count by F (default 1)
+ *   agent.bench_cpu=N      CPU to pin to (default: the highest online)
+ *   agent.bench_thp=1      leave transparent huge pages on (default off,
+ *                          so every workload works on 4 KiB PTEs)
+ *
+ * Measuring: counters are read before a window opens and after it closes,
+ * the clock inside.  Before each window the case waits until the pvmmu
+ * counters stop moving (an RCU grace period via membarrier, then two equal
+ * reads), so no earlier work is billed to it; after the last window it
+ * waits again and adds the deferred part of its own work (page tables are
+ * released after an RCU grace period) to the counts, not to the time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/membarrier.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "pvmmu_stat.h"
+
+#define PVMMU_DEBUGFS		"/sys/kernel/debug/pvmmu"
+#define SBI_BENCH_PATH		PVMMU_DEBUGFS "/sbi_bench"
+#define HOOK_STATS_PATH		PVMMU_DEBUGFS "/stats"
+
+#define SETTLE_POLL_MS		20
+#define SETTLE_MAX_MS		2000
+#define PMD_BYTES		(2 * MIB)
+
+/*
+ * Counters of /proc/pvmmu reported besides sbi_calls and entries, as
+ * totals over the windows: every flush_<reason> key and these.  Which
+ * are there is learnt from the line itself.
+ */
+static const char *const extra_keys[] = {
+	"queued",
+	"irq_bypass",
+	"nested",
+	"mispredicted",
+};
+
+#define MAX_EXTRA		16
+#define EXTRA_KEY_MAX		32
+
+struct bench_counts {
+	long long sbi_calls;	/* UPDATE calls */
+	long long entries;	/* entries they applied */
+	long long tables;	/* PT_REGISTER + PT_RELEASE calls */
+	long long faults;	/* minor faults, self + waited-for children */
+	long long extra[MAX_EXTRA];
+};
+
+struct bench {
+	struct test_ctx *t;
+	int cpu;
+	bool active;		/* pvmmu active (/proc/pvmmu active=1) */
+	long long batch;	/* /proc/pvmmu batch=, -1 if absent */
+	unsigned int nextra;
+	char extra[MAX_EXTRA][EXTRA_KEY_MAX];
+	bool have_tables;	/* debugfs hook counters readable */
+	unsigned int windows;
+	uint64_t start_ns;
+	uint64_t ns;		/* sum of the windows */
+	struct bench_counts start;
+	struct bench_counts last;	/* at the end of the last window */
+	struct bench_counts sum;
+	struct pvmmu_stat stat;	/* scratch for reads */
+};
+
+/* ---- parameters ---- */
+
+static double bench_scale(void)
+{
+	const char *s = agent_param("bench_scale");
+	char *end;
+	double f;
+
+	if (!s || !*s)
+		return 1.0;
+	f = strtod(s, &end);
+	if (*end || !isfinite(f) || f <= 0)
+		return 1.0;
+	return f;
+}
+
+/* An iteration count scaled by agent.bench_scale, at least 1. */
+static long scaled(long base)
+{
+	double n = (double)base * bench_scale() + 0.5;	/* no libm */
+
+	return n < 2 ? 1 : (long)n;
+}
+
+/* Is this case selected by agent.bench (unset or empty: all are)? */
+static bool bench_selected(const char *name)
+{
+	const char *list = agent_param("bench");
+	size_t len = strlen(name);
+	const char *s;
+
+	if (!list || !*list)
+		return true;
+	for (s = list; *s; ) {
+		size_t n = strcspn(s, ",+ ");
+
+		if (n == len && !strncmp(s, name, len))
+			return true;
+		s += n;
+		if (*s)
+			s++;
+	}
+	return false;
+}
+
+static int bench_cpu(void)
+{
+	long cpu = agent_param_long("bench_cpu", -1);
+	cpu_set_t set;
+	int i;
+
+	if (online_cpus(&set) <= 0)
+		return cpu >= 0 ? cpu : 0;
+	if (cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set))
+		return cpu;
+	for (i = CPU_SETSIZE - 1; i > 0; i--)
+		if (CPU_ISSET(i, &set))
+			return i;
+	return 0;
+}
+
+/* ---- counters ---- */
+
+static long long hook_count(const char *text, const char *hook)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "hook.%s ", hook);
+	p = strstr(text, key);
+	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
+}
+
+/* PT_REGISTER + PT_RELEASE calls so far, or -1 if debugfs has no hooks */
+static long long table_calls(void)
+{
+	long long alloc, release;
+	char text[8192];
+
+	if (read_text(HOOK_STATS_PATH, text, sizeof(text)) < 0)
+		return -1;
+	alloc = hook_count(text, "alloc_table");
+	release = hook_count(text, "free_table");
+	return alloc < 0 || release < 0 ? -1 : alloc + release;
+}
+
+static void read_counts(struct bench *b, struct bench_counts *c)
+{
+	struct rusage self, children;
+	long long v;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	if (pvmmu_stat_read(&b->stat) != -ENOENT) {
+		c->sbi_calls = b->stat.sbi_calls;
+		c->entries = b->stat.entries;
+		for (i = 0; i < b->nextra; i++)
+			if (!pvmmu_stat_value(&b->stat, b->extra[i], &v))
+				c->extra[i] = v;
+	}
+	v = b->have_tables ? table_calls() : -1;
+	c->tables = v < 0 ? 0 : v;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &children);
+	c->faults = self.ru_minflt + children.ru_minflt;
+}
+
+static void counts_add_delta(struct bench_counts *sum,
+			     const struct bench_counts *to,
+			     const struct bench_counts *from)
+{
+	size_t i;
+
+	sum->sbi_calls += to->sbi_calls - from->sbi_calls;
+	sum->entries += to->entries - from->entries;
+	sum->tables += to->tables - from->tables;
+	sum->faults += to->faults - from->faults;
+	for (i = 0; i < MAX_EXTRA; i++)
+		sum->extra[i] += to->extra[i] - from->extra[i];
+}
+
+/*
+ * Wait until no earlier work is still changing the counters: page tables
+ * of exited processes are released from RCU callbacks.  membarrier's
+ * global command waits for a grace period; then poll until two reads
+ * agree.  Takes guest time, never inside a window.
+ */
+static void bench_settle(struct bench *b)
+{
+	struct pvmmu_stat s;
+
+	syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+	if (b->active)
+		pvmmu_stat_read_quiet(&s, SETTLE_POLL_MS, SETTLE_MAX_MS);
+}
+
+static void bench_begin(struct bench *b)
+{
+	bench_settle(b);
+	read_counts(b, &b->start);
+	b->start_ns = now_ns();
+}
+
+static void bench_end(struct bench *b)
+{
+	uint64_t ns = now_ns();
+
+	read_counts(b, &b->last);
+	b->ns += ns - b->start_ns;
+	counts_add_delta(&b->sum, &b->last, &b->start);
+	b->windows++;
+}
+
+/*
+ * After the last window: count what the measured work left for later
+ * (deferred table releases), before any untimed cleanup runs.
+ */
+static void bench_collect_deferred(struct bench *b)
+{
+	struct bench_counts now;
+
+	bench_settle(b);
+	read_counts(b, &now);
+	counts_add_delta(&b->sum, &now, &b->last);
+	b->last = now;
+}
+
+static bool is_extra_key(const char *key, size_t len)
+{
+	size_t i;
+
+	if (len > strlen("flush_") && !strncmp(key, "flush_", strlen("flush_")))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(extra_keys); i++)
+		if (strlen(extra_keys[i]) == len && !strncmp(key, extra_keys[i], len))
+			return true;
+	return false;
+}
+
+/* Remember which extra counters the /proc/pvmmu line has. */
+static void find_extra_keys(struct bench *b)
+{
+	const char *p = b->stat.line;
+	long long v;
+
+	while (*p && b->nextra < MAX_EXTRA) {
+		size_t tlen = strcspn(p, " \t");
+		size_t klen = strcspn(p, "= \t");
+		char *key = b->extra[b->nextra];
+
+		if (klen < tlen && klen < EXTRA_KEY_MAX && is_extra_key(p, klen)) {
+			memcpy(key, p, klen);
+			key[klen] = '\0';
+			if (!pvmmu_stat_value(&b->stat, key, &v))
+				b->nextra++;
+		}
+		p += tlen;
+		p += strspn(p, " \t");
+	}
+}
+
+/* Learn what pvmmu looks like; the process is already set up. */
+static void bench_init(struct bench *b, struct test_ctx *t, int cpu)
+{
+	long long v;
+
+	memset(b, 0, sizeof(*b));
+	b->t = t;
+	b->cpu = cpu;
+	b->batch = -1;
+	if (!pvmmu_stat_read(&b->stat) || b->stat.line[0]) {
+		b->active = b->stat.active == 1;
+		if (!pvmmu_stat_value(&b->stat, "batch", &v))
+			b->batch = v;
+		find_extra_keys(b);
+	}
+	b->have_tables = table_calls() >= 0;
+}
+
+static double per(long long n, long long ops)
+{
+	return ops ? (double)n / (double)ops : 0.0;
+}
+
+/* Report the summed windows as ops operations; always passes. */
+static int bench_report(struct bench *b, const char *what, long iters,
+			long long ops)
+{
+	const struct bench_counts *c = &b->sum;
+	struct test_ctx *t = b->t;
+	size_t i;
+
+	t_str(t, "what", what);
+	t_int(t, "cpu", b->cpu);
+	t_int(t, "iters", iters);
+	t_int(t, "ops", ops);
+	t_uint(t, "ns", b->ns);
+	t_double(t, "ns_per_op", per(b->ns, ops));
+	t_int(t, "sbi_calls", c->sbi_calls);
+	t_double(t, "sbi_calls_per_op", per(c->sbi_calls, ops));
+	t_int(t, "entries", c->entries);
+	t_double(t, "entries_per_op", per(c->entries, ops));
+	t_double(t, "entries_per_call", per(c->entries, c->sbi_calls));
+	if (b->have_tables) {
+		t_int(t, "table_calls", c->tables);
+		t_double(t, "table_calls_per_op", per(c->tables, ops));
+	}
+	t_double(t, "traps_per_op", per(c->sbi_calls + c->tables, ops));
+	t_int(t, "faults", c->faults);
+	t_double(t, "faults_per_op", per(c->faults, ops));
+	t_int(t, "pvmmu_active", b->active);
+	if (b->batch >= 0)
+		t_int(t, "batch", b->batch);
+	for (i = 0; i < b->nextra; i++)
+		t_int(t, b->extra[i], c->extra[i]);
+
+	return t_pass(t, "%s: %.2f us/op, %.2f calls/op, %.2f entries/call, %.2f faults/op",
+		      what, per(b->ns, ops) / 1000.0,
+		      per(c->sbi_calls, ops), per(c->entries, c->sbi_calls),
+		      per(c->faults, ops));
+}
+
+/* ---- memory helpers ---- */
+
+/* Anonymous private mapping; at 'addr' exactly when fixed. */
+static char *bench_map(void *addr, size_t len, bool fixed)
+{
+	void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? MAP_FIXED : 0),
+		       -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Write one word in every page: a first touch faults each page in. */
+static void touch_pages(char *p, size_t len)
+{
+	size_t off, ps = page_size();
+
+	for (off = 0; off < len; off += ps)
+		*(volatile uint64_t *)(p + off) = off;
+}
+
+/* ---- the workloads ---- */
+
+struct bench_spec {
+	const char *name;
+	int (*run)(struct bench *b, const struct bench_spec *s);
+	size_t size;		/* pages (map) or bytes */
+	long iters;		/* at agent.bench_scale=1 */
+	bool flag;		/* fork: exec; mremap: 2 MiB aligned */
+};
+
+/* mmap + touch + munmap of s->size pages */
+static int map_touch_unmap(size_t len)
+{
+	char *p = bench_map(NULL, len, false);
+
+	if (!p)
+		return -errno;
+	touch_pages(p, len);
+	if (munmap(p, len))
+		return -errno;
+	return 0;
+}
+
+static int run_map(struct bench *b, const struct bench_spec *s)
+{
+	size_t len = s->size * page_size();
+	long i, iters = scaled(s->iters);
+	struct test_ctx *t = b->t;
+	char what[64];
+	int ret;
+
+	snprintf(what, sizeof(what), "mmap+touch+munmap of %zu page%s",
+		 s->size, s->size == 1 ? "" : "s");
+	ret = map_touch_unmap(len);		/* warm-up */
+	if (ret)
+		return t_fail(t, "mmap %zu bytes: %s", len, strerror(-ret));
+	bench_begin(b);
+	for (i = 0; i < iters && !ret; i++)
+		ret = map_touch_unmap(len);
+	bench_end(b);
+	if (ret)
+		return t_fail(t, "iteration %ld: %s", i, strerror(-ret));
+	bench_collect_deferred(b);
+	t_int(t, "pages", s->size);
+	return bench_report(b, what, iters, iters);
+}
+
+/* fork, and exec the helper (or just exit) in the child; wait for it */
+static int fork_once(bool exec)
+{
+	char *argv[] = { (char *)agent_self(), "--helper", "exit", "0", NULL };
+	char *envp[] = { NULL };
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (exec)
+			execve(agent_self(), argv, envp);
+		_exit(exec ? 127 : 0);
+	}
+	if (wait_pid(pid, &status))
+		return -ECHILD;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -EPROTO;
+	return 0;
+}
+
+/*
+ * fork + exit (children exit at once) with s->size bytes populated, or
+ * fork + exec + exit.  The parent does not write between forks: the
+ * warm-up fork write-protects its pages for copy-on-write, each measured
+ * fork then copies the entries into the child and the exit zaps them.
+ */
+static int run_fork(struct bench *b, const struct bench_spec *s)
+{
+	long i, iters = scaled(s->iters);
+	struct test_ctx *t = b->t;
+	char *p = NULL, what[96];
+	int ret;
+
+	if (s->size) {
+		p = bench_map(NULL, s->size, false);
+		if (!p)
+			return t_fail(t, "mmap %zu bytes: %s", s->size,
+				      strerror(errno));
+		pattern_fill(p, s->size, 0xf0f0);
+	}
+	if (s->flag)
+		snprintf(what, sizeof(what), "fork+exec+exit of %s --helper exit 0",
+			 agent_self());
+	else
+		snprintf(what, sizeof(what), "fork+exit, parent with %zu MiB populated",
+			 s->size / MIB);
+
+	ret = fork_once(s->flag);		/* warm-up */
+	if (ret)
+		return t_fail(t, "warm-up: %s",
+			      ret == -EPROTO ? "child failed" : strerror(-ret));
+	bench_begin(b);
+	for (i = 0; i < iters && !ret; i++)
+		ret = fork_once(s->flag);
+	bench_end(b);
+	if (ret)
+		return t_fail(t, "iteration %ld: %s", i,
+			      ret == -EPROTO ? "child failed" : strerror(-ret));
+	bench_collect_deferred(b);
+	if (p && pattern_check(p, s->size, 0xf0f0) >= 0)
+		return t_fail(t, "parent memory changed");
+	t_int(t, "populated_kib", s->size / KIB);
+	return bench_report(b, what, iters, iters);
+}
+
+/* mprotect of a populated region, read-only then read-write: 2 ops */
+static int run_mprotect(struct bench *b, const struct bench_spec *s)
+{
+	long i, iters = scaled(s->iters);
+	struct test_ctx *t = b->t;
+	size_t len = s->size;
+	char what[64];
+	int ret = 0;
+	char *p;
+
+	p = bench_map(NULL, len, false);
+	if (!p)
+		return t_fail(t, "mmap %zu bytes: %s", len, strerror(errno));
+	touch_pages(p, len);
+	snprintf(what, sizeof(what), "mprotect of %zu MiB populated, RO or RW",
+		 len / MIB);
+
+	/* warm-up: one round trip */
+	if (mprotect(p, len, PROT_READ) ||
+	    mprotect(p, len, PROT_READ | PROT_WRITE))
+		return t_fail(t, "mprotect: %s", strerror(errno));
+	bench_begin(b);
+	for (i = 0; i < iters && !ret; i++) {
+		if (mprotect(p, len, PROT_READ) ||
+		    mprotect(p, len, PROT_READ | PROT_WRITE))
+			ret = -errno;
+	}
+	bench_end(b);
+	if (ret)
+		return t_fail(t, "iteration %ld: mprotect: %s", i,
+			      strerror(-ret));
+	bench_collect_deferred(b);
+	t_int(t, "populated_kib", len / KIB);
+	return bench_report(b, what, iters, 2 * iters);
+}
+
+/*
+ * Move a populated region back and forth between two places.  Aligned
+ * (s->flag), both start on a 2 MiB boundary and the kernel moves whole PTE
+ * tables, one PMD entry per 2 MiB; otherwise they sit at different
+ * offsets in their 2 MiB blocks and every PTE moves on its own.
+ */
+static int run_mremap(struct bench *b, const struct bench_spec *s)
+{
+	size_t len = s->size, span = 2 * len + 3 * PMD_BYTES;
+	long i, iters = scaled(s->iters);
+	struct test_ctx *t = b->t;
+	char *res, *at[2], what[64];
+	uintptr_t base;
+
+	/* reserve room for both places, then map the first */
+	res = mmap(NULL, span, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return t_fail(t, "reserve %zu bytes: %s", span, strerror(errno));
+	base = ((uintptr_t)res + PMD_BYTES - 1) & ~(PMD_BYTES - 1);
+	at[0] = (char *)base;
+	at[1] = (char *)(base + len + PMD_BYTES + (s->flag ? 0 : page_size()));
+	if (!bench_map(at[0], len, true))
+		return t_fail(t, "map at %p: %s", at[0], strerror(errno));
+	pattern_fill(at[0], len, 0x5eed);
+	snprintf(what, sizeof(what), "mremap move of %zu MiB populated%s",
+		 len / MIB, s->flag ? ", 2 MiB aligned" : "");
+
+	/* warm-up: there and back */
+	for (i = 0; i < 2; i++) {
+		if (mremap(at[i], len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   at[!i]) == MAP_FAILED)
+			return t_fail(t, "mremap %p -> %p: %s", at[i], at[!i],
+				      strerror(errno));
+	}
+	bench_begin(b);
+	for (i = 0; i < iters; i++) {
+		if (mremap(at[i & 1], len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   at[!(i & 1)]) == MAP_FAILED)
+			break;
+	}
+	bench_end(b);
+	if (i < iters)
+		return t_fail(t, "iteration %ld: mremap: %s", i, strerror(errno));
+	bench_collect_deferred(b);
+	if (pattern_check(at[iters & 1], len, 0x5eed) >= 0)
+		return t_fail(t, "contents changed after %ld moves", iters);
+	t_int(t, "populated_kib", len / KIB);
+	return bench_report(b, what, iters, iters);
+}
+
+/* madvise(MADV_DONTNEED) of a populated region; repopulating is untimed */
+static int run_dontneed(struct bench *b, const struct bench_spec *s)
+{
+	long i, iters = scaled(s->iters);
+	struct test_ctx *t = b->t;
+	size_t len = s->size;
+	char what[64];
+	int ret;
+	char *p;
+
+	p = bench_map(NULL, len, false);
+	if (!p)
+		return t_fail(t, "mmap %zu bytes: %s", len, strerror(errno));
+	snprintf(what, sizeof(what), "madvise(MADV_DONTNEED) of %zu MiB populated",
+		 len / MIB);
+
+	touch_pages(p, len);			/* warm-up */
+	if (madvise(p, len, MADV_DONTNEED))
+		return t_fail(t, "madvise: %s", strerror(errno));
+	for (i = 0; i < iters; i++) {
+		touch_pages(p, len);
+		bench_begin(b);
+		ret = madvise(p, len, MADV_DONTNEED) ? -errno : 0;
+		bench_end(b);
+		if (ret)
+			return t_fail(t, "iteration %ld: madvise: %s", i,
+				      strerror(-ret));
+	}
+	bench_collect_deferred(b);
+	if (first_nonzero(p, len) >= 0)
+		return t_fail(t, "memory not zero after MADV_DONTNEED");
+	t_int(t, "populated_kib", len / KIB);
+	return bench_report(b, what, iters, iters);
+}
+
+/* first touch of every page of a fresh mapping; one op per page */
+static int run_fault_storm(struct bench *b, const struct bench_spec *s)
+{
+	size_t len = s->size, pages = len / page_size();
+	long i, iters = scaled(s->iters);
+	struct test_ctx *t = b->t;
+	char what[64];
+	char *p;
+
+	snprintf(what, sizeof(what), "first touch of %zu MiB, per page fault",
+		 len / MIB);
+	/* a warm-up round, then: map, touch every page (timed), unmap */
+	for (i = -1; i < iters; i++) {
+		p = bench_map(NULL, len, false);
+		if (!p)
+			return t_fail(t, "mmap %zu bytes: %s", len,
+				      strerror(errno));
+		if (i >= 0)
+			bench_begin(b);
+		touch_pages(p, len);
+		if (i >= 0)
+			bench_end(b);
+		if (i == iters - 1)
+			bench_collect_deferred(b);
+		if (munmap(p, len))
+			return t_fail(t, "munmap: %s", strerror(errno));
+	}
+	t_int(t, "populated_kib", len / KIB);
+	return bench_report(b, what, iters, (long long)iters * pages);
+}
+
+/* ---- firmware microbenchmarks (debugfs sbi_bench) ---- */
+
+/* The number after "key=" in a line of key=value pairs, or -1. */
+static long long line_value(const char *line, const char *key)
+{
+	size_t len = strlen(key);
+	const char *p = line;
+
+	while ((p = strstr(p, key))) {
+		if ((p == line || p[-1] == ' ') && p[len] == '=')
+			return strtoll(p + len + 1, NULL, 10);
+		p += len;
+	}
+	return -1;
+}
+
+/* Does the line hold this whole space-separated word? */
+static bool line_has(const char *line, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p = line;
+
+	while ((p = strstr(p, word))) {
+		if ((p == line || p[-1] == ' ') &&
+		    (p[len] == ' ' || p[len] == '\0'))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/*
+ * Write "<kind> N" to sbi_bench, read back "kind=<kind> iterations=N
+ * calls=C entries=E ns=T" (T: guest ns measured in the kernel).  The case
+ * name is "sbi_<kind>".
+ */
+static int run_sbi(struct bench *b, const struct bench_spec *s)
+{
+	long long iters = scaled(s->iters), n, calls, entries, ns;
+	char cmd[64], line[256], what[64], want[48];
+	const char *kind = s->name + strlen("sbi_");
+	struct test_ctx *t = b->t;
+	uint64_t t0, t1;
+	int fd, ret, len;
+	ssize_t w;
+
+	snprintf(what, sizeof(what), "firmware microbenchmark '%s'", kind);
+	fd = open(SBI_BENCH_PATH, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || !b->active))
+		return t_skip(t, "%s: %s (%s)", SBI_BENCH_PATH, strerror(errno),
+			      b->active ? "kernel without the firmware microbenchmark" :
+			      "pvmmu inactive");
+	if (fd < 0)
+		return t_fail(t, "open %s: %s", SBI_BENCH_PATH, strerror(errno));
+
+	len = snprintf(cmd, sizeof(cmd), "%s %lld\n", kind, iters);
+	t0 = now_ns();
+	w = write(fd, cmd, len);
+	t1 = now_ns();
+	ret = w == len ? 0 : w < 0 ? -errno : -EIO;
+	close(fd);
+	if (ret && !b->active)
+		return t_skip(t, "write '%s %lld': %s (pvmmu inactive)", kind,
+			      iters, strerror(-ret));
+	if (ret)
+		return t_fail(t, "write '%s %lld': %s", kind, iters,
+			      strerror(-ret));
+
+	ret = read_text(SBI_BENCH_PATH, line, sizeof(line));
+	if (ret < 0)
+		return t_fail(t, "read %s: %s", SBI_BENCH_PATH, strerror(-ret));
+	line[strcspn(line, "\n")] = '\0';
+	n = line_value(line, "iterations");
+	calls = line_value(line, "calls");
+	entries = line_value(line, "entries");
+	ns = line_value(line, "ns");
+	snprintf(want, sizeof(want), "kind=%s", kind);
+	if (n <= 0 || calls < 0 || entries < 0 || ns < 0 ||
+	    !line_has(line, want))
+		return t_fail(t, "unexpected result '%s' for '%s %lld'", line,
+			      kind, iters);
+
+	t_str(t, "what", what);
+	t_str(t, "line", line);
+	t_int(t, "cpu", b->cpu);
+	t_int(t, "iters", n);
+	t_int(t, "ops", n);
+	t_uint(t, "ns", ns);
+	t_double(t, "ns_per_op", per(ns, n));
+	t_double(t, "user_ns_per_op", per(t1 - t0, n));
+	t_int(t, "sbi_calls", calls);
+	t_double(t, "sbi_calls_per_op", per(calls, n));
+	t_int(t, "entries", entries);
+	t_double(t, "entries_per_op", per(entries, n));
+	t_double(t, "entries_per_call", per(entries, calls));
+	t_double(t, "traps_per_op", per(calls, n));
+	t_int(t, "faults", 0);
+	t_double(t, "faults_per_op", 0);
+	t_int(t, "pvmmu_active", b->active);
+	if (b->batch >= 0)
+		t_int(t, "batch", b->batch);
+	return t_pass(t, "%s: %.1f ns/call, %.1f entries/call", what,
+		      per(ns, calls), per(entries, calls));
+}
+
+/*
+ * Iteration counts: the whole group takes about 60-90 s of wall time per
+ * boot under -icount shift=0 on a 2-core host (scripts/bench.py).  The
+ * names are those of bench_cases[] below, in the same order.
+ */
+static const struct bench_spec bench_specs[] = {
+	{ "map_1",		run_map,	1,		24000, false },
+	{ "map_16",		run_map,	16,		9000, false },
+	{ "map_256",		run_map,	256,		900, false },
+	{ "map_4096",		run_map,	4096,		60, false },
+	{ "fork_1m",		run_fork,	1 * MIB,	1800, false },
+	{ "fork_16m",		run_fork,	16 * MIB,	300, false },
+	{ "fork_exec",		run_fork,	0,		600, true },
+	{ "mprotect_1m",	run_mprotect,	1 * MIB,	3000, false },
+	{ "mprotect_64m",	run_mprotect,	64 * MIB,	24, false },
+	{ "mremap_16m",		run_mremap,	16 * MIB,	180, false },
+	{ "mremap_aligned_16m",	run_mremap,	16 * MIB,	1500, true },
+	{ "dontneed_16m",	run_dontneed,	16 * MIB,	45, false },
+	{ "fault_storm_64m",	run_fault_storm, 64 * MIB,	9, false },
+	{ "sbi_null",		run_sbi,	0,		150000, false },
+	{ "sbi_update1",	run_sbi,	0,		150000, false },
+	{ "sbi_update_batch",	run_sbi,	0,		15000, false },
+};
+
+/* ---- running a case ---- */
+
+/* What the workload process sends back: its copy of the test context. */
+struct bench_reply {
+	struct test_record rec;
+	struct json fields;
+};
+
+_Static_assert(sizeof(struct bench_reply) <= 4096,
+	       "bench_reply must fit in PIPE_BUF for an atomic write");
+
+/*
+ * Runs in a process forked after pinning, so it is born on the bench CPU:
+ * its mm_cpumask holds that CPU alone and its TLB flushes stay local.
+ * (riscv keeps a CPU in mm_cpumask once the mm ran there; a process that
+ * started elsewhere sends a remote fence for every flush, and under
+ * -icount a remote fence waits for the round-robin scheduler to run the
+ * other hart: milliseconds of guest time per flush.)
+ */
+static int bench_workload(struct test_ctx *t, const struct bench_spec *s,
+			  int cpu, int fd)
+{
+	struct bench_reply reply;
+	struct bench b;
+
+	bench_init(&b, t, cpu);
+	t->rec.result = s->run(&b, s);
+	memcpy(&reply.rec, &t->rec, sizeof(reply.rec));
+	reply.fields = t->fields;
+	return write_full(fd, &reply, sizeof(reply)) ? 1 : 0;
+}
+
+static int bench_case(struct test_ctx *t)
+{
+	const char *name = strchr(t->name, '.') + 1;
+	const struct bench_spec *s = NULL;
+	struct bench_reply reply;
+	int cpu, err, fds[2], status;
+	char how[96];
+	ssize_t n;
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < ARRAY_SIZE(bench_specs) && !s; i++)
+		if (!strcmp(bench_specs[i].name, name))
+			s = &bench_specs[i];
+	if (!s)
+		return t_fail(t, "no workload '%s'", name);
+	if (!bench_selected(name))
+		return t_skip(t, "not selected by agent.bench=%s",
+			      agent_param("bench"));
+
+	cpu = bench_cpu();
+	err = pin_to_cpu(cpu);
+	if (err)
+		return t_fail(t, "pin to CPU %d: %s", cpu, strerror(-err));
+	/* inherited by the workload; not fatal (qemu-riscv64 lacks it) */
+	if (agent_param_long("bench_thp", 0) == 1)
+		t_str(t, "thp", "on");
+	else if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		t_str(t, "thp", strerror(errno));
+	else
+		t_str(t, "thp", "off");
+
+	if (pipe2(fds, O_CLOEXEC))
+		return t_fail(t, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return t_fail(t, "fork: %s", strerror(errno));
+	if (!pid) {
+		close(fds[0]);
+		_exit(bench_workload(t, s, cpu, fds[1]));
+	}
+	close(fds[1]);
+	n = read_full(fds[0], &reply, sizeof(reply));
+	close(fds[0]);
+	if (wait_pid(pid, &status))
+		return t_fail(t, "wait: %s", strerror(errno));
+	if (n != (ssize_t)sizeof(reply) || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return t_fail(t, "workload process died: %s",
+			      describe_status(status, how, sizeof(how)));
+
+	/* same addresses in both processes: fields.buf is t->rec.fields */
+	memcpy(&t->rec, &reply.rec, sizeof(t->rec));
+	t->fields = reply.fields;
+	return t->rec.result;
+}
+
+static const struct agent_case bench_cases[] = {
+	{ "map_1", bench_case },
+	{ "map_16", bench_case },
+	{ "map_256", bench_case },
+	{ "map_4096", bench_case },
+	{ "fork_1m", bench_case },
+	{ "fork_16m", bench_case },
+	{ "fork_exec", bench_case },
+	{ "mprotect_1m", bench_case },
+	{ "mprotect_64m", bench_case },
+	{ "mremap_16m", bench_case },
+	{ "mremap_aligned_16m", bench_case },
+	{ "dontneed_16m", bench_case },
+	{ "fault_storm_64m", bench_case },
+	{ "sbi_null", bench_case },
+	{ "sbi_update1", bench_case },
+	{ "sbi_update_batch", bench_case },
+};
+
+_Static_assert(ARRAY_SIZE(bench_cases) == ARRAY_SIZE(bench_specs),
+	       "every bench case needs its bench_spec");
+
+/* Manual: "all" is for tests; the benchmark is asked for by name. */
+const struct agent_group bench_group = {
+	.name = "bench",
+	.desc = "page table workloads: guest time and pvmmu calls per operation",
+	.cases = bench_cases,
+	.ncases = ARRAY_SIZE(bench_cases),
+	.manual = true,
+};

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pvmmu update queue: lazy-MMU batching.
+ *
+ * Each CPU queues entries in its batch buffer (the page the SBI backend
+ * registers with the firmware) and submits them as one call:
+ *   - when the lazy section ends (arch_leave_lazy_mmu_mode),
+ *   - when the batch is full (pvmmu.batch entries, 1 = unbatched),
+ *   - before an operation whose result or ordering the queue cannot give
+ *     (an exchange whose old value is not known exactly, a table release),
+ *   - before a context switch (a lazy section must not sleep, but if it
+ *     does the queue must not follow another task),
+ *   - on arch_flush_lazy_mmu_mode().
+ * Outside lazy mode every operation is submitted at once.
+ *
+ * A lazy section pins the queue to its CPU with preempt_disable(). The
+ * queue itself is only touched with interrupts off, so an interrupt that
+ * (against the contract) writes a page table finds it consistent: it
+ * flushes what is queued and submits its own entry directly.
+ *
+ * Deferred exchanges: ptep_get_and_clear() must return the old PTE. The
+ * value read before queueing is exact when the hardware cannot change it
+ * before the firmware applies the exchange: an invalid PTE is never
+ * touched, A and D are only ever set, and D can only be set on a writable
+ * PTE. So a PTE that is invalid, or young and (dirty or read-only), is
+ * queued with its read value as the result; anything else is exchanged at
+ * once. The firmware's old value is checked against that prediction after
+ * the flush. When a whole address space with no users left is torn down
+ * (exit), no hart can change its entries at all, and every clear is queued.
+ */
+
+#define pr_fmt(fmt) "pvmmu: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/hardirq.h>
+#include <linux/irqflags.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/page_table_check.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <asm/pvmmu.h>
+
+#include "pvmmu.h"
+
+struct pvmmu_queue {
+	struct sbi_pvmmu_entry *buf;	/* registered with the firmware */
+	unsigned int count;		/* entries queued */
+	unsigned int lazy;		/* lazy sections entered, not left */
+	DECLARE_BITMAP(predicted, PVMMU_QUEUE_MAX);
+	unsigned long expect[PVMMU_QUEUE_MAX];	/* predicted old values */
+};
+
+static DEFINE_PER_CPU(struct pvmmu_queue, cpu_queue);
+
+/* Entries per submission; 1 = every update its own call (unbatched). */
+unsigned int pvmmu_batch __read_mostly = PVMMU_DEFAULT_BATCH;
+/* What the firmware and the buffer allow; set by the backend at boot. */
+unsigned int pvmmu_max_batch __read_mostly = PVMMU_QUEUE_MAX;
+
+static int batch_param_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err = kstrtouint(val, 0, &n);
+
+	if (err)
+		return err;
+	if (n < 1 || n > PVMMU_QUEUE_MAX)
+		return -EINVAL;
+	WRITE_ONCE(pvmmu_batch, n);
+	return 0;
+}
+
+static const struct kernel_param_ops batch_param_ops = {
+	.set = batch_param_set,
+	.get = param_get_uint,
+};
+
+/* pvmmu.batch=N on the command line, /sys/module/pvmmu/parameters/batch. */
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "pvmmu."
+module_param_cb(batch, &batch_param_ops, &pvmmu_batch, 0644);
+MODULE_PARM_DESC(batch, "entries per firmware call in lazy MMU mode (1 = unbatched)");
+
+struct sbi_pvmmu_entry *pvmmu_cpu_buffer(unsigned int cpu)
+{
+	return per_cpu(cpu_queue, cpu).buf;
+}
+
+void pvmmu_set_cpu_buffer(unsigned int cpu, struct sbi_pvmmu_entry *buf)
+{
+	per_cpu(cpu_queue, cpu).buf = buf;
+}
+
+static unsigned int batch_limit(void)
+{
+	return clamp(READ_ONCE(pvmmu_batch), 1U, pvmmu_max_batch);
+}
+
+static void count_call(unsigned int nr, enum pvmmu_flush_reason reason)
+{
+	struct pvmmu_cpu_stats *s = this_cpu_ptr(&pvmmu_cpu_stats);
+
+	s->sbi_calls++;
+	s->flushes[reason]++;
+	s->batch_hist[min_t(unsigned int, ilog2(nr), PVMMU_HIST_BUCKETS - 1)]++;
+}
+
+static void report_rejected(const struct sbi_pvmmu_entry *e, long error)
+{
+	this_cpu_inc(pvmmu_cpu_stats.failures);
+	WARN_ONCE(1, "pvmmu: firmware rejected op %llu on %#llx value %#llx: %ld\n",
+		  e->target & SBI_PVMMU_OP_MASK, e->target & ~SBI_PVMMU_OP_MASK,
+		  e->value, error);
+	pr_err_ratelimited("rejected op %llu on %#llx value %#llx: %ld\n",
+			   e->target & SBI_PVMMU_OP_MASK,
+			   e->target & ~SBI_PVMMU_OP_MASK, e->value, error);
+}
+
+/* A prediction that missed a D bit would have lost data: say so loudly. */
+static void check_predictions(struct pvmmu_queue *q, unsigned int nr)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, q->predicted, nr) {
+		if (q->buf[i].old == q->expect[i])
+			continue;
+		this_cpu_inc(pvmmu_cpu_stats.mispredicted);
+		WARN_ONCE((q->buf[i].old & ~q->expect[i]) & _PAGE_DIRTY,
+			  "pvmmu: deferred exchange of %#llx lost a D bit (%#lx -> %#llx)\n",
+			  q->buf[i].target, q->expect[i], q->buf[i].old);
+	}
+}
+
+/*
+ * Submit the queue in order. A rejected entry is reported with its op,
+ * target and value and counted; the entries after it are submitted again,
+ * so one bad entry never takes good ones with it. Interrupts are off.
+ */
+static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
+{
+	const struct pvmmu_mmu_ops *ops = pvmmu_get_backend();
+	unsigned int nr = q->count, done = 0, applied;
+	long error;
+
+	if (!nr)
+		return;
+	while (done < nr) {
+		applied = 0;
+		error = ops->submit(q->buf + done, nr - done, &applied);
+		count_call(nr - done, reason);
+		if (!error) {
+			this_cpu_add(pvmmu_cpu_stats.entries, nr - done);
+			break;
+		}
+		this_cpu_add(pvmmu_cpu_stats.entries, applied);
+		report_rejected(&q->buf[done + applied], error);
+		/* The rejected entry's old value is the current one. */
+		q->buf[done + applied].old =
+			READ_ONCE(*(unsigned long *)__va(q->buf[done + applied].target &
+							  ~SBI_PVMMU_OP_MASK));
+		/* Resubmit what follows from the start of the buffer. */
+		done += applied + 1;
+		if (done < nr) {
+			memmove(q->buf, q->buf + done, (nr - done) * sizeof(*q->buf));
+			bitmap_shift_right(q->predicted, q->predicted, done, nr);
+			memmove(q->expect, q->expect + done,
+				(nr - done) * sizeof(*q->expect));
+			nr -= done;
+			done = 0;
+		}
+	}
+	check_predictions(q, nr);
+	bitmap_zero(q->predicted, PVMMU_QUEUE_MAX);
+	q->count = 0;
+}
+
+static bool queue_target_pending(struct pvmmu_queue *q, u64 target)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->count; i++)
+		if ((q->buf[i].target & ~SBI_PVMMU_OP_MASK) == target)
+			return true;
+	return false;
+}
+
+/* Queue for later: in a lazy section, not in interrupt context, batching on. */
+static bool lazy_queue(const struct pvmmu_queue *q)
+{
+	return q->lazy && !in_interrupt() && batch_limit() > 1;
+}
+
+/*
+ * Append one entry, first submitting a full batch (@reason says why a
+ * full queue is submitted: a full batch, or direct mode). Interrupts are
+ * off. Returns the slot, valid until the next flush.
+ */
+static struct sbi_pvmmu_entry *append(struct pvmmu_queue *q, void *entry,
+				      unsigned int op, unsigned long val,
+				      enum pvmmu_flush_reason reason)
+{
+	struct sbi_pvmmu_entry *e;
+
+	if (q->count >= batch_limit())
+		flush_queue(q, reason);
+	e = &q->buf[q->count++];
+	e->target = __pa(entry) | op;
+	e->value = val;
+	return e;
+}
+
+/* An interrupt that writes a page table bypasses the interrupted queue. */
+static void count_bypass(void)
+{
+	if (unlikely(in_interrupt()))
+		this_cpu_inc(pvmmu_cpu_stats.irq_bypass);
+}
+
+unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
+			   unsigned int op, unsigned long val)
+{
+	struct pvmmu_queue *q;
+	unsigned long flags, old;
+
+	local_irq_save(flags);
+	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
+	count_bypass();
+	q = this_cpu_ptr(&cpu_queue);
+	flush_queue(q, PVMMU_FLUSH_SYNC);
+	append(q, entry, op, val, PVMMU_FLUSH_DIRECT);
+	flush_queue(q, PVMMU_FLUSH_DIRECT);
+	old = q->buf[0].old;
+	local_irq_restore(flags);
+	return old;
+}
+EXPORT_SYMBOL_GPL(pvmmu_update);
+
+void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
+			 unsigned int op, unsigned long val, unsigned long step)
+{
+	enum pvmmu_flush_reason reason = PVMMU_FLUSH_FULL;
+	unsigned long *slot = entry;
+	struct pvmmu_queue *q;
+	unsigned long flags;
+	bool lazy;
+
+	local_irq_save(flags);
+	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
+	count_bypass();
+	q = this_cpu_ptr(&cpu_queue);
+	lazy = lazy_queue(q);
+	if (!lazy) {
+		/* Whatever an interrupted lazy section queued goes first. */
+		flush_queue(q, PVMMU_FLUSH_SYNC);
+		reason = PVMMU_FLUSH_DIRECT;
+	} else {
+		this_cpu_add(pvmmu_cpu_stats.queued, nr);
+	}
+	for (; nr; nr--, val += step)
+		append(q, slot++, op, val, reason);
+	if (!lazy)
+		flush_queue(q, PVMMU_FLUSH_DIRECT);
+	local_irq_restore(flags);
+}
+EXPORT_SYMBOL_GPL(pvmmu_queue_entries);
+
+void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
+		 unsigned long val)
+{
+	pvmmu_queue_entries(hook, entry, 1, op, val, 0);
+}
+EXPORT_SYMBOL_GPL(pvmmu_queue);
+
+/* See "Deferred exchanges" above. */
+static bool old_value_is_final(unsigned long pte)
+{
+	if (!(pte & _PAGE_PRESENT))
+		return true;
+	return (pte & _PAGE_ACCESSED) &&
+	       ((pte & _PAGE_DIRTY) || !(pte & _PAGE_WRITE));
+}
+
+unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final)
+{
+	struct sbi_pvmmu_entry *e;
+	struct pvmmu_queue *q;
+	unsigned long flags, old;
+
+	local_irq_save(flags);
+	q = this_cpu_ptr(&cpu_queue);
+	if (!lazy_queue(q)) {
+		local_irq_restore(flags);
+		return pvmmu_update(hook, entry, SBI_PVMMU_OP_XCHG, 0);
+	}
+	/* A queued write to this entry would make the read below stale. */
+	if (queue_target_pending(q, __pa(entry)))
+		flush_queue(q, PVMMU_FLUSH_SYNC);
+	old = READ_ONCE(*(unsigned long *)entry);
+	if (!final && !old_value_is_final(old)) {
+		local_irq_restore(flags);
+		return pvmmu_update(hook, entry, SBI_PVMMU_OP_XCHG, 0);
+	}
+	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
+	this_cpu_inc(pvmmu_cpu_stats.queued);
+	e = append(q, entry, SBI_PVMMU_OP_XCHG, 0, PVMMU_FLUSH_FULL);
+	__set_bit(e - q->buf, q->predicted);
+	q->expect[e - q->buf] = old;
+	local_irq_restore(flags);
+	return old;
+}
+EXPORT_SYMBOL_GPL(pvmmu_clear);
+
+unsigned long pvmmu_clear_entries(enum pvmmu_hook hook, void *entry,
+				  unsigned int nr)
+{
+	unsigned long first = 0, merged = 0, *slot = entry;
+	struct pvmmu_queue *q;
+	unsigned long flags;
+	unsigned int i, j, n;
+
+	local_irq_save(flags);
+	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
+	count_bypass();
+	q = this_cpu_ptr(&cpu_queue);
+	flush_queue(q, PVMMU_FLUSH_SYNC);
+	for (i = 0; i < nr; i += n) {
+		n = min(nr - i, batch_limit());
+		for (j = 0; j < n; j++)
+			append(q, slot + i + j, SBI_PVMMU_OP_XCHG, 0,
+			       PVMMU_FLUSH_DIRECT);
+		/* The old values stay in the buffer after the flush. */
+		flush_queue(q, PVMMU_FLUSH_DIRECT);
+		if (!i)
+			first = q->buf[0].old;
+		for (j = 0; j < n; j++)
+			merged |= q->buf[j].old;
+	}
+	local_irq_restore(flags);
+	return first | (merged & (_PAGE_ACCESSED | _PAGE_DIRTY));
+}
+EXPORT_SYMBOL_GPL(pvmmu_clear_entries);
+
+static bool page_table_check_on(void)
+{
+#ifdef CONFIG_PAGE_TABLE_CHECK
+	return !static_branch_likely(&page_table_check_disabled);
+#else
+	return false;
+#endif
+}
+
+/*
+ * page_table_check reads the entries a set_ptes() overwrites, and the lazy
+ * contract lets those reads be stale; with the checker on, a queued write
+ * to one of them (a deferred clear before a set, as MADV_FREE does) must
+ * land first.
+ */
+void pvmmu_sync_entries(void *entry, unsigned int nr)
+{
+	u64 first = __pa(entry), end = first + nr * sizeof(unsigned long), t;
+	struct pvmmu_queue *q;
+	unsigned long flags;
+	unsigned int i;
+
+	if (!page_table_check_on())
+		return;
+	local_irq_save(flags);
+	q = this_cpu_ptr(&cpu_queue);
+	for (i = 0; i < q->count; i++) {
+		t = q->buf[i].target & ~SBI_PVMMU_OP_MASK;
+		if (t >= first && t < end) {
+			flush_queue(q, PVMMU_FLUSH_SYNC);
+			break;
+		}
+	}
+	local_irq_restore(flags);
+}
+EXPORT_SYMBOL_GPL(pvmmu_sync_entries);
+
+void pvmmu_lazy_enter(void)
+{
+	struct pvmmu_queue *q;
+
+	preempt_disable();
+	if (WARN_ONCE(in_interrupt(), "pvmmu: lazy MMU mode in interrupt context\n"))
+		return;
+	q = this_cpu_ptr(&cpu_queue);
+	if (q->lazy++) {
+		this_cpu_inc(pvmmu_cpu_stats.nested);
+		WARN_ONCE(1, "pvmmu: nested lazy MMU mode\n");
+	}
+}
+
+void pvmmu_lazy_leave(void)
+{
+	struct pvmmu_queue *q = this_cpu_ptr(&cpu_queue);
+	unsigned long flags;
+
+	if (!in_interrupt() && !WARN_ON_ONCE(!q->lazy) && !--q->lazy) {
+		local_irq_save(flags);
+		flush_queue(q, PVMMU_FLUSH_LEAVE);
+		local_irq_restore(flags);
+	}
+	preempt_enable();
+}
+
+void pvmmu_lazy_flush(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	flush_queue(this_cpu_ptr(&cpu_queue), PVMMU_FLUSH_EXPLICIT);
+	local_irq_restore(flags);
+}
+
+void pvmmu_context_switch(void)
+{
+	struct pvmmu_queue *q = this_cpu_ptr(&cpu_queue);
+	unsigned long flags;
+
+	if (!q->count)
+		return;
+	local_irq_save(flags);
+	flush_queue(q, PVMMU_FLUSH_SWITCH);
+	local_irq_restore(flags);
+}
+
+/* Tables are typed and released in order with this CPU's queued writes. */
+void pvmmu_flush_for_table_op(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	flush_queue(this_cpu_ptr(&cpu_queue), PVMMU_FLUSH_SYNC);
+	local_irq_restore(flags);
+}
