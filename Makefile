@@ -72,9 +72,10 @@ agent initramfs: tree
 	@$(MAKE) -s -C agent O=$(AGENT_OUT) LINUX_SRC=$(KSRC) \
 		CROSS_COMPILE=$(CROSS_COMPILE)
 
-# The main job: build everything, boot it on pvmmu's firmware, run the agent.
+# The main job: build everything, then compare native, PV unbatched and PV
+# batched (scripts/bench.py; BENCH_ARGS=--quick for a short run).
 run: all
-	@scripts/qemu-boot.py --name run --firmware pvmmu --smp $(SMP) --run $(RUN)
+	@scripts/bench.py $(BENCH_ARGS)
 
 # Every test layer; ends with "N passed, N failed".
 test: all

@@ -129,6 +129,7 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 		pool_count(&pool_stats.register_failures);
 		return NULL;
 	}
+	pool_count(&pool_stats.registered);
 	return page_ptdesc(phys_to_page(pa));
 }
 
@@ -152,6 +153,7 @@ bool pvmmu_free_table(struct ptdesc *ptdesc)
 		return true;
 	}
 	pool_put((pa - pool_base) >> PAGE_SHIFT);
+	pool_count(&pool_stats.released);
 	return true;
 }
 

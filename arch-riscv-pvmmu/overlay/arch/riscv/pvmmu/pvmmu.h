@@ -35,6 +35,8 @@ struct pvmmu_pool_stats {
 	unsigned long high_water;
 	unsigned long roots;		/* of which roots (pgds) */
 	unsigned long exhausted;	/* allocations refused: pool empty */
+	unsigned long registered;	/* PT_REGISTER calls that succeeded */
+	unsigned long released;		/* PT_RELEASE calls that succeeded */
 	unsigned long register_failures;
 	unsigned long release_failures;	/* pages leaked: firmware refused */
 };
