@@ -26,7 +26,7 @@ export CCACHE_BASEDIR := $(REPO)
 DEB_PACKAGES	:= gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
 		   qemu-system-misc opensbi linux-source-6.12 flex bison bc \
 		   libssl-dev libelf-dev cpio ccache python3 rsync xz-utils git \
-		   gdb-multiarch python3-ply python3-git
+		   gdb-multiarch python3-ply python3-git clang libclang-rt-14-dev
 
 KUNIT		:= cd $(KSRC) && python3 tools/testing/kunit/kunit.py
 KUNIT_ARGS	:= --build_dir=$(KBUILD) \
@@ -37,7 +37,7 @@ KMAKE		:= $(MAKE) -C $(KSRC) ARCH=riscv O=$(KBUILD) \
 		   CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS)
 
 .PHONY: all deps tree kconfig kernel firmware agent initramfs run test \
-	kunit boot debug patches checkpatch clean distclean
+	kunit boot debug patches checkpatch fuzz coverage clean distclean
 
 all: kernel firmware initramfs
 
@@ -95,6 +95,15 @@ debug: all
 	@echo "  (add-symbol-file $(FW_OUT)/sbi-pvmmu.elf for the firmware)"
 	@scripts/qemu-boot.py --name debug --firmware pvmmu --smp $(SMP) \
 		--run $(RUN) --gdb
+
+# The firmware's PVMMU core on the host: libFuzzer with the reference model
+# as oracle (FUZZ_SECONDS, default 600), and gcov coverage.
+FUZZ_SECONDS	?= 600
+fuzz: deps
+	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+coverage: deps
+	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) coverage
 
 patches: tree
 	@scripts/export-patches.sh

@@ -7,7 +7,8 @@
 #   host   the kernel-side series exports and `git am`s onto pristine 6.12,
 #          and passes checkpatch; the firmware's bare S-mode self-test
 #          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts; the PVMMU
-#          core's host unit tests pass
+#          core's host unit tests pass (gcc and clang, with the reference
+#          model), and a 60 s libFuzzer smoke run finds nothing
 #   kunit  kunit.py runs the KUnit suites on pvmmu's firmware (-smp 4);
 #          every test case counts
 #   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8;
@@ -148,6 +149,12 @@ for layer in $layers; do
 		check fw.selftest-smp4 fw_selftest 4
 		check fw.host-tests make -s -C "$repo/sbi-pvmmu" \
 			O="$repo/build/sbi-pvmmu" host-test
+		check fw.host-tests-clang make -s -C "$repo/sbi-pvmmu" \
+			O="$repo/build/sbi-pvmmu" host-test-clang
+		check fw.fuzz-replay-seeds make -s -C "$repo/sbi-pvmmu" \
+			O="$repo/build/sbi-pvmmu" fuzz-replay
+		check fw.fuzz-smoke make -s -C "$repo/sbi-pvmmu" \
+			O="$repo/build/sbi-pvmmu" fuzz-smoke
 		;;
 	kunit)
 		run_kunit

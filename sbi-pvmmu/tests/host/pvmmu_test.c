@@ -3,24 +3,31 @@
  * Host unit tests of the PVMMU core (pvmmu/pvmmu_core.c, pvmmu_pool.c),
  * compiled with the host compiler against a fake physical RAM.
  *
- * Fake machine (physical addresses):
+ * Fake machine (physical addresses), see pvmmu_fake.h:
  *   RAM A     0x80000000-0x83efffff   RAM B 0x83f00000-0x83ffffff
- *   firmware  0x80000000 + 512 KiB
+ *   firmware  0x80000000 + 512 KiB    (PROT_NONE in the core's view)
  *   kroot     0x81000000              kernel root page
  *   shmem     0x82000000 + hart * 4 KiB
  *   pool      0x83000000 + 4 MiB      (1024 pages)
+ *   guard     0x84000000              (PROT_NONE)
+ *   metadata  0x84001000              (outside RAM; the core gets a pointer)
  *
- * Every test starts from a fresh pvmmu_init() and ends with an invariant
- * check that recomputes reference counts, links and typed pages from the
- * pool contents. Output ends with "N passed, M failed" (checks).
+ * Every call goes through the reference model (pvmmu_model.h), which
+ * predicts its result and compares pool, metadata, watched S-mode RAM and
+ * counters, and then walks all invariants (both count as one check per
+ * call). White-box steps (pokes, threads, injected races) switch the model
+ * off and resynchronise it after. Output ends with "N passed, M failed".
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <sbi/sbi_ecall_interface.h>
 #include "pvmmu_core.h"
+#include "pvmmu_fake.h"
+#include "pvmmu_model.h"
 
 #define RAM_BASE	0x80000000UL
 #define RAM_SIZE	(64UL << 20)
@@ -35,12 +42,17 @@
 #define POOL_PAGES	(POOL_SIZE >> 12)
 #define P(k)		(POOL_BASE + (unsigned long)(k) * 4096)
 #define HARTS		0x0fUL		/* harts 0-3 valid */
+#define META_PA		(RAM_BASE + RAM_SIZE + 4096)
+#define WINDOW		(RAM_SIZE + 2 * 4096)
 
 #define FEAT_ALL	(SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT)
 
-static u8 *ram;
-static u32 meta[POOL_PAGES];
+static struct fake_mem fm;
+static u8 *ram;			/* harness view of RAM_BASE */
+static u32 *meta;		/* harness view of the metadata */
 static struct pvmmu_state st;
+static struct model model;
+static bool model_on;
 static const struct pvmmu_range ram_ranges[] = {
 	{ RAM_BASE, RAM_B_BASE - RAM_BASE },
 	{ RAM_B_BASE, RAM_BASE + RAM_SIZE - RAM_B_BASE },
@@ -104,7 +116,7 @@ static u64 table(unsigned long pa)
 static struct pvmmu_config base_cfg(unsigned long features)
 {
 	struct pvmmu_config cfg = {
-		.phys_offset = (unsigned long)(uintptr_t)ram - RAM_BASE,
+		.phys_offset = fake_core_offset(&fm),
 		.ram = ram_ranges,
 		.ram_count = 2,
 		.fw = { FW_BASE, FW_SIZE },
@@ -112,33 +124,88 @@ static struct pvmmu_config base_cfg(unsigned long features)
 		.pool_size = POOL_SIZE,
 		.features = features,
 		.hart_mask = HARTS,
-		.meta = meta,
+		.meta = fake_core_ptr(&fm, META_PA),
 		.meta_entries = POOL_PAGES,
 	};
 	return cfg;
 }
 
-/* Fresh state; junk everywhere first, so zeroing is visible */
-static void reset(unsigned long features)
+/* The model's view of the machine base_cfg() describes */
+static struct model_machine base_machine(unsigned long features)
 {
-	struct pvmmu_config cfg = base_cfg(features);
+	struct model_machine mc = {
+		.view = fake_alias_offset(&fm),
+		.ram = { { RAM_BASE, RAM_B_BASE - RAM_BASE },
+			 { RAM_B_BASE, RAM_BASE + RAM_SIZE - RAM_B_BASE } },
+		.ram_count = 2,
+		.fw = { FW_BASE, FW_SIZE },
+		.pool_base = POOL_BASE,
+		.pool_pages = POOL_PAGES,
+		.features = features,
+		.hart_mask = HARTS,
+		.meta = meta,
+		/* where S-mode data lives that the core must not scribble on */
+		.watch = { { KROOT, 4096 }, { SHMEM(0), 16 * 4096 },
+			   { POOL_BASE - 4096, 4096 },
+			   { POOL_BASE + POOL_SIZE, 4096 },
+			   { RAM_B_BASE, 4096 }, { DATA, 4096 } },
+		.watch_count = 6,
+	};
+	return mc;
+}
+
+/* Fresh state; junk everywhere first, so zeroing is visible */
+static void reset_with(const struct pvmmu_config *cfg,
+		       const struct model_machine *mc)
+{
 	int rc;
 
 	memset(ram, 0xa5, RAM_SIZE);
-	memset(meta, 0x5a, sizeof(meta));
-	rc = pvmmu_init(&st, &cfg);
+	memset(meta, 0x5a, POOL_PAGES * sizeof(u32));
+	rc = pvmmu_init(&st, cfg);
 	EXPECT(rc, SBI_SUCCESS);
+	model_free(&model);
+	if (model_init(&model, mc)) {
+		printf("cannot allocate the model\n");
+		exit(2);
+	}
+	model.quiet = 20;
+	model_on = true;
+	/* after init: all pool pages free and zero, no counts */
+	CHECK(!model_check(&model, &st));
+}
+
+static void reset(unsigned long features)
+{
+	struct pvmmu_config cfg = base_cfg(features);
+	struct model_machine mc = base_machine(features);
+
+	reset_with(&cfg, &mc);
 }
 
 static long call(unsigned long hart, unsigned long fid, unsigned long a0,
 		 unsigned long a1, unsigned long a2, unsigned long *val)
 {
-	unsigned long v;
-	long rc = pvmmu_call(&st, hart, fid, a0, a1, a2, &v);
+	unsigned long v, errors = model.errors;
+	long rc;
 
+	if (!model_on) {
+		rc = pvmmu_call(&st, hart, fid, a0, a1, a2, &v);
+	} else {
+		/* prediction and comparison, then the full invariant walk */
+		rc = model_call(&model, &st, hart, fid, a0, a1, a2, &v);
+		model_check(&model, &st);
+		CHECK(model.errors == errors);
+	}
 	if (val)
 		*val = v;
 	return rc;
+}
+
+/* A write by the hardware walker (or a white-box poke) into the pool */
+static void hw_write(unsigned long pa, u64 v)
+{
+	model_hw_write(&model, pa, v);
 }
 
 static struct sbi_pvmmu_entry *buf(unsigned long hart)
@@ -221,7 +288,7 @@ static struct snap snap_a;
 static void snap_take(struct snap *s)
 {
 	memcpy(s->pool, ptr(POOL_BASE), POOL_SIZE);
-	memcpy(s->meta, meta, sizeof(meta));
+	memcpy(s->meta, meta, sizeof(s->meta));
 	s->typed = st.pages_typed;
 	s->links = st.links;
 }
@@ -229,7 +296,7 @@ static void snap_take(struct snap *s)
 static int snap_same(const struct snap *s)
 {
 	return !memcmp(s->pool, ptr(POOL_BASE), POOL_SIZE) &&
-	       !memcmp(s->meta, meta, sizeof(meta)) &&
+	       !memcmp(s->meta, meta, sizeof(s->meta)) &&
 	       s->typed == st.pages_typed && s->links == st.links;
 }
 
@@ -253,54 +320,13 @@ static void expect_reject1(unsigned long pa, unsigned int op, u64 value,
 
 #define REJECT(pa, op, v, err)	expect_reject1(pa, op, v, err, __LINE__)
 
-/* ---- invariants, recomputed from the pool contents */
+/* ---- invariants: the model's walk over the whole pool */
 
 static void check_invariants(void)
 {
-	static u32 want[POOL_PAGES];
-	unsigned long k, i, n, typed = 0, links = 0, ok = 1;
+	unsigned long bad = model_check(&model, &st);
 
-	memset(want, 0, sizeof(want));
-	for (k = 0; k < POOL_PAGES; k++) {
-		u32 m = meta[k];
-		u64 *p = pte(P(k));
-
-		if (!pvmmu_meta_typed(m)) {
-			/* free pages are zero and unreferenced */
-			if (m != 0)
-				ok = 0;
-			for (i = 0; i < 512; i++)
-				if (p[i])
-					ok = 0;
-			continue;
-		}
-		typed++;
-		n = (m & PVMMU_META_ROOT) ? 256 : 512;
-		for (i = 0; i < n; i++) {
-			unsigned long c = pvmmu_pte_pa(p[i]);
-
-			if (!pvmmu_pte_is_table(p[i]))
-				continue;
-			/* table entries point one level down, at typed pages */
-			if (c < POOL_BASE || c >= POOL_BASE + POOL_SIZE) {
-				ok = 0;
-				continue;
-			}
-			if (!pvmmu_meta_typed(meta[(c - POOL_BASE) >> 12]) ||
-			    pvmmu_meta_level(meta[(c - POOL_BASE) >> 12]) + 1 !=
-			    pvmmu_meta_level(m))
-				ok = 0;
-			want[(c - POOL_BASE) >> 12]++;
-			links++;
-		}
-	}
-	for (k = 0; k < POOL_PAGES; k++)
-		if (pvmmu_meta_refs(meta[k]) != want[k])
-			ok = 0;
-	check_true(ok, "pool invariants (zero free pages, refcounts, levels)",
-		   __FILE__, __LINE__);
-	EXPECT(st.pages_typed, typed);
-	EXPECT(st.links, links);
+	check_true(!bad, "pool invariants (model_check)", __FILE__, __LINE__);
 }
 
 /* ---- tests */
@@ -308,7 +334,7 @@ static void check_invariants(void)
 static void test_init(void)
 {
 	struct pvmmu_config cfg;
-	unsigned long k, i, zero = 1;
+	unsigned long k, i, v, zero = 1;
 
 	reset(0);
 	for (k = 0; k < POOL_PAGES; k++) {
@@ -346,6 +372,64 @@ static void test_init(void)
 	cfg = base_cfg(0);
 	cfg.ram_count = 0;
 	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	cfg = base_cfg(0);
+	cfg.ram_count = PVMMU_MAX_RAM + 1;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	cfg = base_cfg(0);
+	cfg.meta = NULL;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	cfg = base_cfg(0);
+	cfg.pool_base = 0;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	cfg = base_cfg(0);
+	cfg.pool_size = 0;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	cfg = base_cfg(0);
+	cfg.pool_size = 4096 + 8;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	cfg = base_cfg(0);
+	cfg.pool_size = 2048;		/* less than a page */
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	cfg = base_cfg(0);
+	cfg.pool_base = RAM_BASE + RAM_SIZE - 4096;	/* runs past RAM */
+	cfg.pool_size = 8192;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	cfg = base_cfg(0);
+	cfg.pool_base = FW_BASE + FW_SIZE - 4096;	/* overlaps firmware */
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	/* a one-page pool right after the firmware; no firmware at all */
+	cfg = base_cfg(0);
+	cfg.pool_base = FW_BASE + FW_SIZE;
+	cfg.pool_size = 4096;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_SUCCESS);
+	EXPECT(st.pool_pages, 1);
+	cfg.fw.base = 0;
+	cfg.fw.size = 0;
+	cfg.pool_base = DATA;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_SUCCESS);
+	/* harts above PVMMU_MAX_HARTS are dropped */
+	cfg = base_cfg(0);
+	cfg.hart_mask = ~0UL;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_SUCCESS);
+	EXPECT(st.hart_mask, 0xffff);
+
+	/*
+	 * The firmware disables the extension when init fails; even so, a
+	 * state left by a failed init has no pool, and nothing reaches one.
+	 */
+	cfg = base_cfg(0);
+	cfg.pool_base = 0x90000000UL;
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	EXPECT(st.pool_size, 0);
+	CHECK(!st.meta);
+	EXPECT(pvmmu_call(&st, 0, SBI_PVMMU_PT_REGISTER, POOL_BASE, 0, 0, &v),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(pvmmu_call(&st, 0, SBI_PVMMU_PT_RELEASE, POOL_BASE, 0, 0, &v),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(pvmmu_call(&st, 0, SBI_PVMMU_SET_SHMEM, SHMEM(0), 0, 0, &v), 0);
+	ent(0, 0, 0x90000000UL, SBI_PVMMU_OP_STORE, 0);
+	EXPECT(pvmmu_call(&st, 0, SBI_PVMMU_UPDATE, 1, 0, 0, &v),
+	       SBI_ERR_INVALID_ADDRESS);
 	reset(0);
 	check_invariants();
 }
@@ -430,6 +514,18 @@ static void test_set_shmem(void)
 	       SBI_ERR_INVALID_ADDRESS);	/* wraps */
 	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, RAM_B_BASE, 0, 0, NULL), 0);
 	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, -1UL, -1UL, 0, NULL), 0);
+	/* exactly up to the end of a RAM range, and 64 bytes more */
+	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, RAM_BASE + RAM_SIZE - sz + 64, 0, 0,
+		    NULL), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, RAM_B_BASE - sz + 64, 0, 0, NULL),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, RAM_B_BASE - sz, 0, 0, NULL), 0);
+	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, -1UL, -1UL, 0, NULL), 0);
+	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, RAM_BASE + RAM_SIZE - sz, 0, 0,
+		    NULL), 0);
+	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, -1UL, -1UL, 0, NULL), 0);
+	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, FW_BASE + FW_SIZE, 0, 0, NULL), 0);
+	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, -1UL, -1UL, 0, NULL), 0);
 
 	/* register, again (busy), unregister, register */
 	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, SHMEM(0), 0, 0, NULL), 0);
@@ -504,7 +600,8 @@ static void test_register(void)
 	EXPECT(mstate(P(1)), PVMMU_STATE_TYPED + 4);
 
 	/* junk in a free page (e.g. from the walker) is cleared */
-	memset(ptr(P(2)), 0x77, 4096);
+	for (i = 0; i < 512; i++)
+		hw_write(P(2) + i * 8, 0x7777777777777777UL);
 	EXPECT(reg(P(2), 0, 0), 0);
 	for (i = 0; i < 512; i++)
 		if (pte(P(2))[i])
@@ -610,11 +707,14 @@ static void test_update_errors(void)
 	EXPECT(update(1, 1, &done), SBI_ERR_NO_SHMEM);
 
 	/* the buffer is checked again on every call (white box: corrupt it) */
+	model_on = false;
 	st.harts[0].shmem = POOL_BASE;
 	EXPECT(update(0, 1, &done), SBI_ERR_INVALID_ADDRESS);
 	st.harts[0].shmem = FW_BASE;
 	EXPECT(update(0, 1, &done), SBI_ERR_INVALID_ADDRESS);
 	st.harts[0].shmem = SHMEM(0);
+	model_reload_stats(&model, &st);
+	model_on = true;
 
 	EXPECT(reg(P(0), 0, 0), 0);	/* PTE table */
 	EXPECT(reg(P(1), 1, 0), 0);	/* PMD table */
@@ -650,6 +750,16 @@ static void test_update_errors(void)
 	REJECT(P(1), SBI_PVMMU_OP_STORE, leaf(DATA + 4096, RW),
 	       SBI_ERR_INVALID_PARAM);
 	REJECT(P(2), SBI_PVMMU_OP_STORE, leaf(0x40200000UL, RW),
+	       SBI_ERR_INVALID_PARAM);
+	/* off by half the alignment, and aligned leaves above level 2 */
+	REJECT(P(1), SBI_PVMMU_OP_STORE, leaf(DATA + 0x100000, RW),
+	       SBI_ERR_INVALID_PARAM);
+	REJECT(P(2), SBI_PVMMU_OP_STORE, leaf(0x50000000UL, RW),
+	       SBI_ERR_INVALID_PARAM);
+	REJECT(P(3), SBI_PVMMU_OP_STORE, leaf(1UL << 39, RW),
+	       SBI_ERR_INVALID_PARAM);
+	EXPECT(reg(P(8), 4, 0), 0);
+	REJECT(P(8), SBI_PVMMU_OP_STORE, leaf(1UL << 48, RW),
 	       SBI_ERR_INVALID_PARAM);
 	/* leaves: reserved bits, PBMT and N without the extensions */
 	REJECT(P(0), SBI_PVMMU_OP_STORE, leaf(DATA, RW) | (1UL << 54),
@@ -749,6 +859,11 @@ static void test_update_errors(void)
 		    leaf(POOL_BASE - 0x8000, RW) | PTE_N, NULL), 0);
 	REJECT(P(0), SBI_PVMMU_OP_STORE, leaf(DATA, RW) | (1UL << 57),
 	       SBI_ERR_INVALID_PARAM);
+	/* N on an aligned 2 MiB leaf: Svnapot defines level 0 only */
+	REJECT(P(1), SBI_PVMMU_OP_STORE, leaf(DATA, RW) | PTE_N,
+	       SBI_ERR_INVALID_PARAM);
+	REJECT(P(1), SBI_PVMMU_OP_STORE, leaf(DATA + 0x8000, RW) | PTE_N,
+	       SBI_ERR_INVALID_PARAM);
 	check_invariants();
 }
 
@@ -778,12 +893,12 @@ static void test_update_ops(void)
 		    &old), 0);
 	EXPECT(old, v | PTE_A | PTE_D);
 	EXPECT(*pte(P(0)), leaf(DATA, PTE_R | PTE_A | PTE_D));
-	*pte(P(0)) = leaf(DATA, RW | PTE_A);	/* the walker set A only */
+	hw_write(P(0), leaf(DATA, RW | PTE_A));	/* the walker set A only */
 	EXPECT(upd1(P(0), SBI_PVMMU_OP_STORE_KEEP_AD, leaf(DATA, PTE_R),
 		    NULL), 0);
 	EXPECT(*pte(P(0)), leaf(DATA, PTE_R | PTE_A));
 	/* STORE replaces wholesale; the caller sees D in old */
-	*pte(P(0)) = leaf(DATA, RWAD);
+	hw_write(P(0), leaf(DATA, RWAD));
 	EXPECT(upd1(P(0), SBI_PVMMU_OP_STORE, 0, &old), 0);
 	EXPECT(old, leaf(DATA, RWAD));
 	EXPECT(*pte(P(0)), 0);
@@ -934,7 +1049,7 @@ static void test_release(void)
 	for (i = 0; i < 512; i += 7)
 		EXPECT(upd1(P(0) + i * 8, SBI_PVMMU_OP_STORE,
 			    leaf(DATA + i * 4096, RWAD), NULL), 0);
-	*pte(P(0) + 8) = 0x1234000;	/* whatever V=0 content */
+	hw_write(P(0) + 8, 0x1234000);	/* whatever V=0 content */
 	EXPECT(rel(P(0)), 0);
 	for (i = 0; i < 512; i++)
 		if (pte(P(0))[i])
@@ -1006,6 +1121,316 @@ static void test_stats(void)
 	check_invariants();
 }
 
+/* ---- a machine whose firmware and pool edges are not 64 KiB aligned */
+
+static void test_odd_edges(void)
+{
+	struct pvmmu_config cfg = base_cfg(FEAT_ALL);
+	struct model_machine mc = base_machine(FEAT_ALL);
+	unsigned long v, h;
+
+	cfg.fw.size = mc.fw.size = FW_SIZE + 0x4000;
+	cfg.pool_base = mc.pool_base = POOL_BASE + 0x4000;
+	cfg.pool_size = POOL_SIZE - 0x4000;
+	mc.pool_pages = cfg.pool_size >> 12;
+	cfg.hart_mask = mc.hart_mask = 0xffff;
+	reset_with(&cfg, &mc);
+	shmem_on(15);
+	EXPECT(call(15, SBI_PVMMU_PT_REGISTER, P(4), 0, 0, NULL), 0);
+	EXPECT(call(15, SBI_PVMMU_PT_REGISTER, P(5), 1, 0, NULL), 0);
+	/* a 64 KiB NAPOT leaf whose first pages are fine, the rest not */
+	ent(15, 0, P(4), SBI_PVMMU_OP_STORE, leaf(POOL_BASE + 0x8000, RW) |
+	    PTE_N);
+	EXPECT(call(15, SBI_PVMMU_UPDATE, 1, 0, 0, NULL), SBI_ERR_DENIED);
+	ent(15, 0, P(4), SBI_PVMMU_OP_STORE, leaf(FW_BASE + FW_SIZE + 0x8000,
+						  RW) | PTE_N);
+	EXPECT(call(15, SBI_PVMMU_UPDATE, 1, 0, 0, NULL), SBI_ERR_DENIED);
+	ent(15, 0, P(4), SBI_PVMMU_OP_STORE, leaf(POOL_BASE - 0x8000, RW) |
+	    PTE_N);
+	EXPECT(call(15, SBI_PVMMU_UPDATE, 1, 0, 0, &v), 0);
+	/* a 2 MiB leaf whose first 16 KiB are outside the pool */
+	ent(15, 0, P(5), SBI_PVMMU_OP_STORE, leaf(POOL_BASE, RW));
+	EXPECT(call(15, SBI_PVMMU_UPDATE, 1, 0, 0, NULL), SBI_ERR_DENIED);
+	/* the pool's first page now is at 0x83004000 */
+	EXPECT(call(15, SBI_PVMMU_PT_REGISTER, POOL_BASE, 0, 0, NULL),
+	       SBI_ERR_INVALID_ADDRESS);
+	/* STATS sums every hart, hart 15 included */
+	for (h = 0; h < 16; h++)
+		call(h, SBI_PVMMU_GET_INFO, h, 0, 0, NULL);
+	/* hart 15: 9 calls; harts 0-14: one each; the STATS call itself */
+	EXPECT(stat(SBI_PVMMU_STAT_CALLS, -1UL), 9 + 15 + 1);
+	EXPECT(stat(SBI_PVMMU_STAT_CALLS, 15), 9);
+	/* 3 updates and a register refused, GET_INFO(5..15) refused */
+	EXPECT(stat(SBI_PVMMU_STAT_REJECTED, -1UL), 4 + 11);
+	check_invariants();
+}
+
+/* ---- pool helpers, called directly */
+
+static void test_pool_helpers(void)
+{
+	u32 *m0 = &meta[0], saved;
+
+	reset(0);
+	/* ranges: empty ones overlap nothing, wrapping ones everything */
+	CHECK(pvmmu_range_overlaps(0x1000, 0x1000, 0x1fff, 1));
+	CHECK(!pvmmu_range_overlaps(0x1000, 0x1000, 0x2000, 1));
+	CHECK(!pvmmu_range_overlaps(0x2000, 1, 0x1000, 0x1000));
+	CHECK(pvmmu_range_overlaps(0x1000, 0x3000, 0x2000, 0x10));
+	CHECK(!pvmmu_range_overlaps(0x1000, 0, 0x1000, 0x1000));
+	CHECK(!pvmmu_range_overlaps(0x1000, 0x1000, 0x1000, 0));
+	CHECK(pvmmu_range_overlaps(-0x1000UL, 0x2000, 0x5000, 1));
+	CHECK(pvmmu_range_overlaps(0x5000, 1, -0x1000UL, 0x2000));
+	/* ending exactly at 2^64 counts as wrapping: refused, which is safe */
+	CHECK(pvmmu_range_overlaps(-0x1000UL, 0x1000, 0x5000, 1));
+
+	/* the pool */
+	CHECK(pvmmu_in_pool(&st, POOL_BASE, 8));
+	CHECK(pvmmu_in_pool(&st, POOL_BASE + POOL_SIZE - 8, 8));
+	CHECK(!pvmmu_in_pool(&st, POOL_BASE + POOL_SIZE - 4, 8));
+	CHECK(!pvmmu_in_pool(&st, POOL_BASE - 8, 8));
+	CHECK(!pvmmu_in_pool(&st, POOL_BASE, POOL_SIZE + 1));
+	CHECK(pvmmu_in_pool(&st, POOL_BASE, POOL_SIZE));
+	CHECK(!pvmmu_in_pool(&st, -8UL, 8));
+	CHECK(pvmmu_meta_of(&st, P(7) + 8) == fake_core_ptr(&fm, META_PA) +
+					      7 * sizeof(u32));
+	CHECK(pvmmu_lock_of(&st, P(1)) == pvmmu_lock_of(&st, P(65)));
+	CHECK(pvmmu_lock_of(&st, P(1)) != pvmmu_lock_of(&st, P(2)));
+	CHECK(pvmmu_lock_of(&st, P(1)) == pvmmu_lock_of(&st, P(1) + 4088));
+
+	/* references: white box on the metadata words */
+	model_on = false;
+	EXPECT(reg(P(0), 1, 0), 0);
+	EXPECT(pvmmu_ref_get(&st, P(0), 0), SBI_ERR_DENIED);	/* level */
+	EXPECT(pvmmu_ref_get(&st, P(1), 0), SBI_ERR_DENIED);	/* free */
+	EXPECT(pvmmu_ref_get(&st, POOL_BASE - 4096, 0), SBI_ERR_DENIED);
+	EXPECT(pvmmu_ref_get(&st, P(0), 1), 0);
+	EXPECT(refs(P(0)), 1);
+	pvmmu_ref_put(&st, P(0));
+	EXPECT(refs(P(0)), 0);
+	pvmmu_ref_put(&st, P(0));		/* never below zero */
+	EXPECT(*m0, pvmmu_meta_make(PVMMU_STATE_TYPED + 1, false, 0));
+	/* a saturated count refuses one more reference */
+	saved = *m0;
+	*m0 = saved | PVMMU_META_REF_MASK;
+	EXPECT(pvmmu_ref_get(&st, P(0), 1), SBI_ERR_DENIED);
+	EXPECT(*m0, saved | PVMMU_META_REF_MASK);
+	*m0 = saved;
+	model_reload_stats(&model, &st);
+	model_set_page(&model, P(0), true, 1, false);
+	model_on = true;
+	check_invariants();
+}
+
+/* ---- defensive paths: entries the core itself never writes */
+
+static void test_corrupt_tables(void)
+{
+	u64 old;
+
+	reset(0);
+	shmem_on(0);
+	EXPECT(reg(P(0), 1, 0), 0);
+	EXPECT(reg(P(1), 0, 0), 0);
+	EXPECT(upd1(P(0), SBI_PVMMU_OP_STORE, table(P(1)), NULL), 0);
+	/*
+	 * A pointer out of the pool, planted behind the core's back (say by
+	 * a memory error): replacing it or releasing its table must not drop
+	 * a reference that was never taken.
+	 */
+	hw_write(P(0) + 8, table(DATA));
+	EXPECT(upd1(P(0) + 8, SBI_PVMMU_OP_STORE, 0, &old), 0);
+	EXPECT(old, table(DATA));
+	EXPECT(st.links, 1);
+	EXPECT(refs(P(1)), 1);
+	hw_write(P(0) + 8, table(DATA));
+	EXPECT(rel(P(0)), 0);
+	EXPECT(refs(P(1)), 0);
+	EXPECT(st.links, 0);
+	EXPECT(mstate(P(0)), PVMMU_STATE_FREE);
+	check_invariants();
+}
+
+/* ---- deterministic races (fault injection, see pvmmu_fake.h) */
+
+struct race {
+	unsigned long pa;	/* walker: the PTE; hart 1: the target */
+	unsigned long fid, a0;	/* hart 1's call */
+	u64 value;
+	long rc;
+};
+
+/* The walker sets A and D in a leaf right before the core's CAS */
+static void race_walker(void *arg)
+{
+	struct race *r = arg;
+
+	__atomic_fetch_or(pte(r->pa), PTE_A | PTE_D, __ATOMIC_SEQ_CST);
+}
+
+/* Hart 1 completes a whole call right before the core's write */
+static void race_hart1(void *arg)
+{
+	struct race *r = arg;
+	unsigned long v;
+
+	if (r->fid == SBI_PVMMU_UPDATE) {
+		buf(1)[0].target = r->pa;
+		buf(1)[0].value = r->value;
+	}
+	r->rc = pvmmu_call(&st, 1, r->fid, r->a0, 0, 0, &v);
+}
+
+static void arm(unsigned long pa, void (*fn)(void *), struct race *r)
+{
+	model_on = false;
+	fake_arm(&fm, pa, fn, r);
+}
+
+/* After a raced call: take the pool and counters as they are now */
+static void race_done(int line)
+{
+	check_true(fake_disarm(), "the injected race happened", __FILE__,
+		   line);
+	model_reload_pool(&model);
+	model_reload_stats(&model, &st);
+	model_on = true;
+	check_invariants();
+}
+
+#if defined(__SANITIZE_THREAD__)
+#define RACES_INJECTED	0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RACES_INJECTED	0
+#endif
+#endif
+#ifndef RACES_INJECTED
+#define RACES_INJECTED	1
+#endif
+
+static void test_races(void)
+{
+	struct race r = { 0 };
+	unsigned long done = 99;
+	u64 old, lf;
+
+	/*
+	 * TSan runs atomics under its own lock: a fault inside one whose
+	 * handler runs another atomic deadlocks. Its build skips this test.
+	 */
+	if (!RACES_INJECTED) {
+		printf("  races: skipped under ThreadSanitizer\n");
+		return;
+	}
+	reset(0);
+	shmem_on(0);
+	shmem_on(1);
+	EXPECT(reg(P(0), 0, 0), 0);	/* PTE table, the contended child */
+	EXPECT(reg(P(1), 1, 0), 0);	/* PMD (stripe 1) */
+	EXPECT(reg(P(3), 1, 0), 0);	/* hart 1's PMD (stripe 3) */
+	EXPECT(reg(P(4), 0, 0), 0);
+	EXPECT(reg(P(5), 0, 0), 0);
+	lf = leaf(DATA, RW);
+	EXPECT(upd1(P(1), SBI_PVMMU_OP_STORE, lf, NULL), 0);
+	EXPECT(upd1(P(1) + 8, SBI_PVMMU_OP_STORE, lf, NULL), 0);
+	EXPECT(upd1(P(0) + 40, SBI_PVMMU_OP_STORE, lf, NULL), 0);
+
+	/* a 2 MiB leaf becomes a table while the walker dirties it */
+	r.pa = P(1);
+	arm(P(1), race_walker, &r);
+	EXPECT(upd1(P(1), SBI_PVMMU_OP_XCHG, table(P(0)), &old), 0);
+	EXPECT(old, lf | PTE_A | PTE_D);	/* the caller sees D */
+	EXPECT(*pte(P(1)), table(P(0)));
+	EXPECT(refs(P(0)), 1);			/* taken once, not twice */
+	race_done(__LINE__);
+
+	/* AND ~W recomputed from the dirtied value */
+	r.pa = P(0) + 40;
+	arm(P(0), race_walker, &r);
+	EXPECT(upd1(P(0) + 40, SBI_PVMMU_OP_AND, ~PTE_W, &old), 0);
+	EXPECT(old, lf | PTE_A | PTE_D);
+	EXPECT(*pte(P(0) + 40), (lf | PTE_A | PTE_D) & ~PTE_W);
+	race_done(__LINE__);
+
+	/* KEEP_AD of a table value: valid first, invalid after the walker */
+	r.pa = P(1) + 8;
+	arm(P(1), race_walker, &r);
+	ent(0, 0, P(1) + 8, SBI_PVMMU_OP_STORE_KEEP_AD, table(P(0)));
+	EXPECT(update(0, 1, &done), SBI_ERR_INVALID_PARAM);
+	EXPECT(done, 0);
+	EXPECT(buf(0)[0].old, 0xdeadbeefUL);
+	EXPECT(*pte(P(1) + 8), lf | PTE_A | PTE_D);	/* the walker's only */
+	EXPECT(refs(P(0)), 1);				/* reference dropped */
+	race_done(__LINE__);
+
+	/* hart 1 links the same child between our check and our CAS */
+	r = (struct race){ .pa = P(3), .fid = SBI_PVMMU_UPDATE, .a0 = 1,
+			   .value = table(P(0)) };
+	arm(META_PA, race_hart1, &r);
+	EXPECT(upd1(P(1) + 16, SBI_PVMMU_OP_STORE, table(P(0)), NULL), 0);
+	EXPECT(r.rc, 0);
+	EXPECT(refs(P(0)), 3);
+	race_done(__LINE__);
+
+	/* hart 1 releases the child between our check and our CAS */
+	r = (struct race){ .fid = SBI_PVMMU_PT_RELEASE, .a0 = P(4) };
+	arm(META_PA, race_hart1, &r);
+	ent(0, 0, P(1) + 24, SBI_PVMMU_OP_STORE, table(P(4)));
+	EXPECT(update(0, 1, &done), SBI_ERR_DENIED);
+	EXPECT(done, 0);
+	EXPECT(r.rc, 0);
+	EXPECT(*pte(P(1) + 24), 0);
+	EXPECT(mstate(P(4)), PVMMU_STATE_FREE);
+	model_set_page(&model, P(4), false, 0, false);
+	race_done(__LINE__);
+
+	/* hart 1 links a page we are releasing: the release is refused */
+	r = (struct race){ .pa = P(3) + 8, .fid = SBI_PVMMU_UPDATE, .a0 = 1,
+			   .value = table(P(5)) };
+	arm(META_PA, race_hart1, &r);
+	EXPECT(rel(P(5)), SBI_ERR_DENIED);
+	EXPECT(r.rc, 0);
+	EXPECT(refs(P(5)), 1);
+	EXPECT(mstate(P(5)), PVMMU_STATE_TYPED);
+	race_done(__LINE__);
+
+	/* hart 1 links the child we are unlinking: our drop is retried */
+	r = (struct race){ .pa = P(3) + 16, .fid = SBI_PVMMU_UPDATE, .a0 = 1,
+			   .value = table(P(0)) };
+	arm(META_PA, race_hart1, &r);
+	EXPECT(upd1(P(1) + 16, SBI_PVMMU_OP_STORE, 0, &old), 0);
+	EXPECT(old, table(P(0)));
+	EXPECT(r.rc, 0);
+	EXPECT(refs(P(0)), 3);
+	race_done(__LINE__);
+
+	/* hart 1 registers the page we are registering */
+	r = (struct race){ .fid = SBI_PVMMU_PT_REGISTER, .a0 = P(6) };
+	arm(META_PA, race_hart1, &r);
+	EXPECT(reg(P(6), 0, 0), SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT(r.rc, 0);
+	EXPECT(mstate(P(6)), PVMMU_STATE_TYPED);
+	model_set_page(&model, P(6), true, 0, false);
+	race_done(__LINE__);
+}
+
+static struct pvmmu_range place_ram, place_avoid;
+
+static const struct pvmmu_range *low_ram(unsigned long base,
+					 unsigned long size)
+{
+	place_ram = (struct pvmmu_range){ base, size };
+	return &place_ram;
+}
+
+static const struct pvmmu_range *low_avoid(unsigned long base,
+					   unsigned long size)
+{
+	place_avoid = (struct pvmmu_range){ base, size };
+	return &place_avoid;
+}
+
 static void test_place(void)
 {
 	const unsigned long M = 1UL << 20, G = 1UL << 30;
@@ -1050,6 +1475,23 @@ static void test_place(void)
 	EXPECT(pvmmu_pool_place(big, 1, avoid, 2, 4 * M), 0x9fc00000UL);
 	avoid[1].size = 510 * M;
 	EXPECT(pvmmu_pool_place(big, 1, avoid, 2, 4 * M), 0);
+
+	/* sizes that cannot be one NAPOT region */
+	EXPECT(pvmmu_pool_place(ram1, 1, NULL, 0, 0), 0);
+	EXPECT(pvmmu_pool_place(ram1, 1, NULL, 0, 3 * M), 0);
+	/* a RAM range that wraps, or ends at 2^64, or is too small */
+	EXPECT(pvmmu_pool_place(low_ram(-2 * M, 4 * M), 1, NULL, 0, M), 0);
+	EXPECT(pvmmu_pool_place(low_ram(-4 * M, 4 * M), 1, NULL, 0, M), 0);
+	EXPECT(pvmmu_pool_place(low_ram(0x80000000UL, 2 * M), 1, NULL, 0,
+				4 * M), 0);
+	/* physical 0 is never a pool: 0 means "none" */
+	EXPECT(pvmmu_pool_place(low_ram(0, 8 * M), 1, low_avoid(4 * M, 4 * M),
+				1, 4 * M), 0);
+	EXPECT(pvmmu_pool_place(low_ram(0, 8 * M), 1, low_avoid(4 * M, 4 * M),
+				1, 2 * M), 0x200000UL);
+	/* an avoided range starting below one pool size: nothing below */
+	EXPECT(pvmmu_pool_place(low_ram(0, 16 * M), 1, low_avoid(M, 8 * M), 1,
+				8 * M), 0);
 }
 
 /* ---- concurrency: the walker's A/D updates are never lost */
@@ -1104,6 +1546,8 @@ static void test_concurrent_ad(void)
 	shmem_on(0);
 	EXPECT(reg(P(0), 0, 0), 0);
 	w.pte = pte(P(0));
+	/* the walker's timing is not predictable: the model only checks */
+	model_on = false;
 	pthread_create(&th, NULL, walker_fn, &w);
 	for (round = 0; round < 20000; round++) {
 		ent(0, 0, P(0), SBI_PVMMU_OP_STORE, v);
@@ -1127,6 +1571,9 @@ static void test_concurrent_ad(void)
 	EXPECT(lost, 0);
 	EXPECT(errors, 0);
 	EXPECT(w.sets, 20000);
+	model_reload_pool(&model);
+	model_reload_stats(&model, &st);
+	model_on = true;
 	check_invariants();
 }
 
@@ -1139,7 +1586,7 @@ struct racer {
 	int mode;
 	unsigned long page;	/* child (LINK) or target (RETYPE, WRITE) */
 	unsigned long parent;	/* parent (LINK) or child (WRITE) */
-	unsigned long ok1, ok2, dirty;
+	unsigned long ok1, ok2, ok3, dirty;
 };
 
 #define RACE_ROUNDS	200000
@@ -1172,8 +1619,9 @@ static void *racer_fn(void *arg)
 			if (!pvmmu_call(&st, r->hart, SBI_PVMMU_PT_RELEASE,
 					r->page, 0, 0, &v))
 				r->ok2++;
-			pvmmu_call(&st, r->hart, SBI_PVMMU_PT_REGISTER,
-				   r->page, 0, 0, &v);
+			if (!pvmmu_call(&st, r->hart, SBI_PVMMU_PT_REGISTER,
+					r->page, 0, 0, &v))
+				r->ok3++;
 			break;
 		case RACE_RETYPE:
 			if (!pvmmu_call(&st, r->hart, SBI_PVMMU_PT_REGISTER,
@@ -1213,7 +1661,7 @@ static void test_concurrent_release(void)
 {
 	struct racer r[4];
 	pthread_t th[4];
-	unsigned long h;
+	unsigned long h, typed;
 
 	reset(0);
 	race_ready = 0;
@@ -1232,6 +1680,7 @@ static void test_concurrent_release(void)
 	r[3] = (struct racer){ .hart = 3, .mode = RACE_WRITE,
 			       .page = P(20), .parent = P(21) };
 	EXPECT(reg(P(21), 0, 0), 0);
+	model_on = false;
 	for (h = 0; h < 4; h++)
 		pthread_create(&th[h], NULL, racer_fn, &r[h]);
 	for (h = 0; h < 4; h++)
@@ -1242,6 +1691,19 @@ static void test_concurrent_release(void)
 	printf("  concurrent: %lu links, %lu releases of a linked child; "
 	       "%lu retypes, %lu writes into a retyped page\n",
 	       r[0].ok1 + r[1].ok1, r[0].ok2 + r[1].ok2, r[2].ok1, r[3].ok1);
+	/*
+	 * The shadow record from what the racers saw: registrations and
+	 * releases of one page alternate, so the counts give its last state.
+	 */
+	typed = 1 + r[0].ok3 + r[1].ok3 - r[0].ok2 - r[1].ok2;
+	CHECK(typed <= 1);
+	model_set_page(&model, P(11), typed == 1, 0, false);
+	typed = r[2].ok1 - r[2].ok2;
+	CHECK(typed <= 1);
+	model_set_page(&model, P(20), typed == 1, 1, false);
+	model_reload_pool(&model);
+	model_reload_stats(&model, &st);
+	model_on = true;
 	check_invariants();
 }
 
@@ -1262,6 +1724,10 @@ static const struct test tests[] = {
 	{ "refcounts", test_refcounts },
 	{ "pt_release", test_release },
 	{ "stats", test_stats },
+	{ "odd_edges", test_odd_edges },
+	{ "pool_helpers", test_pool_helpers },
+	{ "corrupt_tables", test_corrupt_tables },
+	{ "races", test_races },
 	{ "place", test_place },
 	{ "concurrent_ad", test_concurrent_ad },
 	{ "concurrent_release", test_concurrent_release },
@@ -1271,11 +1737,15 @@ int main(void)
 {
 	unsigned long i, before;
 
-	ram = aligned_alloc(2UL << 20, RAM_SIZE);
-	if (!ram) {
-		printf("cannot allocate the fake RAM\n");
+	if (fake_mem_create(&fm, RAM_BASE, WINDOW)) {
+		printf("cannot create the fake RAM\n");
 		return 2;
 	}
+	ram = fake_ptr(&fm, RAM_BASE);
+	meta = fake_ptr(&fm, META_PA);
+	/* the core may touch neither the firmware nor anything past RAM */
+	fake_mem_protect(&fm, FW_BASE, FW_SIZE, PROT_NONE);
+	fake_mem_protect(&fm, RAM_BASE + RAM_SIZE, 4096, PROT_NONE);
 	for (i = 0; i < array_size(tests); i++) {
 		cur_test = tests[i].name;
 		before = checks_failed;
@@ -1284,6 +1754,7 @@ int main(void)
 		       tests[i].name);
 	}
 	printf("%lu passed, %lu failed\n", checks_passed, checks_failed);
-	free(ram);
+	model_free(&model);
+	fake_mem_destroy(&fm);
 	return checks_failed ? 1 : 0;
 }

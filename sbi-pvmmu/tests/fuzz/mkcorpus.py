@@ -1,0 +1,438 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Write the fuzzer's seed corpus (tests/fuzz/corpus/).
+
+Each seed is a small program in the input format described at the top of
+pvmmu_fuzz.c: two header bytes, then 24-byte records (operations, and
+the entries that follow an UPDATE). The seeds walk the
+fuzzer into the deep states quickly: buffers on every hart, a kernel root,
+trees of every depth, links, leaves of every size, batches, releases.
+
+    python3 tests/fuzz/mkcorpus.py [DIR]     (default: next to this file)
+"""
+import os
+import struct
+import sys
+
+# operations (first byte, taken % 10)
+INFO, SHMEM, KROOT, REG, REL, UPD, STATS, RAW, KWRITE, WALK = range(10)
+
+# PTE ops
+STORE, XCHG, AND, OR, KEEP_AD = range(5)
+
+# dec_map() table indexes
+M_DATA, M_RAM0_END, M_KR, M_FW, M_FW_LAST, M_FW_END, M_BELOW_FW = range(7)
+M_POOL, M_POOL_LAST, M_POOL_END, M_BELOW_POOL, M_POOL_64K = range(7, 12)
+M_2G, M_2G2M, M_3G, M_ZERO = 13, 14, 15, 16
+M_RAM1, M_512G, M_256T = 19, 20, 21
+
+# dec_perm() table indexes
+P_R, P_RW, P_RX, P_RWX, P_X, P_W = 0, 1, 2, 3, 4, 5
+P_RWAD, P_RWU, P_RWD = 7, 9, 14
+
+# masks[] indexes in dec_value()
+K_NOT_V, K_NOT_W, K_NOT_AD, K_V, K_A, K_D, K_AD, K_W, K_G = range(9)
+
+
+def cfg(features=0, layout=0, harts=0, prologue=0):
+    return bytes([features | layout << 2 | harts << 4, prologue])
+
+
+# prologue byte
+PRO_SHMEM, PRO_SV39, PRO_SV48, PRO_SV57, PRO_TREE = 1, 2, 4, 6, 8
+
+
+def hart(h):                    # dec_hart(); 0xf0.. stay odd harts
+    if h == 0:
+        return b'\0'
+    if h < 4:
+        return bytes([0x80 | h])
+    if h < 16:
+        return bytes([0xc0 | h])
+    return bytes([h])
+
+
+def pidx(k, span, below):       # dec_pidx(): pool page index k
+    if 0 <= k < 8:
+        return k
+    return 128 + (k + below - 128) % span
+
+
+def raw64(v):
+    return struct.pack('<Q', v & (2**64 - 1))
+
+
+def page(k):                    # dec_page(): pool page k (-2..33)
+    return bytes([pidx(k, 36, 2)])
+
+
+def slot(h, high=False):        # dec_addr(): buffer slot of hart h
+    return bytes([0x80 | h | (0x10 if high else 0)])
+
+
+def edge(i):                    # dec_addr(): edges[i]
+    return bytes([i])
+
+
+def pool_addr(k):               # dec_addr(): pool page k
+    return bytes([0xc0 | k])
+
+
+def target(k, idx):             # dec_target(): entry idx of pool page k
+    if idx < 8:
+        e = bytes([idx])
+    elif 248 <= idx < 264:
+        e = bytes([0x80 + idx - 248])
+    elif idx >= 504:
+        e = bytes([0xc0 + idx - 504])
+    else:
+        e = bytes([0xf0, idx & 0xff, idx >> 8])
+    return bytes([pidx(k, 34, 1)]) + e
+
+
+def op(o):
+    return bytes([o])
+
+
+def v_zero():
+    return bytes([0])
+
+
+# dec_extra() encodings
+X_A, X_D, X_U, X_G, X_N = b'\x81', b'\x82', b'\x84', b'\x88', b'\x90'
+
+
+def x_rsvd(bit):                # one of the reserved bits 54..60
+    return bytes([0xa0, bit - 54])
+
+
+def x_pbmt(v):
+    return bytes([0xc0, v])
+
+
+def v_ptr(k, extra=b''):
+    return bytes([1, pidx(k, 36, 2)]) + (extra or b'\0')
+
+
+def v_leaf(where, perm, extra=b'', plus=0):
+    m = bytes([where]) if not plus else bytes([0x80 + where, plus])
+    return bytes([2]) + m + bytes([perm]) + (extra or b'\0')
+
+
+def v_mask(i):
+    return bytes([3, i])
+
+
+def v_raw(v):
+    return bytes([4]) + raw64(v)
+
+
+def v_swap(v):
+    return bytes([5]) + raw64(v)
+
+
+# v_huge(): huge_base[] and huge_off[] indexes in dec_value()
+H_2G, H_3G, H_1G, H_4G = range(4)
+O_0, O_2M, O_1M, O_256M = 0, 1, 4, 7
+
+
+def v_huge(base, off, perm, extra=b''):
+    return bytes([6, base, off, perm]) + (extra or b'\0')
+
+
+def v_napot(where, perm, pbmt=False):
+    return bytes([7, where, perm, 0 if pbmt else 1])
+
+
+def count(n):
+    assert 1 <= n <= 8 or n in (128, 0, 129)
+    if 1 <= n <= 8:
+        return bytes([n - 1])
+    return bytes([0xf0 + {0: 0, 128: 1, 129: 2}[n]])
+
+
+REC = 24
+
+
+def pad(b, n):
+    assert len(b) <= n, (b, n)
+    return b + bytes(n - len(b))
+
+
+def record(opcode, h, payload=b''):
+    return pad(bytes([opcode]) + hart(h) + payload, REC)
+
+
+def ent_t(t, opbyte, value):
+    """An entry record: target area, op byte, value area."""
+    return pad(t, 8) + bytes([opbyte]) + pad(value, REC - 9)
+
+
+def ent(k, idx, o, value):
+    return ent_t(target(k, idx), o, value)
+
+
+def upd(h, *entries):
+    return record(UPD, h, count(len(entries))) + b''.join(entries)
+
+
+def upd_count(h, n):
+    return record(UPD, h, count(n))
+
+
+def shmem(h, addr=None):
+    return record(SHMEM, h, (addr or slot(h)) + b'\0\0')
+
+
+def unshmem(h):
+    # edges[] index 38 is ~0 - 63: the harness turns it into -1/-1
+    return record(SHMEM, h, edge(38) + b'\0\0')
+
+
+def kroot(h, levels, addr=None):
+    return record(KROOT, h, (addr or edge(0)) + bytes([levels]))
+
+
+def reg(h, k, level, root=False):
+    return record(REG, h, page(k) + bytes([level, 1 if root else 0]))
+
+
+def reg_raw(h, pagebyte, level, flags):
+    return record(REG, h, bytes([pagebyte, level, flags]))
+
+
+def rel(h, k):
+    return record(REL, h, page(k))
+
+
+def rel_raw(h, pagebyte):
+    return record(REL, h, bytes([pagebyte]))
+
+
+def info(h, sel):
+    return record(INFO, h, bytes([sel]))
+
+
+def stats(h, counter, who=None):
+    if who is None:
+        return record(STATS, h, bytes([counter, 1]))
+    return record(STATS, h, bytes([counter, 0]) + hart(who))
+
+
+def kwrite(idx, value):
+    return record(KWRITE, 0, bytes([idx & 0xff, idx >> 8]) + value)
+
+
+def walk(k, idx, dirty=True):
+    return record(WALK, 0, pad(target(k, idx), 8) + bytes([int(dirty)]))
+
+
+def raw(h, fid, a0, a1, a2):
+    return record(RAW, h, bytes([fid]) + raw64(a0) + raw64(a1) +
+                  raw64(a2)[:5])
+
+
+def tree(levels, h=0):
+    """A full walk from a root of the given paging mode down to leaves."""
+    top = levels - 1
+    out = shmem(h) + kroot(h, levels)
+    out += reg(h, 0, top, root=True)
+    for lv in range(top - 1, -1, -1):
+        out += reg(h, top - lv, lv)
+    for lv in range(top, 0, -1):
+        out += upd(h, ent(top - lv, 0, STORE, v_ptr(top - lv + 1)))
+    leafp = top
+    out += upd(h, ent(leafp, 0, STORE, v_leaf(M_DATA, P_RW)),
+               ent(leafp, 1, STORE, v_leaf(M_DATA, P_RWX, plus=1)),
+               ent(leafp, 2, STORE, v_leaf(M_BELOW_POOL, P_R)),
+               ent(leafp, 3, STORE, v_leaf(M_FW_END, P_RWAD)))
+    return out
+
+
+def seeds():
+    s = {}
+    s['info'] = cfg() + b''.join(info(h, sel) for h in (0, 5, 0xf0, 0xfa)
+                                 for sel in range(6)) + info(0, 0xf8)
+    s['shmem-edges'] = cfg(harts=0) + b''.join(
+        shmem(i % 16, edge(i)) + unshmem(i % 16) for i in range(49))
+    s['shmem-harts'] = cfg(harts=3) + b''.join(
+        shmem(h) + shmem(h, slot(h, True)) for h in range(16)) + \
+        b''.join(unshmem(h) + shmem(h, slot(h, True)) for h in range(16))
+    s['kroot'] = cfg() + kroot(0, 2) + kroot(0, 6) + kroot(0, 3, edge(1)) + \
+        kroot(0, 3, pool_addr(3)) + kroot(0, 3, edge(21)) + \
+        kroot(0, 4, edge(10)) + kroot(1, 5) + kroot(2, 3)
+    s['sv39'] = cfg() + tree(3) + rel(0, 1) + rel(0, 2) + \
+        upd(0, ent(1, 0, AND, v_mask(K_NOT_V))) + rel(0, 2) + rel(0, 0) + \
+        rel(0, 1) + stats(0, 7) + stats(0, 6)
+    s['sv48'] = cfg(layout=1) + tree(4) + \
+        upd(0, ent(3, 0, OR, v_mask(K_AD)), ent(3, 1, AND, v_mask(K_NOT_W)),
+            ent(3, 0, KEEP_AD, v_leaf(M_DATA, P_R))) + \
+        walk(3, 2) + upd(0, ent(3, 2, KEEP_AD, v_leaf(M_BELOW_POOL, P_RW)))
+    s['sv57'] = cfg(layout=2, harts=2) + tree(5, 1) + rel(1, 4) + \
+        upd(1, ent(3, 0, XCHG, v_zero())) + rel(1, 4) + rel(1, 3) + \
+        rel(1, 2) + rel(1, 1) + rel(1, 0)
+    s['layout3'] = cfg(layout=3) + tree(3) + \
+        upd(0, ent(2, 5, STORE, v_leaf(M_FW, P_R)),
+            ent(2, 6, STORE, v_leaf(M_POOL_LAST, P_R)),
+            ent(2, 7, STORE, v_leaf(M_POOL_END, P_R)))
+    s['kernel-half'] = cfg() + shmem(0) + kwrite(300, v_leaf(M_POOL, P_RWX)) + \
+        kwrite(301, v_ptr(5)) + kroot(0, 3) + reg(0, 0, 2, True) + \
+        reg(0, 5, 1) + kwrite(301, v_ptr(32)) + reg(0, 0, 2, True) + \
+        kwrite(301, v_zero()) + reg(0, 1, 2, True) + \
+        upd(0, ent(1, 255, STORE, v_ptr(5)), ent(1, 256, STORE, v_zero())) + \
+        upd(0, ent(1, 256, AND, v_mask(K_NOT_V))) + rel(0, 5) + rel(0, 1)
+    s['batch-128'] = cfg() + shmem(0) + reg(0, 4, 0) + upd_count(0, 128) + \
+        b''.join(ent(4, i % 8, STORE, v_leaf(M_DATA, P_RW, plus=i % 8))
+                 for i in range(128))
+    s['batch-stop'] = cfg() + shmem(0) + reg(0, 0, 1) + reg(0, 1, 0) + \
+        upd(0, ent(0, 0, STORE, v_ptr(1)), ent(0, 1, STORE, v_ptr(1)),
+            ent(0, 2, STORE, v_ptr(0)), ent(0, 3, STORE, v_ptr(1)))
+    s['harts'] = cfg(harts=0) + b''.join(
+        shmem(h) + reg(h, h, h % 3) for h in range(16)) + b''.join(
+        upd(h, ent(h, 1, STORE,
+                   v_ptr(h - 1) if h % 3 else v_leaf(M_DATA, P_RW)),
+            ent(h, 2, STORE, v_leaf(M_DATA, P_RW))) for h in range(16)) + \
+        upd(0xf0, ent(0, 0, STORE, v_zero())) + stats(0xf1, 0) + \
+        stats(0, 0, 0xf5) + stats(0, 3) + stats(0, 0)
+    s['ops'] = cfg(features=3) + shmem(0) + reg(0, 7, 0) + reg(0, 8, 1) + \
+        upd(0, ent(7, 0, STORE, v_leaf(M_DATA, P_RW, X_A)),
+            ent(7, 1, STORE, v_napot(M_DATA, P_RW)),
+            ent(7, 2, STORE, v_napot(M_BELOW_POOL, P_R, True)),
+            ent(7, 3, STORE, v_napot(M_POOL, P_R)),
+            ent(7, 4, XCHG, v_swap(0x1234560)),
+            ent(7, 4, OR, v_mask(K_V))) + \
+        upd(0, ent(8, 0, STORE, v_huge(0, 1, P_RW)),
+            ent(8, 1, STORE, v_huge(1, 0, P_RWX)),
+            ent(8, 3, STORE, v_ptr(7)),
+            ent(8, 3, OR, v_mask(K_G)),
+            ent(8, 3, OR, v_mask(K_A))) + \
+        upd(0, ent(8, 4, STORE, v_ptr(7, X_A)),
+            ent(8, 2, STORE, v_huge(0, 0, P_RW)))
+    s['walker'] = cfg() + shmem(2) + reg(2, 9, 0) + \
+        upd(2, ent(9, 0, STORE, v_leaf(M_DATA, P_RW)),
+            ent(9, 1, STORE, v_leaf(M_DATA, P_R))) + walk(9, 0) + \
+        walk(9, 1) + upd(2, ent(9, 0, AND, v_mask(K_NOT_W)),
+                         ent(9, 1, KEEP_AD, v_leaf(M_DATA, P_RW))) + \
+        walk(9, 1) + upd(2, ent(9, 1, STORE, v_zero()))
+    s['raw'] = cfg() + raw(0, 0, 3, 0, 0) + raw(0, 7, 0, 0, 0) + \
+        raw(0, 0xf8, 0, 0, 0) + raw(0, 1, 0x80010000, 0, 0) + \
+        raw(0, 5, 1, 0, 0) + raw(0, 6, 0, 2**64 - 1, 0) + \
+        raw(0, 3, 0x80040000, 0, 0) + raw(0, 4, 0x80040000, 0, 0) + \
+        raw(0xf0, 0, 0, 0, 0)
+    s['prologue-sv39'] = cfg(prologue=PRO_SHMEM | PRO_SV39 | PRO_TREE) + \
+        upd(0, ent(2, 1, STORE, v_leaf(M_DATA, P_RW))) + rel(0, 2)
+    s['prologue-sv57'] = cfg(harts=2, prologue=PRO_SHMEM | PRO_SV57 |
+                             PRO_TREE) + \
+        upd(1, ent(4, 1, STORE, v_leaf(M_DATA, P_RW)),
+            ent(5, 0, STORE, v_leaf(M_DATA, P_RWX)))
+    s['prologue-sv48-above'] = cfg(prologue=PRO_SHMEM | PRO_SV48 |
+                                   PRO_TREE) + \
+        upd(0, ent(8, 0, STORE, v_ptr(0)), ent(8, 1, STORE, v_ptr(1))) + \
+        upd(0, ent(0, 256, STORE, v_zero())) + \
+        upd(0, ent(2, 1, STORE, v_huge(H_1G, O_1M, P_RW)))
+    s['prologue-flat'] = cfg(features=3, harts=3,
+                             prologue=PRO_SHMEM | PRO_TREE) + \
+        upd(0, ent(7, 0, STORE, v_napot(M_DATA, P_RW)))
+    s['release-tree'] = cfg() + shmem(0) + kroot(0, 3) + \
+        reg(0, 10, 2, True) + reg(0, 11, 1) + reg(0, 12, 0) + \
+        reg(0, 13, 0) + \
+        upd(0, ent(10, 0, STORE, v_ptr(11)), ent(10, 1, STORE, v_ptr(11)),
+            ent(11, 0, STORE, v_ptr(12)), ent(11, 1, STORE, v_ptr(13)),
+            ent(11, 2, STORE, v_ptr(12))) + \
+        rel(0, 11) + rel(0, 12) + rel(0, 10) + rel(0, 11) + rel(0, 12) + \
+        rel(0, 13) + reg(0, 11, 0) + reg(0, 12, 1)
+    s['rejects'] = rejects()
+    s['rejects-ext'] = cfg(features=3) + shmem(0) + reg(0, 2, 0) + \
+        reg(0, 1, 1) + \
+        upd(0, ent(2, 0, STORE, v_raw(leaf(0x40000000, 3, 3 << 61)))) + \
+        upd(0, ent(2, 0, STORE, v_raw(leaf(0x40000000, 3, 1 << 63)))) + \
+        upd(0, ent(1, 0, STORE, v_raw(leaf(0x40000000, 3, 1 << 63)))) + \
+        upd(0, ent(1, 0, STORE, v_raw(leaf(0x40008000, 3, 1 << 63)))) + \
+        upd(0, ent(2, 1, STORE, v_raw(leaf(0x40008000, 3, 0xa << 60))),
+            ent(2, 2, STORE, v_raw(leaf(0x40008000, 3, 0xc << 60))))
+    # NAPOT 64 KiB regions that only their later pages make illegal
+    s['napot-edges'] = cfg(features=1, layout=2) + shmem(0) + \
+        reg(0, 0, 0) + upd(0, ent(0, 0, STORE, v_napot(M_2G, P_RW))) + \
+        upd(0, ent(0, 1, STORE, v_napot(M_RAM0_END, P_RW)))
+    s['napot-edges-3'] = cfg(features=1, layout=3) + shmem(0) + \
+        reg(0, 0, 0) + \
+        upd(0, ent(0, 0, STORE, bytes([7, 0x80 + M_RAM1, 16, P_RW, 1]))) + \
+        upd(0, ent(0, 1, STORE, v_napot(M_FW_END, P_RW)))
+    return s
+
+
+def leaf(pa, perm, extra=0):
+    return (pa >> 12) << 10 | perm << 1 | 1 | extra
+
+
+def rejects():
+    """Every rejection rule of UPDATE and PT_REGISTER once."""
+    out = cfg() + shmem(0)
+    out += reg(0, 4, 3)                      # above the root level, later
+    out += kroot(0, 3)
+    out += reg(0, 0, 2, True) + reg(0, 1, 1) + reg(0, 2, 0) + \
+        reg(0, 3, 1) + reg(0, 6, 2)
+    out += upd(0, ent(0, 0, STORE, v_ptr(1)), ent(1, 0, STORE, v_ptr(2)))
+    bad = [
+        ent_t(bytes([0xc0, 0]), STORE, v_zero()),   # kernel root page
+        ent_t(bytes([0xc0, 34]), STORE, v_zero()),  # pool end
+        ent(10, 0, STORE, v_zero()),                 # untyped
+        ent_t(target(2, 0), 0xe1, v_zero()),        # op 5
+        ent_t(target(2, 0), 0xe2, v_zero()),        # op 6
+        ent_t(target(2, 0), 0xe0, v_zero()),        # op 7
+        ent(0, 256, STORE, v_zero()),                # kernel half
+        ent(0, 511, AND, v_mask(K_NOT_V)),
+        ent(2, 1, STORE, v_ptr(2)),                  # pointer at level 0
+        ent(1, 1, STORE, v_ptr(2, X_A)),             # pointer with A
+        ent(1, 1, STORE, v_ptr(2, X_D)),             # D
+        ent(1, 1, STORE, v_ptr(2, X_U)),             # U
+        ent(1, 1, STORE, v_ptr(2, x_rsvd(54))),      # bit 54
+        ent(1, 1, STORE, v_ptr(2, X_N)),             # N
+        ent(1, 1, STORE, v_ptr(2, x_pbmt(1))),       # PBMT
+        ent(1, 1, STORE, v_ptr(3)),                  # level 1 -> 1
+        ent(6, 1, STORE, v_ptr(2)),                  # level 2 -> 0
+        ent(4, 1, STORE, v_ptr(0)),                  # to a root
+        ent(1, 1, STORE, v_ptr(-1)),                 # out of the pool
+        ent(1, 1, STORE, v_ptr(20)),                 # to a free page
+        ent(2, 1, STORE, v_leaf(M_DATA, P_W)),       # W without R
+        ent(2, 1, STORE, v_leaf(M_DATA, 6)),         # W and X
+        ent(4, 1, STORE, v_leaf(M_512G, P_RW)),      # leaf at level 3
+        ent(1, 1, STORE, v_huge(H_1G, O_1M, P_RW)),  # 2 MiB, misaligned
+        ent(6, 1, STORE, v_huge(H_1G, O_256M, P_RW)),
+        ent(2, 1, STORE, v_leaf(M_DATA, P_RW, x_rsvd(54))),
+        ent(2, 1, STORE, v_leaf(M_DATA, P_RW, x_rsvd(60))),
+        ent(2, 1, STORE, v_napot(M_DATA, P_RW)),     # N without Svnapot
+        ent(2, 1, STORE, v_raw(leaf(0x40000000, 3, 1 << 61))),  # PBMT
+        ent(2, 1, STORE, v_leaf(M_FW, P_R)),         # maps firmware
+        ent(2, 1, STORE, v_leaf(M_POOL_LAST, P_R)),  # maps the pool
+        ent(1, 1, STORE, v_huge(H_2G, O_0, P_RW)),   # 2 MiB over both
+        ent(6, 1, STORE, v_huge(H_2G, O_0, P_RW)),   # 1 GiB over both
+    ]
+    out += b''.join(upd(0, e) for e in bad)
+    out += upd(0, ent(2, 3, STORE, v_leaf(M_DATA, P_RW))) + \
+        upd(0, ent(2, 3, AND, v_raw(~2))) + \
+        upd(0, ent(2, 3, OR, v_mask(14))) + \
+        upd(0, ent(2, 3, KEEP_AD, v_leaf(M_POOL, P_R)))
+    out += upd(5, ent(2, 0, STORE, v_zero()))
+    out += reg(0, 7, 1, True) + reg(0, 7, 5) + reg_raw(0, 9, 0, 2) + \
+        reg_raw(0, 0xe0, 0, 0) + reg(0, 32, 0) + reg(0, -1, 0) + \
+        reg(0, 0, 2, True)
+    out += rel(0, 10) + rel_raw(0, 0xe0) + rel(0, 32) + rel(0, 1)
+    out += stats(0, 8) + stats(0, 0, 0xf0) + info(0, 5)
+    # bad counts last: the entries of 129 would swallow what follows
+    out += upd_count(0, 0) + upd_count(0, 129)
+    return out
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else \
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), 'corpus')
+    os.makedirs(out, exist_ok=True)
+    for name, data in sorted(seeds().items()):
+        with open(os.path.join(out, 'seed-' + name), 'wb') as f:
+            f.write(data)
+    print('%d seeds in %s' % (len(seeds()), out))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,922 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Reference model of the PVMMU extension (see pvmmu_model.h).
+ *
+ * Deliberately simple: the pool is an array of 64-bit words, the shadow
+ * record says per page "free" or "typed at level L (root or not)", and
+ * reference counts are never stored: they are recounted from the tables'
+ * contents whenever they are needed. Range checks use 128-bit arithmetic
+ * so that no wrap-around case needs thought. Nothing here calls into the
+ * core except pvmmu_call() and reads of struct pvmmu_state.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sbi/sbi_ecall_interface.h>
+#include "pvmmu_model.h"
+
+typedef unsigned __int128 u128;
+
+#define PG		4096UL
+#define NPTE		512UL
+#define KHALF		256UL
+#define SHMEM_BYTES	(128UL * 24)
+#define MAX_BATCH	128UL
+
+/* PTE fields (RISC-V privileged spec, Sv39/48/57) */
+#define B_V		0x001UL
+#define B_R		0x002UL
+#define B_W		0x004UL
+#define B_X		0x008UL
+#define B_U		0x010UL
+#define B_A		0x040UL
+#define B_D		0x080UL
+
+static unsigned long f_ppn(u64 e)
+{
+	return (unsigned long)((e >> 10) & 0xfffffffffffUL);	/* 44 bits */
+}
+
+static unsigned int f_rsvd(u64 e)		/* bits 54..60 */
+{
+	return (unsigned int)((e >> 54) & 0x7f);
+}
+
+static unsigned int f_pbmt(u64 e)		/* bits 61..62 */
+{
+	return (unsigned int)((e >> 61) & 3);
+}
+
+static bool f_n(u64 e)				/* bit 63 */
+{
+	return e >> 63;
+}
+
+static bool is_pointer(u64 e)			/* valid, R = W = X = 0 */
+{
+	return (e & B_V) && !(e & (B_R | B_W | B_X));
+}
+
+/* Metadata word layout, from FIRMWARE-NOTES.md ("Metadata") */
+static u32 meta_word(bool typed, unsigned int level, bool root, u32 refs)
+{
+	if (!typed)
+		return 0;
+	return ((3U + level) << 26) | (root ? 1U << 29 : 0) | refs;
+}
+
+/* ---- reporting */
+
+static void fail(struct model *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	m->errors++;
+	if (m->quiet && m->errors > m->quiet)
+		return;
+	printf("MODEL: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+void model_dump_log(const struct model *m)
+{
+	unsigned long i, n = m->calls < MODEL_LOG ? m->calls : MODEL_LOG;
+	const struct model_log *l;
+
+	printf("MODEL: last %lu of %lu calls (hart fid a0 a1 a2 -> rc a1):\n",
+	       n, m->calls);
+	for (i = m->calls - n; i < m->calls; i++) {
+		l = &m->log[i % MODEL_LOG];
+		printf("  #%lu h%lu f%lu %#lx %#lx %#lx -> %ld %#lx\n", i,
+		       l->hart, l->fid, l->a0, l->a1, l->a2, l->rc, l->value);
+	}
+}
+
+/* ---- memory map */
+
+static void *host(const struct model *m, unsigned long pa)
+{
+	return (void *)(uintptr_t)(pa + m->mc.view);
+}
+
+static u64 rd64(const struct model *m, unsigned long pa)
+{
+	return *(volatile u64 *)host(m, pa);
+}
+
+static bool touches(u128 a, u128 alen, u128 b, u128 blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+static u128 pool_bytes(const struct model *m)
+{
+	return (u128)m->mc.pool_pages * PG;
+}
+
+/* [base, base + len) inside one RAM range, away from firmware and pool */
+static bool s_ram(const struct model *m, unsigned long base, unsigned long len)
+{
+	const struct model_range *r;
+	bool inside = false;
+	unsigned int i;
+
+	for (i = 0; i < m->mc.ram_count; i++) {
+		r = &m->mc.ram[i];
+		if (base >= r->base &&
+		    (u128)base + len <= (u128)r->base + r->size)
+			inside = true;
+	}
+	return inside && len &&
+	       !touches(base, len, m->mc.fw.base, m->mc.fw.size) &&
+	       !touches(base, len, m->mc.pool_base, pool_bytes(m));
+}
+
+/* Index of the pool page holding [pa, pa + len), or -1 */
+static long pool_index(const struct model *m, unsigned long pa,
+		       unsigned long len)
+{
+	if (pa < m->mc.pool_base ||
+	    (u128)pa + len > (u128)m->mc.pool_base + pool_bytes(m))
+		return -1;
+	return (long)((pa - m->mc.pool_base) / PG);
+}
+
+static bool hart_valid(const struct model *m, unsigned long hart)
+{
+	return hart < MODEL_HARTS && ((m->mc.hart_mask >> hart) & 1);
+}
+
+static unsigned int top_level(const struct model *m)
+{
+	return m->kroot ? (unsigned int)(m->kroot & 7) - 1 : 4;
+}
+
+bool model_page_typed(const struct model *m, unsigned long pa)
+{
+	long k = pool_index(m, pa, 1);
+
+	return k >= 0 && m->page[k].typed;
+}
+
+/* ---- the rules for one entry value at @level */
+
+/* A leaf: what it may not be or map. 0 if fine. */
+static long leaf_error(const struct model *m, unsigned int level, u64 e)
+{
+	unsigned long ppn = f_ppn(e), npages;
+	u128 first, len;
+
+	if ((e & B_W) && !(e & B_R))
+		return SBI_ERR_INVALID_PARAM;
+	if (level >= 3)
+		return SBI_ERR_INVALID_PARAM;
+	npages = 1UL << (9 * level);
+	if (ppn % npages)
+		return SBI_ERR_INVALID_PARAM;
+	if (f_rsvd(e))
+		return SBI_ERR_INVALID_PARAM;
+	if (f_pbmt(e) == 3 ||
+	    (f_pbmt(e) && !(m->mc.features & SBI_PVMMU_FEAT_SVPBMT)))
+		return SBI_ERR_INVALID_PARAM;
+	first = (u128)ppn * PG;
+	len = (u128)npages * PG;
+	if (f_n(e)) {
+		if (!(m->mc.features & SBI_PVMMU_FEAT_SVNAPOT) || level != 0 ||
+		    (ppn & 15) != 8)
+			return SBI_ERR_INVALID_PARAM;
+		first = (u128)(ppn - 8) * PG;
+		len = 16 * PG;
+	}
+	if (touches(first, len, m->mc.fw.base, m->mc.fw.size) ||
+	    touches(first, len, m->mc.pool_base, pool_bytes(m)))
+		return SBI_ERR_DENIED;
+	return 0;
+}
+
+/* A pointer to a next-level table: its shape. 0 if fine. */
+static long pointer_shape_error(unsigned int level, u64 e)
+{
+	if (level == 0)
+		return SBI_ERR_DENIED;
+	if (e & (B_A | B_D | B_U))
+		return SBI_ERR_INVALID_PARAM;
+	if (e >> 54)
+		return SBI_ERR_INVALID_PARAM;
+	return 0;
+}
+
+/* A pointer's target: a non-root pool page typed one level down */
+static bool pointer_target_ok(const struct model *m, unsigned int level,
+			      u64 e)
+{
+	long k = pool_index(m, f_ppn(e) * PG, PG);
+
+	return k >= 0 && m->page[k].typed && !m->page[k].root &&
+	       m->page[k].level + 1 == level;
+}
+
+static long value_error(const struct model *m, unsigned int level, u64 e)
+{
+	long rc;
+
+	if (!(e & B_V))
+		return 0;
+	if (is_pointer(e)) {
+		rc = pointer_shape_error(level, e);
+		if (rc)
+			return rc;
+		return pointer_target_ok(m, level, e) ? 0 : SBI_ERR_DENIED;
+	}
+	return leaf_error(m, level, e);
+}
+
+/* ---- recounting */
+
+/* Entries of page k that belong to S-mode (not a root's kernel half) */
+static unsigned long user_entries(const struct model *m, unsigned long k)
+{
+	return m->page[k].root ? KHALF : NPTE;
+}
+
+/* refs[k] = pointers at page k from the tables in @pool; returns links */
+static unsigned long recount(const struct model *m, const u64 *pool,
+			     u32 *refs)
+{
+	unsigned long k, i, links = 0;
+	long c;
+	u64 e;
+
+	memset(refs, 0, m->mc.pool_pages * sizeof(*refs));
+	for (k = 0; k < m->mc.pool_pages; k++) {
+		if (!m->page[k].typed)
+			continue;
+		for (i = 0; i < user_entries(m, k); i++) {
+			e = pool[k * NPTE + i];
+			if (!is_pointer(e))
+				continue;
+			c = pool_index(m, f_ppn(e) * PG, PG);
+			if (c < 0)
+				continue;
+			refs[c]++;
+			links++;
+		}
+	}
+	return links;
+}
+
+static unsigned long typed_pages(const struct model *m)
+{
+	unsigned long k, n = 0;
+
+	for (k = 0; k < m->mc.pool_pages; k++)
+		n += m->page[k].typed;
+	return n;
+}
+
+/* ---- predictions, one per function */
+
+struct expect {
+	long rc;
+	unsigned long value;
+	unsigned long olds;		/* "old" fields written */
+	unsigned long old_pa[MAX_BATCH];
+	u64 old_val[MAX_BATCH];
+};
+
+static long p_info(const struct model *m, unsigned long sel,
+		   unsigned long *v)
+{
+	switch (sel) {
+	case 0:
+		*v = 0x10000;
+		return 0;
+	case 1:
+		*v = m->mc.features &
+		     (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT);
+		return 0;
+	case 2:
+		*v = m->mc.pool_base;
+		return 0;
+	case 3:
+		*v = m->mc.pool_pages * PG;
+		return 0;
+	case 4:
+		*v = MAX_BATCH;
+		return 0;
+	}
+	return SBI_ERR_INVALID_PARAM;
+}
+
+static long p_shmem(struct model *m, unsigned long hart, unsigned long lo,
+		    unsigned long hi, unsigned long flags)
+{
+	if (flags)
+		return SBI_ERR_INVALID_PARAM;
+	if (lo == ~0UL && hi == ~0UL) {
+		m->shmem_set[hart] = false;
+		m->shmem[hart] = 0;
+		return 0;
+	}
+	if (hi || lo % 64)
+		return SBI_ERR_INVALID_PARAM;
+	if (!s_ram(m, lo, SHMEM_BYTES))
+		return SBI_ERR_INVALID_ADDRESS;
+	if (m->shmem_set[hart])
+		return SBI_ERR_ALREADY_AVAILABLE;
+	m->shmem_set[hart] = true;
+	m->shmem[hart] = lo;
+	return 0;
+}
+
+static long p_kroot(struct model *m, unsigned long pa, unsigned long levels)
+{
+	if (levels < 3 || levels > 5)
+		return SBI_ERR_INVALID_PARAM;
+	if (pa % PG || !s_ram(m, pa, PG))
+		return SBI_ERR_INVALID_ADDRESS;
+	if (m->kroot)
+		return SBI_ERR_ALREADY_AVAILABLE;
+	m->kroot = (u64)pa | levels;
+	return 0;
+}
+
+static long p_register(struct model *m, unsigned long hart, unsigned long pa,
+		       unsigned long level, unsigned long flags)
+{
+	long k = pa % PG ? -1 : pool_index(m, pa, PG);
+	unsigned long kpa, i;
+	bool root = flags & 1;
+	u64 copy[KHALF];
+
+	if (k < 0)
+		return SBI_ERR_INVALID_ADDRESS;
+	if (flags & ~1UL)
+		return SBI_ERR_INVALID_PARAM;
+	if (level > top_level(m))
+		return SBI_ERR_INVALID_PARAM;
+	if (root && !m->kroot)
+		return SBI_ERR_DENIED;
+	if (root && level != top_level(m))
+		return SBI_ERR_INVALID_PARAM;
+	if (m->page[k].typed)
+		return SBI_ERR_ALREADY_AVAILABLE;
+	if (root) {
+		kpa = (unsigned long)(m->kroot & ~(PG - 1));
+		for (i = 0; i < KHALF; i++) {
+			copy[i] = rd64(m, kpa + (KHALF + i) * 8);
+			if (is_pointer(copy[i]) &&
+			    touches((u128)f_ppn(copy[i]) * PG, PG,
+				    m->mc.pool_base, pool_bytes(m)))
+				return SBI_ERR_DENIED;
+		}
+	}
+	memset(&m->pool[k * NPTE], 0, PG);
+	if (root) {
+		memcpy(&m->pool[k * NPTE + KHALF], copy, sizeof(copy));
+		memcpy(m->khalf[k], copy, sizeof(copy));
+	}
+	m->page[k].typed = true;
+	m->page[k].root = root;
+	m->page[k].level = (unsigned int)level;
+	m->stats[hart][SBI_PVMMU_STAT_REGISTERED]++;
+	return 0;
+}
+
+static long p_release(struct model *m, unsigned long hart, unsigned long pa)
+{
+	long k = pa % PG ? -1 : pool_index(m, pa, PG);
+	u32 *refs;
+	long rc = 0;
+
+	if (k < 0)
+		return SBI_ERR_INVALID_ADDRESS;
+	if (!m->page[k].typed)
+		return SBI_ERR_INVALID_PARAM;
+	refs = calloc(m->mc.pool_pages, sizeof(*refs));
+	recount(m, m->pool, refs);
+	if (refs[k]) {
+		rc = SBI_ERR_DENIED;
+	} else {
+		memset(&m->pool[k * NPTE], 0, PG);
+		memset(&m->page[k], 0, sizeof(m->page[k]));
+		m->stats[hart][SBI_PVMMU_STAT_RELEASED]++;
+	}
+	free(refs);
+	return rc;
+}
+
+/* One UPDATE entry against the model's pool */
+static long p_entry(struct model *m, u64 target, u64 value, u64 *old)
+{
+	unsigned long pa = (unsigned long)(target & ~7ULL), idx;
+	unsigned int op = (unsigned int)(target & 7);
+	long k = pool_index(m, pa, 8), rc;
+	u64 cur, next;
+
+	if (k < 0 || !m->page[k].typed)
+		return SBI_ERR_INVALID_ADDRESS;
+	if (op > 4)
+		return SBI_ERR_INVALID_PARAM;
+	idx = (pa % PG) / 8;
+	if (m->page[k].root && idx >= KHALF)
+		return SBI_ERR_DENIED;
+	cur = m->pool[k * NPTE + idx];
+	switch (op) {
+	case 2:
+		next = cur & value;
+		break;
+	case 3:
+		next = cur | value;
+		break;
+	case 4:
+		next = value | (cur & (B_A | B_D));
+		break;
+	default:
+		next = value;
+		break;
+	}
+	rc = value_error(m, m->page[k].level, next);
+	if (rc)
+		return rc;
+	m->pool[k * NPTE + idx] = next;
+	*old = cur;
+	return 0;
+}
+
+static long p_update(struct model *m, unsigned long hart, unsigned long count,
+		     struct expect *ex)
+{
+	unsigned long i, buf = m->shmem[hart];
+	u64 target, value, old = 0;
+	long rc = 0;
+
+	m->stats[hart][SBI_PVMMU_STAT_UPDATE_CALLS]++;
+	if (!m->shmem_set[hart])
+		return SBI_ERR_NO_SHMEM;
+	if (!count || count > MAX_BATCH)
+		return SBI_ERR_INVALID_PARAM;
+	if (!s_ram(m, buf, SHMEM_BYTES))
+		return SBI_ERR_INVALID_ADDRESS;
+	for (i = 0; i < count; i++) {
+		target = rd64(m, buf + i * 24);
+		value = rd64(m, buf + i * 24 + 8);
+		rc = p_entry(m, target, value, &old);
+		if (rc)
+			break;
+		ex->old_pa[i] = buf + i * 24 + 16;
+		ex->old_val[i] = old;
+	}
+	ex->olds = i;
+	ex->value = i;
+	m->stats[hart][SBI_PVMMU_STAT_ENTRIES] += i;
+	return rc;
+}
+
+static long p_stats(const struct model *m, unsigned long counter,
+		    unsigned long hart, unsigned long *v)
+{
+	unsigned long h, sum = 0;
+	u32 *refs;
+
+	if (counter >= 8)
+		return SBI_ERR_INVALID_PARAM;
+	if (hart != ~0UL && !hart_valid(m, hart))
+		return SBI_ERR_INVALID_PARAM;
+	if (counter == SBI_PVMMU_STAT_PAGES_TYPED) {
+		*v = typed_pages(m);
+	} else if (counter == SBI_PVMMU_STAT_LINKS) {
+		refs = calloc(m->mc.pool_pages, sizeof(*refs));
+		*v = recount(m, m->pool, refs);
+		free(refs);
+	} else if (hart != ~0UL) {
+		*v = m->stats[hart][counter];
+	} else {
+		for (h = 0; h < MODEL_HARTS; h++)
+			sum += m->stats[h][counter];
+		*v = sum;
+	}
+	return 0;
+}
+
+static void predict(struct model *m, unsigned long hart, unsigned long fid,
+		    unsigned long a0, unsigned long a1, unsigned long a2,
+		    struct expect *ex)
+{
+	long rc;
+
+	ex->value = 0;
+	ex->olds = 0;
+	if (!hart_valid(m, hart)) {
+		ex->rc = SBI_ERR_FAILED;
+		return;
+	}
+	m->stats[hart][SBI_PVMMU_STAT_CALLS]++;
+	switch (fid) {
+	case SBI_PVMMU_GET_INFO:
+		rc = p_info(m, a0, &ex->value);
+		if (rc)
+			ex->value = 0;
+		break;
+	case SBI_PVMMU_SET_SHMEM:
+		rc = p_shmem(m, hart, a0, a1, a2);
+		break;
+	case SBI_PVMMU_SET_KERNEL_ROOT:
+		rc = p_kroot(m, a0, a1);
+		break;
+	case SBI_PVMMU_PT_REGISTER:
+		rc = p_register(m, hart, a0, a1, a2);
+		break;
+	case SBI_PVMMU_PT_RELEASE:
+		rc = p_release(m, hart, a0);
+		break;
+	case SBI_PVMMU_UPDATE:
+		rc = p_update(m, hart, a0, ex);
+		break;
+	case SBI_PVMMU_STATS:
+		rc = p_stats(m, a0, a1, &ex->value);
+		if (rc)
+			ex->value = 0;
+		break;
+	default:
+		rc = SBI_ERR_NOT_SUPPORTED;
+		break;
+	}
+	if (rc)
+		m->stats[hart][SBI_PVMMU_STAT_REJECTED]++;
+	ex->rc = rc;
+}
+
+/* ---- comparisons after a call */
+
+/*
+ * What the core may write outside the pool: only the "old" fields of the
+ * calling hart's buffer. Watched: the machine's watch windows, plus the
+ * pages of that buffer during an UPDATE (the harness keeps RAM ranges,
+ * firmware and pool page aligned, so those pages are plain RAM).
+ */
+static void snapshot(struct model *m, unsigned long hart, unsigned long fid)
+{
+	unsigned long w, off = 0, lo, hi;
+	struct model_range *r;
+
+	memcpy(m->meta_before, m->mc.meta, m->mc.pool_pages * sizeof(u32));
+	m->watch_now = m->mc.watch_count;
+	if (fid == SBI_PVMMU_UPDATE && hart_valid(m, hart) &&
+	    m->shmem_set[hart] && s_ram(m, m->shmem[hart], SHMEM_BYTES)) {
+		lo = m->shmem[hart] & ~(PG - 1);
+		hi = (m->shmem[hart] + SHMEM_BYTES + PG - 1) & ~(PG - 1);
+		m->mc.watch[m->watch_now++] =
+			(struct model_range){ lo, hi - lo };
+	}
+	for (w = 0; w < m->watch_now; w++) {
+		r = &m->mc.watch[w];
+		memcpy(m->watch_before + off, host(m, r->base), r->size);
+		off += r->size;
+	}
+}
+
+/* The watched RAM must equal the snapshot plus the predicted old fields */
+static void compare_watch(struct model *m, const struct expect *ex)
+{
+	unsigned long w, i, off = 0, pa;
+	const struct model_range *r;
+	unsigned char *now;
+
+	for (i = 0; i < ex->olds; i++) {
+		if (rd64(m, ex->old_pa[i]) != ex->old_val[i])
+			fail(m, "entry %lu: old = %#llx, want %#llx", i,
+			     (unsigned long long)rd64(m, ex->old_pa[i]),
+			     (unsigned long long)ex->old_val[i]);
+	}
+	for (w = 0; w < m->watch_now; w++) {
+		r = &m->mc.watch[w];
+		for (i = 0; i < ex->olds; i++) {
+			pa = ex->old_pa[i];
+			if (pa >= r->base && pa + 8 <= r->base + r->size)
+				memcpy(m->watch_before + off + (pa - r->base),
+				       &ex->old_val[i], 8);
+		}
+		now = host(m, r->base);
+		if (memcmp(m->watch_before + off, now, r->size)) {
+			for (i = 0; i < r->size; i++)
+				if (m->watch_before[off + i] != now[i])
+					break;
+			fail(m, "S-mode RAM changed at %#lx", r->base + i);
+		}
+		off += r->size;
+	}
+}
+
+static void compare_pool(struct model *m)
+{
+	const u64 *real = host(m, m->mc.pool_base);
+	unsigned long i, n = m->mc.pool_pages * NPTE;
+
+	if (!memcmp(real, m->pool, n * 8))
+		return;
+	for (i = 0; i < n; i++) {
+		if (real[i] != m->pool[i]) {
+			fail(m, "pool entry %#lx = %#llx, want %#llx",
+			     m->mc.pool_base + i * 8,
+			     (unsigned long long)real[i],
+			     (unsigned long long)m->pool[i]);
+			return;
+		}
+	}
+}
+
+static void compare_state(struct model *m, const struct pvmmu_state *st)
+{
+	unsigned long k, h, c, links, want;
+	const struct model_page *p;
+	u32 *refs;
+
+	refs = calloc(m->mc.pool_pages, sizeof(*refs));
+	links = recount(m, m->pool, refs);
+	for (k = 0; k < m->mc.pool_pages; k++) {
+		p = &m->page[k];
+		want = meta_word(p->typed, p->level, p->root, refs[k]);
+		if (m->mc.meta[k] != want) {
+			fail(m, "meta of %#lx = %#x, want %#lx",
+			     m->mc.pool_base + k * PG, m->mc.meta[k], want);
+			break;
+		}
+	}
+	free(refs);
+	if (st->links != links)
+		fail(m, "links = %lu, want %lu", st->links, links);
+	if (st->pages_typed != typed_pages(m))
+		fail(m, "pages_typed = %lu, want %lu", st->pages_typed,
+		     typed_pages(m));
+	if (st->kroot != m->kroot)
+		fail(m, "kroot = %#llx, want %#llx",
+		     (unsigned long long)st->kroot,
+		     (unsigned long long)m->kroot);
+	for (h = 0; h < MODEL_HARTS; h++) {
+		if (st->harts[h].shmem_set != m->shmem_set[h] ||
+		    (m->shmem_set[h] && st->harts[h].shmem != m->shmem[h]))
+			fail(m, "hart %lu shmem = %d/%#lx, want %d/%#lx", h,
+			     st->harts[h].shmem_set, st->harts[h].shmem,
+			     m->shmem_set[h], m->shmem[h]);
+		for (c = 0; c < MODEL_NSTATS; c++)
+			if (st->harts[h].stats[c] != m->stats[h][c])
+				fail(m, "hart %lu counter %lu = %lu, want %lu",
+				     h, c, st->harts[h].stats[c],
+				     m->stats[h][c]);
+	}
+}
+
+long model_call(struct model *m, struct pvmmu_state *st, unsigned long hart,
+		unsigned long fid, unsigned long a0, unsigned long a1,
+		unsigned long a2, unsigned long *value)
+{
+	static struct expect ex;
+	struct model_log *l = &m->log[m->calls % MODEL_LOG];
+	unsigned long before = m->errors, v = 0xbad;
+	long rc;
+
+	snapshot(m, hart, fid);
+	predict(m, hart, fid, a0, a1, a2, &ex);
+	rc = pvmmu_call(st, hart, fid, a0, a1, a2, &v);
+
+	*l = (struct model_log){ hart, fid, a0, a1, a2, rc, v };
+	m->calls++;
+	if (rc != ex.rc || v != ex.value)
+		fail(m, "call h%lu f%lu (%#lx, %#lx, %#lx) = %ld/%#lx, "
+		     "want %ld/%#lx", hart, fid, a0, a1, a2, rc, v, ex.rc,
+		     ex.value);
+	/*
+	 * Rejected before anything was applied: nothing may change. The
+	 * model's pool is the pool as it was before the call (the model
+	 * changes it only for accepted entries), so compare with it.
+	 */
+	if (ex.rc && !ex.olds) {
+		if (memcmp(m->pool, host(m, m->mc.pool_base),
+			   m->mc.pool_pages * PG))
+			fail(m, "rejected call changed the pool");
+		if (memcmp(m->meta_before, m->mc.meta,
+			   m->mc.pool_pages * sizeof(u32)))
+			fail(m, "rejected call changed the metadata");
+	}
+	compare_pool(m);
+	compare_watch(m, &ex);
+	compare_state(m, st);
+	if (m->errors != before && !(m->quiet && before > m->quiet))
+		model_dump_log(m);
+	if (value)
+		*value = v;
+	return rc;
+}
+
+/* ---- the invariant walk over real memory */
+
+unsigned long model_check(struct model *m, const struct pvmmu_state *st)
+{
+	unsigned long k, i, h, c, links = 0, typed = 0, before = m->errors;
+	const struct model_page *p;
+	const u64 *t;
+	u32 *refs, mw;
+	long ck, rc;
+	u64 e;
+
+	refs = calloc(m->mc.pool_pages, sizeof(*refs));
+	for (k = 0; k < m->mc.pool_pages; k++) {
+		p = &m->page[k];
+		t = host(m, m->mc.pool_base + k * PG);
+		mw = m->mc.meta[k];
+		if (!p->typed) {
+			if (mw)
+				fail(m, "free page %lu: meta %#x", k, mw);
+			for (i = 0; i < NPTE; i++) {
+				if (t[i]) {
+					fail(m, "free page %lu: entry %lu = "
+					     "%#llx", k, i,
+					     (unsigned long long)t[i]);
+					break;
+				}
+			}
+			continue;
+		}
+		typed++;
+		if ((mw >> 26 & 7) != 3 + p->level ||
+		    !!(mw & (1U << 29)) != p->root || (mw >> 30))
+			fail(m, "page %lu: meta %#x, want level %u root %d", k,
+			     mw, p->level, p->root);
+		for (i = 0; i < user_entries(m, k); i++) {
+			e = t[i];
+			if (!(e & B_V))
+				continue;
+			if (!is_pointer(e)) {
+				rc = leaf_error(m, p->level, e);
+				if (rc)
+					fail(m, "page %lu entry %lu: illegal "
+					     "leaf %#llx (%ld)", k, i,
+					     (unsigned long long)e, rc);
+				continue;
+			}
+			if (pointer_shape_error(p->level, e))
+				fail(m, "page %lu entry %lu: bad pointer %#llx",
+				     k, i, (unsigned long long)e);
+			ck = pool_index(m, f_ppn(e) * PG, PG);
+			if (ck < 0) {
+				fail(m, "page %lu entry %lu: pointer out of "
+				     "the pool %#llx", k, i,
+				     (unsigned long long)e);
+				continue;
+			}
+			if (!pointer_target_ok(m, p->level, e))
+				fail(m, "page %lu entry %lu: pointer to page "
+				     "%ld (typed %d level %u root %d)", k, i,
+				     ck, m->page[ck].typed, m->page[ck].level,
+				     m->page[ck].root);
+			refs[ck]++;
+			links++;
+		}
+		if (p->root && memcmp(&t[KHALF], m->khalf[k], KHALF * 8))
+			fail(m, "root %lu: kernel half differs from its "
+			     "snapshot", k);
+	}
+	for (k = 0; k < m->mc.pool_pages; k++)
+		if ((m->mc.meta[k] & ((1U << 26) - 1)) != refs[k])
+			fail(m, "page %lu: %u references, %u links", k,
+			     m->mc.meta[k] & ((1U << 26) - 1), refs[k]);
+	free(refs);
+
+	if (st->pages_typed != typed)
+		fail(m, "PAGES_TYPED %lu, typed pages %lu", st->pages_typed,
+		     typed);
+	if (st->links != links)
+		fail(m, "LINKS %lu, links %lu", st->links, links);
+	for (i = 0; i < array_size(st->locks); i++)
+		if (st->locks[i].v)
+			fail(m, "stripe lock %lu left held", i);
+	if (st->kroot && !s_ram(m, (unsigned long)(st->kroot & ~(PG - 1)), PG))
+		fail(m, "kernel root %#llx not in S-mode RAM",
+		     (unsigned long long)st->kroot);
+	for (h = 0; h < MODEL_HARTS; h++) {
+		if (st->harts[h].shmem_set &&
+		    !s_ram(m, st->harts[h].shmem, SHMEM_BYTES))
+			fail(m, "hart %lu buffer %#lx not in S-mode RAM", h,
+			     st->harts[h].shmem);
+		if (!hart_valid(m, h)) {
+			for (c = 0; c < MODEL_NSTATS; c++)
+				if (st->harts[h].stats[c])
+					fail(m, "invalid hart %lu counted", h);
+		}
+		if (st->harts[h].stats[SBI_PVMMU_STAT_UPDATE_CALLS] >
+		    st->harts[h].stats[SBI_PVMMU_STAT_CALLS] ||
+		    st->harts[h].stats[SBI_PVMMU_STAT_REJECTED] >
+		    st->harts[h].stats[SBI_PVMMU_STAT_CALLS] ||
+		    st->harts[h].stats[SBI_PVMMU_STAT_ENTRIES] >
+		    MAX_BATCH * st->harts[h].stats[SBI_PVMMU_STAT_UPDATE_CALLS])
+			fail(m, "hart %lu counters inconsistent", h);
+	}
+	return m->errors - before;
+}
+
+/* ---- harness hooks */
+
+void model_hw_write(struct model *m, unsigned long pa, u64 v)
+{
+	long k = pool_index(m, pa, 8);
+
+	*(volatile u64 *)host(m, pa) = v;
+	if (k >= 0)
+		m->pool[(pa - m->mc.pool_base) / 8] = v;
+}
+
+bool model_walker_ad(struct model *m, unsigned long pa, bool dirty)
+{
+	long k = pool_index(m, pa, 8);
+	u64 e, set;
+
+	if (k < 0 || pa % 8)
+		return false;
+	e = m->pool[(pa - m->mc.pool_base) / 8];
+	if (!(e & B_V) || is_pointer(e))
+		return false;
+	set = B_A | (dirty && (e & B_W) ? B_D : 0);
+	if ((e & set) == set)
+		return false;
+	model_hw_write(m, pa, e | set);
+	return true;
+}
+
+void model_set_page(struct model *m, unsigned long pa, bool typed,
+		    unsigned int level, bool root)
+{
+	long k = pool_index(m, pa, PG);
+
+	if (k < 0)
+		return;
+	m->page[k].typed = typed;
+	m->page[k].level = typed ? level : 0;
+	m->page[k].root = typed && root;
+	if (typed && root)
+		memcpy(m->khalf[k], (u64 *)host(m, pa) + KHALF, KHALF * 8);
+}
+
+void model_reload_pool(struct model *m)
+{
+	memcpy(m->pool, host(m, m->mc.pool_base), m->mc.pool_pages * PG);
+}
+
+void model_set_shmem(struct model *m, unsigned long hart, bool set,
+		     unsigned long pa)
+{
+	if (hart >= MODEL_HARTS)
+		return;
+	m->shmem_set[hart] = set;
+	m->shmem[hart] = set ? pa : 0;
+}
+
+void model_reload_stats(struct model *m, const struct pvmmu_state *st)
+{
+	unsigned long h, c;
+
+	for (h = 0; h < MODEL_HARTS; h++)
+		for (c = 0; c < MODEL_NSTATS; c++)
+			m->stats[h][c] = st->harts[h].stats[c];
+}
+
+/* ---- setup */
+
+int model_init(struct model *m, const struct model_machine *mc)
+{
+	unsigned long w, pages = mc->pool_pages;
+
+	memset(m, 0, sizeof(*m));
+	if (mc->watch_count >= MODEL_MAX_WATCH)
+		return -1;
+	m->mc = *mc;
+	for (w = 0; w < mc->watch_count; w++)
+		m->watch_bytes += mc->watch[w].size;
+	m->watch_bytes += 2 * PG;	/* the caller's buffer pages */
+	m->pool = calloc(pages, PG);
+	m->meta_before = calloc(pages, sizeof(u32));
+	m->page = calloc(pages, sizeof(*m->page));
+	m->khalf = calloc(pages, sizeof(*m->khalf));
+	m->watch_before = calloc(1, m->watch_bytes + 1);
+	if (!m->pool || !m->meta_before || !m->page ||
+	    !m->khalf || !m->watch_before) {
+		model_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+void model_free(struct model *m)
+{
+	free(m->pool);
+	free(m->meta_before);
+	free(m->page);
+	free(m->khalf);
+	free(m->watch_before);
+	memset(m, 0, sizeof(*m));
+}
