@@ -8,8 +8,10 @@
  * pinned CPU and reports, per operation, the time, the UPDATE calls the
  * kernel made to the firmware and the entries they carried (deltas of
  * /proc/pvmmu; zero when pvmmu is inactive), the PT_REGISTER/PT_RELEASE
- * calls (debugfs hook counters) and the minor faults (getrusage, self and
- * reaped children).  The sbi_* cases run the firmware microbenchmarks of
+ * calls (debugfs hook counters), the UPDATE calls each hook made at once
+ * instead of queueing (debugfs "direct.<hook>", as "direct.<hook>" fields
+ * when not zero) and the minor faults (getrusage, self and reaped
+ * children).  The sbi_* cases run the firmware microbenchmarks of
  * /sys/kernel/debug/pvmmu/sbi_bench.  scripts/bench.py boots the guest in
  * each mode and turns the lines into tables.
  *
@@ -66,6 +68,8 @@ static const char *const extra_keys[] = {
 
 #define MAX_EXTRA		16
 #define EXTRA_KEY_MAX		32
+#define MAX_HOOKS		24
+#define DIRECT_PREFIX		"direct."
 
 struct bench_counts {
 	long long sbi_calls;	/* UPDATE calls */
@@ -73,6 +77,7 @@ struct bench_counts {
 	long long tables;	/* PT_REGISTER + PT_RELEASE calls */
 	long long faults;	/* minor faults, self + waited-for children */
 	long long extra[MAX_EXTRA];
+	long long direct[MAX_HOOKS];	/* per hook, submitted at once */
 };
 
 struct bench {
@@ -83,6 +88,8 @@ struct bench {
 	unsigned int nextra;
 	char extra[MAX_EXTRA][EXTRA_KEY_MAX];
 	bool have_tables;	/* debugfs hook counters readable */
+	unsigned int nhooks;
+	char hook[MAX_HOOKS][EXTRA_KEY_MAX];	/* names of direct.<hook> */
 	unsigned int windows;
 	uint64_t start_ns;
 	uint64_t ns;		/* sum of the windows */
@@ -165,22 +172,46 @@ static long long hook_count(const char *text, const char *hook)
 	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
 }
 
-/* PT_REGISTER + PT_RELEASE calls so far, or -1 if debugfs has no hooks */
-static long long table_calls(void)
+/* PT_REGISTER + PT_RELEASE calls in the debugfs text, or -1 */
+static long long table_calls(const char *text)
 {
 	long long alloc, release;
-	char text[8192];
 
-	if (read_text(HOOK_STATS_PATH, text, sizeof(text)) < 0)
-		return -1;
 	alloc = hook_count(text, "alloc_table");
 	release = hook_count(text, "free_table");
 	return alloc < 0 || release < 0 ? -1 : alloc + release;
 }
 
+/* Learn the hook names of the "direct.<hook> N" lines. */
+static void find_hooks(struct bench *b, const char *text)
+{
+	const char *p = text;
+	size_t len;
+
+	while ((p = strstr(p, "\n" DIRECT_PREFIX)) && b->nhooks < MAX_HOOKS) {
+		p += 1 + strlen(DIRECT_PREFIX);
+		len = strcspn(p, " \n");
+		if (len < EXTRA_KEY_MAX) {
+			memcpy(b->hook[b->nhooks], p, len);
+			b->hook[b->nhooks++][len] = '\0';
+		}
+	}
+}
+
+static long long direct_count(const char *text, const char *hook)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n" DIRECT_PREFIX "%s ", hook);
+	p = strstr(text, key);
+	return p ? strtoll(p + strlen(key), NULL, 10) : 0;
+}
+
 static void read_counts(struct bench *b, struct bench_counts *c)
 {
 	struct rusage self, children;
+	char text[8192];
 	long long v;
 	size_t i;
 
@@ -192,8 +223,12 @@ static void read_counts(struct bench *b, struct bench_counts *c)
 			if (!pvmmu_stat_value(&b->stat, b->extra[i], &v))
 				c->extra[i] = v;
 	}
-	v = b->have_tables ? table_calls() : -1;
-	c->tables = v < 0 ? 0 : v;
+	if (b->have_tables && read_text(HOOK_STATS_PATH, text, sizeof(text)) >= 0) {
+		v = table_calls(text);
+		c->tables = v < 0 ? 0 : v;
+		for (i = 0; i < b->nhooks; i++)
+			c->direct[i] = direct_count(text, b->hook[i]);
+	}
 
 	getrusage(RUSAGE_SELF, &self);
 	getrusage(RUSAGE_CHILDREN, &children);
@@ -212,6 +247,8 @@ static void counts_add_delta(struct bench_counts *sum,
 	sum->faults += to->faults - from->faults;
 	for (i = 0; i < MAX_EXTRA; i++)
 		sum->extra[i] += to->extra[i] - from->extra[i];
+	for (i = 0; i < MAX_HOOKS; i++)
+		sum->direct[i] += to->direct[i] - from->direct[i];
 }
 
 /*
@@ -297,6 +334,7 @@ static void find_extra_keys(struct bench *b)
 /* Learn what pvmmu looks like; the process is already set up. */
 static void bench_init(struct bench *b, struct test_ctx *t, int cpu)
 {
+	char text[8192];
 	long long v;
 
 	memset(b, 0, sizeof(*b));
@@ -309,7 +347,11 @@ static void bench_init(struct bench *b, struct test_ctx *t, int cpu)
 			b->batch = v;
 		find_extra_keys(b);
 	}
-	b->have_tables = table_calls() >= 0;
+	if (read_text(HOOK_STATS_PATH, text, sizeof(text)) >= 0 &&
+	    table_calls(text) >= 0) {
+		b->have_tables = true;
+		find_hooks(b, text);
+	}
 }
 
 static double per(long long n, long long ops)
@@ -348,6 +390,14 @@ static int bench_report(struct bench *b, const char *what, long iters,
 		t_int(t, "batch", b->batch);
 	for (i = 0; i < b->nextra; i++)
 		t_int(t, b->extra[i], c->extra[i]);
+	for (i = 0; i < b->nhooks; i++) {
+		char key[EXTRA_KEY_MAX + sizeof(DIRECT_PREFIX)];
+
+		if (!c->direct[i])
+			continue;
+		snprintf(key, sizeof(key), DIRECT_PREFIX "%s", b->hook[i]);
+		t_int(t, key, c->direct[i]);
+	}
 
 	return t_pass(t, "%s: %.2f us/op, %.2f calls/op, %.2f entries/call, %.2f faults/op",
 		      what, per(b->ns, ops) / 1000.0,
@@ -613,6 +663,41 @@ static int run_dontneed(struct bench *b, const struct bench_spec *s)
 	return bench_report(b, what, iters, iters);
 }
 
+/*
+ * munmap of a populated region alone: mapping and touching are untimed.
+ * Each window is followed by the deferred part of its own work (the page
+ * tables it freed are released after an RCU grace period).
+ */
+static int run_munmap(struct bench *b, const struct bench_spec *s)
+{
+	long i, iters = scaled(s->iters);
+	struct test_ctx *t = b->t;
+	size_t len = s->size;
+	char what[64];
+	int ret;
+	char *p;
+
+	snprintf(what, sizeof(what), "munmap of %zu MiB populated", len / MIB);
+	for (i = -1; i < iters; i++) {		/* a warm-up round first */
+		p = bench_map(NULL, len, false);
+		if (!p)
+			return t_fail(t, "mmap %zu bytes: %s", len,
+				      strerror(errno));
+		touch_pages(p, len);
+		if (i >= 0)
+			bench_begin(b);
+		ret = munmap(p, len) ? -errno : 0;
+		if (i >= 0) {
+			bench_end(b);
+			bench_collect_deferred(b);
+		}
+		if (ret)
+			return t_fail(t, "munmap: %s", strerror(-ret));
+	}
+	t_int(t, "populated_kib", len / KIB);
+	return bench_report(b, what, iters, iters);
+}
+
 /* first touch of every page of a fresh mapping; one op per page */
 static int run_fault_storm(struct bench *b, const struct bench_spec *s)
 {
@@ -767,6 +852,7 @@ static const struct bench_spec bench_specs[] = {
 	{ "mremap_16m",		run_mremap,	16 * MIB,	180, false },
 	{ "mremap_aligned_16m",	run_mremap,	16 * MIB,	1500, true },
 	{ "dontneed_16m",	run_dontneed,	16 * MIB,	45, false },
+	{ "munmap_16m",		run_munmap,	16 * MIB,	45, false },
 	{ "fault_storm_64m",	run_fault_storm, 64 * MIB,	9, false },
 	{ "sbi_null",		run_sbi,	0,		150000, false },
 	{ "sbi_update1",	run_sbi,	0,		150000, false },
@@ -875,6 +961,7 @@ static const struct agent_case bench_cases[] = {
 	{ "mremap_16m", bench_case },
 	{ "mremap_aligned_16m", bench_case },
 	{ "dontneed_16m", bench_case },
+	{ "munmap_16m", bench_case },
 	{ "fault_storm_64m", bench_case },
 	{ "sbi_null", bench_case },
 	{ "sbi_update1", bench_case },

@@ -20,11 +20,13 @@
 #include "../pvmmu.h"
 
 #define REC_MAX_CALLS	32
+/* Entries kept per recorded call; the checks look at the first few. */
+#define REC_MAX_ENTRIES	16
 
 struct rec_call {
 	unsigned int nr;
 	bool in_irq;
-	struct sbi_pvmmu_entry entries[PVMMU_QUEUE_MAX];
+	struct sbi_pvmmu_entry entries[REC_MAX_ENTRIES];
 };
 
 static struct {
@@ -45,7 +47,8 @@ static long rec_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 		call = &rec.calls[rec.ncalls];
 		call->nr = nr;
 		call->in_irq = in_interrupt();
-		memcpy(call->entries, batch, nr * sizeof(*batch));
+		memcpy(call->entries, batch,
+		       min(nr, REC_MAX_ENTRIES) * sizeof(*batch));
 	}
 	if (rec.fail_call == rec.ncalls && rec.fail_index < nr) {
 		n = rec.fail_index;

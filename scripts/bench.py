@@ -83,6 +83,7 @@ WORKLOADS = [
     ("mremap_16m", "mremap move of 16 MiB populated, PTE by PTE"),
     ("mremap_aligned_16m", "mremap move of 16 MiB populated, 2 MiB aligned"),
     ("dontneed_16m", "madvise(MADV_DONTNEED) of 16 MiB populated"),
+    ("munmap_16m", "munmap of 16 MiB populated (mapping and touching untimed)"),
     ("fault_storm_64m", "one first-touch page fault (64 MiB storm)"),
     ("sbi_null", "one null SBI round trip (firmware microbenchmark)"),
     ("sbi_update1", "one single-entry UPDATE call (firmware microbenchmark)"),
@@ -91,7 +92,8 @@ WORKLOADS = [
 WORKLOAD_NAMES = [w for w, _ in WORKLOADS]
 WHAT = dict(WORKLOADS)
 QUICK_WORKLOADS = ["map_16", "map_4096", "fork_1m", "fork_exec", "mprotect_1m",
-                   "mremap_16m", "dontneed_16m", "fault_storm_64m",
+                   "mremap_16m", "dontneed_16m", "munmap_16m",
+                   "fault_storm_64m",
                    "sbi_null", "sbi_update1", "sbi_update_batch"]
 QUICK_SCALE = 0.1
 
@@ -442,6 +444,10 @@ def summarize(data, meta, trap_cycles):
                 "faults_per_op": res.get("faults_per_op"),
                 "batch": res.get("batch"),
             }
+            # raw counters behind call_breakdown()
+            for key, value in res.items():
+                if key.startswith(("flush_", "direct.")) or key == "table_calls":
+                    fig[key] = value
             if icount:
                 fig["modelled_cycles_per_op"] = modelled(res, shift, trap_cycles)
             if icount and ref:
@@ -563,6 +569,10 @@ def markdown(summary, spread, meta):
                 fmt_cycles(fig.get("modelled_cycles_per_op")),
                 fmt_ratio(fig.get("rel_native_modelled"))))
         lines.append("")
+        breakdown = call_breakdown(row.get("pv-batched", {}))
+        if breakdown:
+            lines.append("PV batched, per operation: " + breakdown + ".")
+            lines.append("")
 
     if spread:
         lines.append("### Determinism (%d boots per mode)" % meta["repeat"])
@@ -575,6 +585,26 @@ def markdown(summary, spread, meta):
                                                    100 * s["max_rel_diff"], worst))
         lines.append("")
     return "\n".join(lines)
+
+
+def call_breakdown(fig):
+    """Where a PV mode's UPDATE calls come from, per operation."""
+    ops = fig.get("ops")
+    if fig.get("result") != "pass" or not ops or "flush_leave" not in fig:
+        return ""
+    reasons = ["%s %s" % (key[len("flush_"):], fmt_num(fig[key] / ops))
+               for key in sorted(k for k in fig if k.startswith("flush_"))
+               if fig[key]]
+    direct = ["%s %s" % (key[len("direct."):], fmt_num(fig[key] / ops))
+              for key in sorted(k for k in fig if k.startswith("direct."))
+              if fig[key]]
+    text = "UPDATE calls by flush reason: " + (", ".join(reasons) or "none")
+    if direct:
+        text += "; hook calls submitted at once: " + ", ".join(direct)
+    if "table_calls" in fig:
+        text += "; PT_REGISTER + PT_RELEASE calls %s" % fmt_num(
+            fig["table_calls"] / ops)
+    return text
 
 
 # ---- the plot (SVG, standard library only) ----

@@ -25,7 +25,7 @@
 #define PVMMU_MAX_HARTS		16
 #define PVMMU_MAX_RAM		8
 #define PVMMU_LOCK_STRIPES	64
-#define PVMMU_MAX_BATCH		128
+#define PVMMU_MAX_BATCH		512
 #define PVMMU_SHMEM_SIZE	\
 	(PVMMU_MAX_BATCH * sizeof(struct sbi_pvmmu_entry))
 #define PVMMU_SHMEM_ALIGN	64

@@ -26,6 +26,10 @@ M_POOL, M_POOL_LAST, M_POOL_END, M_BELOW_POOL, M_POOL_64K = range(7, 12)
 M_2G, M_2G2M, M_3G, M_ZERO = 13, 14, 15, 16
 M_RAM1, M_512G, M_256T = 19, 20, 21
 
+# the fuzzer's PVMMU_MAX_BATCH and layout 0's pool (RAM1_END - 32 pages)
+MAX_BATCH = 512
+POOL0 = 0x80070000
+
 # dec_perm() table indexes
 P_R, P_RW, P_RX, P_RWX, P_X, P_W = 0, 1, 2, 3, 4, 5
 P_RWAD, P_RWU, P_RWD = 7, 9, 14
@@ -144,11 +148,12 @@ def v_napot(where, perm, pbmt=False):
     return bytes([7, where, perm, 0 if pbmt else 1])
 
 
-def count(n):
-    assert 1 <= n <= 8 or n in (128, 0, 129)
+def count(n):                   # dec_count()
+    odd = {0: 0, MAX_BATCH: 1, MAX_BATCH + 1: 2}
+    assert 1 <= n <= 8 or n in odd
     if 1 <= n <= 8:
         return bytes([n - 1])
-    return bytes([0xf0 + {0: 0, 128: 1, 129: 2}[n]])
+    return bytes([0xf0 + odd[n]])
 
 
 REC = 24
@@ -281,9 +286,13 @@ def seeds():
         kwrite(301, v_zero()) + reg(0, 1, 2, True) + \
         upd(0, ent(1, 255, STORE, v_ptr(5)), ent(1, 256, STORE, v_zero())) + \
         upd(0, ent(1, 256, AND, v_mask(K_NOT_V))) + rel(0, 5) + rel(0, 1)
-    s['batch-128'] = cfg() + shmem(0) + reg(0, 4, 0) + upd_count(0, 128) + \
-        b''.join(ent(4, i % 8, STORE, v_leaf(M_DATA, P_RW, plus=i % 8))
-                 for i in range(128))
+    # A full batch: every entry of the prologue's PTE table 7. It is longer
+    # than the fuzzer's -max_len; the records libFuzzer cuts off read as
+    # zeros (STORE 0 into page 0's first entry), legal here too.
+    s['batch-512'] = cfg(prologue=PRO_SHMEM | PRO_TREE) + \
+        upd_count(0, MAX_BATCH) + \
+        b''.join(ent(7, i, STORE, v_leaf(M_DATA, P_RW, plus=i % 8))
+                 for i in range(MAX_BATCH))
     s['batch-stop'] = cfg() + shmem(0) + reg(0, 0, 1) + reg(0, 1, 0) + \
         upd(0, ent(0, 0, STORE, v_ptr(1)), ent(0, 1, STORE, v_ptr(1)),
             ent(0, 2, STORE, v_ptr(0)), ent(0, 3, STORE, v_ptr(1)))
@@ -317,7 +326,7 @@ def seeds():
     s['raw'] = cfg() + raw(0, 0, 3, 0, 0) + raw(0, 7, 0, 0, 0) + \
         raw(0, 0xf8, 0, 0, 0) + raw(0, 1, 0x80010000, 0, 0) + \
         raw(0, 5, 1, 0, 0) + raw(0, 6, 0, 2**64 - 1, 0) + \
-        raw(0, 3, 0x80040000, 0, 0) + raw(0, 4, 0x80040000, 0, 0) + \
+        raw(0, 3, POOL0, 0, 0) + raw(0, 4, POOL0, 0, 0) + \
         raw(0xf0, 0, 0, 0, 0)
     s['prologue-sv39'] = cfg(prologue=PRO_SHMEM | PRO_SV39 | PRO_TREE) + \
         upd(0, ent(2, 1, STORE, v_leaf(M_DATA, P_RW))) + rel(0, 2)
@@ -419,8 +428,9 @@ def rejects():
         reg(0, 0, 2, True)
     out += rel(0, 10) + rel_raw(0, 0xe0) + rel(0, 32) + rel(0, 1)
     out += stats(0, 8) + stats(0, 0, 0xf0) + info(0, 5)
-    # bad counts last: the entries of 129 would swallow what follows
-    out += upd_count(0, 0) + upd_count(0, 129)
+    # bad counts last: the entries of MAX_BATCH + 1 would swallow what
+    # follows
+    out += upd_count(0, 0) + upd_count(0, MAX_BATCH + 1)
     return out
 
 

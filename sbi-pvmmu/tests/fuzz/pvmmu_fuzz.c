@@ -11,19 +11,20 @@
  *
  * Fake machine (physical), the window is backed by pvmmu_fake.h:
  *
- *   RAM0   0x80000000-0x8001ffff   kernel root page KR at 0x80008000,
- *                                  16 buffer slots at 0x80010000
- *   RAM1   0x80020000-0x8005ffff   adjacent to RAM0 (a second range)
- *   hole   0x80060000-0x8007ffff   PROT_NONE
- *   RAM2   0x80080000-0x80081fff   small, ends at a hole
- *   hole   0x80082000-0x8008ffff   PROT_NONE
- *   meta   0x80090000              metadata words, outside RAM
+ *   RAM0   0x80000000-0x8004ffff   kernel root page KR at 0x80008000,
+ *                                  16 buffer slots of 16 KiB at
+ *                                  0x80010000 (a buffer is 12 KiB)
+ *   RAM1   0x80050000-0x8008ffff   adjacent to RAM0 (a second range)
+ *   hole   0x80090000-0x800affff   PROT_NONE
+ *   RAM2   0x800b0000-0x800b3fff   small, ends at a hole
+ *   hole   0x800b4000-0x800bffff   PROT_NONE
+ *   meta   0x800c0000              metadata words, outside RAM
  *
  *   layout 0: firmware 0x80000000 + 32 KiB, pool at the end of RAM1
  *   layout 1: firmware 0x80000000 + 32 KiB, pool at the start of RAM1
  *   layout 2: firmware 0x80004000 + 16 KiB (RAM on both sides), pool at
  *             the end of RAM1
- *   layout 3: pool 0x8003c000, firmware right above it at the end of RAM1
+ *   layout 3: pool 0x8006c000, firmware right above it at the end of RAM1
  *
  *   The pool has 32 pages. In the core's view the firmware is PROT_NONE
  *   and S-mode RAM read-only, but for the caller's buffer during UPDATE.
@@ -49,7 +50,7 @@
  *     2 SET_KERNEL_ROOT addr levels
  *     3 PT_REGISTER   page level flags
  *     4 PT_RELEASE    page
- *     5 UPDATE        count; then min(count, 128) entry records, written
+ *     5 UPDATE        count; then min(count, 512) entry records, written
  *                     to the hart's buffer: target (8 bytes), op (1),
  *                     value (15)
  *     6 STATS         counter hart
@@ -70,19 +71,25 @@
 #include "pvmmu_model.h"
 
 #define WIN_BASE	0x80000000UL
-#define WIN_SIZE	0x91000UL
+#define WIN_SIZE	0xc1000UL
 #define RAM0		0x80000000UL
-#define RAM0_END	0x80020000UL
-#define RAM1		0x80020000UL
-#define RAM1_END	0x80060000UL
-#define RAM2		0x80080000UL
-#define RAM2_END	0x80082000UL
-#define META_PA		0x80090000UL
+#define RAM0_END	0x80050000UL
+#define RAM1		0x80050000UL
+#define RAM1_END	0x80090000UL
+#define RAM2		0x800b0000UL
+#define RAM2_END	0x800b4000UL
+#define META_PA		0x800c0000UL
 #define KR		0x80008000UL
-#define SLOT(h)		(0x80010000UL + (unsigned long)(h) * 0x1000)
+#define SHMEM_BYTES	PVMMU_SHMEM_SIZE
+/* Hart h's buffer; SLOT(h) + 0x400 (dec_addr) also ends before SLOT(h + 1) */
+#define SLOT(h)		(0x80010000UL + (unsigned long)(h) * 0x4000)
 #define POOL_PAGES	32UL
 #define POOL_BYTES	(POOL_PAGES << 12)
 #define MAX_CALLS	400
+
+_Static_assert(SHMEM_BYTES + 0x400 <= SLOT(1) - SLOT(0) &&
+	       SLOT(16) <= RAM0_END && RAM2_END - RAM2 >= SHMEM_BYTES,
+	       "buffers no longer fit the fake memory map");
 
 struct layout {
 	unsigned long fw, fw_size, pool;
@@ -92,7 +99,7 @@ static const struct layout layouts[4] = {
 	{ 0x80000000UL, 0x8000, RAM1_END - POOL_BYTES },
 	{ 0x80000000UL, 0x8000, RAM1 },
 	{ 0x80004000UL, 0x4000, RAM1_END - POOL_BYTES },
-	{ 0x8005c000UL, 0x4000, 0x8003c000UL },
+	{ RAM1_END - 0x4000, 0x4000, RAM1_END - 0x4000 - POOL_BYTES },
 };
 
 static const unsigned long hart_masks[8] = {
@@ -185,15 +192,17 @@ static unsigned long dec_addr(struct rd *r)
 	const unsigned long pe = pool_base + POOL_BYTES, fe = fw_base + fw_size;
 	const unsigned long edges[] = {
 		KR, KR + 8, KR + 64, KR + 0x800, RAM0, RAM0 + 64,
-		RAM0_END - 3072, RAM0_END - 3008, RAM0_END - 64,
-		RAM0_END - 4096, RAM0_END, RAM1, RAM1_END - 3072,
-		RAM1_END - 64, RAM1_END, RAM2, RAM2_END - 3072,
-		RAM2_END - 3008, RAM2_END - 64, RAM2_END - 4096, RAM2_END,
-		fw_base, fw_base - 3072, fw_base - 64, fw_base - 4096,
-		fe - 64, fe, fe - 4096, pool_base, pool_base - 3072,
-		pool_base - 3008, pool_base - 4096, pool_base - 64, pe - 64,
+		RAM0_END - SHMEM_BYTES, RAM0_END - SHMEM_BYTES + 64,
+		RAM0_END - 64, RAM0_END - 4096, RAM0_END, RAM1,
+		RAM1_END - SHMEM_BYTES, RAM1_END - 64, RAM1_END, RAM2,
+		RAM2_END - SHMEM_BYTES, RAM2_END - SHMEM_BYTES + 64,
+		RAM2_END - 64, RAM2_END - 4096, RAM2_END,
+		fw_base, fw_base - SHMEM_BYTES, fw_base - 64, fw_base - 4096,
+		fe - 64, fe, fe - 4096, pool_base, pool_base - SHMEM_BYTES,
+		pool_base - SHMEM_BYTES + 64, pool_base - 4096,
+		pool_base - 64, pe - 64,
 		pe, pe - 8, pe - 4096, 0, ~0UL - 63, ~0UL - 4095, 1UL << 63,
-		0x1000, RAM0 - 4096, RAM1_END + 0x1000, 0x80070000UL,
+		0x1000, RAM0 - 4096, RAM1_END + 0x1000, RAM1_END + 0x10000,
 		RAM2 + 0x1000, SLOT(0) + 32, SLOT(3) + 64, SLOT(15) + 0x400,
 	};
 	u8 b = get8(r);
@@ -245,8 +254,9 @@ static unsigned long dec_small(struct rd *r, unsigned int mod)
 static unsigned long dec_count(struct rd *r)
 {
 	static const unsigned long odd[16] = {
-		0, 128, 129, 127, 130, 256, ~0UL, 1UL << 32, 1UL << 63,
-		64, 100, 1000, 2, 3, 4, 5,
+		0, PVMMU_MAX_BATCH, PVMMU_MAX_BATCH + 1, PVMMU_MAX_BATCH - 1,
+		PVMMU_MAX_BATCH + 2, 2 * PVMMU_MAX_BATCH, ~0UL, 1UL << 32,
+		1UL << 63, 64, 100, 1000, 2, 3, 4, 5,
 	};
 	u8 b = get8(r);
 
@@ -254,8 +264,8 @@ static unsigned long dec_count(struct rd *r)
 		return 1 + b % 8;
 	if (b < 0xe0)
 		return 1 + (b - 0xc0) * 4;
-	if (b < 0xf0)
-		return 124 + (b - 0xe0);	/* around MAX_BATCH */
+	if (b < 0xf0)	/* around MAX_BATCH */
+		return PVMMU_MAX_BATCH - 4 + (b - 0xe0);
 	return odd[b & 15];
 }
 
@@ -507,11 +517,11 @@ static void do_call(unsigned long hart, unsigned long fid, unsigned long a0,
 	if (fid == SBI_PVMMU_UPDATE && hart < MODEL_HARTS &&
 	    model.shmem_set[hart]) {
 		buf = model.shmem[hart];
-		fake_mem_protect(&fm, buf, 3072, PROT_READ | PROT_WRITE);
+		fake_mem_protect(&fm, buf, SHMEM_BYTES, PROT_READ | PROT_WRITE);
 	}
 	rc = model_call(&model, &st, hart, fid, a0, a1, a2, &v);
 	if (buf)
-		fake_mem_protect(&fm, buf, 3072, PROT_READ);
+		fake_mem_protect(&fm, buf, SHMEM_BYTES, PROT_READ);
 	if (trace)
 		printf("h%lu f%lu %#lx %#lx %#lx -> %ld %#lx\n", hart, fid, a0,
 		       a1, a2, rc, v);
@@ -527,11 +537,13 @@ static void do_call(unsigned long hart, unsigned long fid, unsigned long a0,
 static void fill_entries(struct rd *r, unsigned long hart, unsigned long count)
 {
 	struct sbi_pvmmu_entry *e = NULL;
-	unsigned long i, n = count < 128 ? count : 128;
+	unsigned long i, n = count;
 	unsigned long target;
 	struct rd rec, t;
 	unsigned int op;
 
+	if (n > PVMMU_MAX_BATCH)
+		n = PVMMU_MAX_BATCH;
 	if (hart < MODEL_HARTS && model.shmem_set[hart])
 		e = fake_ptr(&fm, model.shmem[hart]);
 	for (i = 0; i < n; i++) {

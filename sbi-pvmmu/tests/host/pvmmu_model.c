@@ -22,8 +22,8 @@ typedef unsigned __int128 u128;
 #define PG		4096UL
 #define NPTE		512UL
 #define KHALF		256UL
-#define SHMEM_BYTES	(128UL * 24)
-#define MAX_BATCH	128UL
+#define MAX_BATCH	512UL
+#define SHMEM_BYTES	(MAX_BATCH * 24)
 
 /* PTE fields (RISC-V privileged spec, Sv39/48/57) */
 #define B_V		0x001UL
@@ -897,7 +897,8 @@ int model_init(struct model *m, const struct model_machine *mc)
 	m->mc = *mc;
 	for (w = 0; w < mc->watch_count; w++)
 		m->watch_bytes += mc->watch[w].size;
-	m->watch_bytes += 2 * PG;	/* the caller's buffer pages */
+	/* the pages of the caller's buffer, which need not start on one */
+	m->watch_bytes += SHMEM_BYTES + 2 * PG;
 	m->pool = calloc(pages, PG);
 	m->meta_before = calloc(pages, sizeof(u32));
 	m->page = calloc(pages, sizeof(*m->page));

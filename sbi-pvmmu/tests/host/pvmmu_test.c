@@ -7,7 +7,7 @@
  *   RAM A     0x80000000-0x83efffff   RAM B 0x83f00000-0x83ffffff
  *   firmware  0x80000000 + 512 KiB    (PROT_NONE in the core's view)
  *   kroot     0x81000000              kernel root page
- *   shmem     0x82000000 + hart * 4 KiB
+ *   shmem     0x82000000 + hart * 16 KiB  (12 KiB buffers)
  *   pool      0x83000000 + 4 MiB      (1024 pages)
  *   guard     0x84000000              (PROT_NONE)
  *   metadata  0x84001000              (outside RAM; the core gets a pointer)
@@ -36,7 +36,9 @@
 #define FW_SIZE		0x80000UL
 #define KROOT		0x81000000UL
 #define DATA		0x81200000UL	/* 2 MiB aligned RAM for leaves */
-#define SHMEM(h)	(0x82000000UL + (unsigned long)(h) * 0x1000)
+/* Room for one PVMMU_SHMEM_SIZE buffer per hart, no two overlapping */
+#define SHMEM_STRIDE	0x4000UL
+#define SHMEM(h)	(0x82000000UL + (unsigned long)(h) * SHMEM_STRIDE)
 #define POOL_BASE	0x83000000UL
 #define POOL_SIZE	(4UL << 20)
 #define POOL_PAGES	(POOL_SIZE >> 12)
@@ -145,7 +147,7 @@ static struct model_machine base_machine(unsigned long features)
 		.hart_mask = HARTS,
 		.meta = meta,
 		/* where S-mode data lives that the core must not scribble on */
-		.watch = { { KROOT, 4096 }, { SHMEM(0), 16 * 4096 },
+		.watch = { { KROOT, 4096 }, { SHMEM(0), 16 * SHMEM_STRIDE },
 			   { POOL_BASE - 4096, 4096 },
 			   { POOL_BASE + POOL_SIZE, 4096 },
 			   { RAM_B_BASE, 4096 }, { DATA, 4096 } },
@@ -453,7 +455,7 @@ static void test_get_info(void)
 	EXPECT(v, POOL_SIZE);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_MAX_BATCH, 0, 0,
 		    &v), 0);
-	EXPECT(v, 128);
+	EXPECT(v, 512);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, 5, 0, 0, &v),
 	       SBI_ERR_INVALID_PARAM);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, -1UL, 0, 0, &v),
@@ -472,10 +474,11 @@ static void test_get_info(void)
 
 static void test_set_shmem(void)
 {
-	const unsigned long sz = 128 * sizeof(struct sbi_pvmmu_entry);
+	const unsigned long sz = PVMMU_SHMEM_SIZE;
 
 	reset(0);
-	EXPECT(sz, 3072);
+	EXPECT(sz, 12288);
+	CHECK(sz <= SHMEM_STRIDE);	/* harts' buffers do not overlap */
 	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, SHMEM(0), 0, 1, NULL),
 	       SBI_ERR_INVALID_PARAM);
 	EXPECT(call(0, SBI_PVMMU_SET_SHMEM, SHMEM(0) + 8, 0, 0, NULL),
@@ -702,7 +705,7 @@ static void test_update_errors(void)
 	EXPECT(done, 0);
 	shmem_on(0);
 	EXPECT(update(0, 0, &done), SBI_ERR_INVALID_PARAM);
-	EXPECT(update(0, 129, &done), SBI_ERR_INVALID_PARAM);
+	EXPECT(update(0, PVMMU_MAX_BATCH + 1, &done), SBI_ERR_INVALID_PARAM);
 	EXPECT(update(0, -1UL, &done), SBI_ERR_INVALID_PARAM);
 	EXPECT(update(1, 1, &done), SBI_ERR_NO_SHMEM);
 
@@ -912,18 +915,19 @@ static void test_update_ops(void)
 	EXPECT(upd1(P(1) + 24, SBI_PVMMU_OP_STORE, leaf(0x82e00000UL, RW),
 		    NULL), 0);	/* ends where the pool starts */
 
-	/* a full batch */
-	for (i = 0; i < 128; i++)
-		ent(0, i, P(0) + i * 8, SBI_PVMMU_OP_STORE,
+	/* a full batch, into a table of its own: 512 entries fill it */
+	EXPECT(reg(P(3), 0, 0), 0);
+	for (i = 0; i < PVMMU_MAX_BATCH; i++)
+		ent(0, i, P(3) + i * 8, SBI_PVMMU_OP_STORE,
 		    leaf(DATA + i * 4096, RW));
-	EXPECT(update(0, 128, &done), 0);
-	EXPECT(done, 128);
-	for (i = 0; i < 128; i++) {
-		if (*pte(P(0) + i * 8) != leaf(DATA + i * 4096, RW) ||
+	EXPECT(update(0, PVMMU_MAX_BATCH, &done), 0);
+	EXPECT(done, PVMMU_MAX_BATCH);
+	for (i = 0; i < PVMMU_MAX_BATCH; i++) {
+		if (*pte(P(3) + i * 8) != leaf(DATA + i * 4096, RW) ||
 		    buf(0)[i].old != 0)
 			break;
 	}
-	EXPECT(i, 128);
+	EXPECT(i, PVMMU_MAX_BATCH);
 
 	/* a batch stops at the first bad entry: 0..4 applied, 5.. not */
 	for (i = 0; i < 10; i++)

@@ -602,7 +602,10 @@ static void test_hsm_and_smp(void)
 
 /* ---- PVMMU */
 
-static struct sbi_pvmmu_entry pv_buf[128] __attribute__((aligned(64)));
+/* GET_INFO(MAX_BATCH); SET_SHMEM wants room for that many entries */
+#define PV_MAX_BATCH	512
+static struct sbi_pvmmu_entry pv_buf[PV_MAX_BATCH]
+	__attribute__((aligned(64)));
 static ulong pv_kroot[512] __attribute__((aligned(4096)));
 static char pv_data[4096] __attribute__((aligned(4096)));
 
@@ -712,7 +715,7 @@ static void test_pvmmu(const void *fdt)
 	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_VERSION);
 	check("pvmmu version", r.value, SBI_PVMMU_VERSION);
 	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_MAX_BATCH);
-	check("pvmmu max batch", r.value, 128);
+	check("pvmmu max batch", r.value, PV_MAX_BATCH);
 	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES);
 	check("pvmmu features match the ISA strings", r.value,
 	      pv_fdt_features(fdt));
@@ -804,6 +807,21 @@ static void test_pvmmu(const void *fdt)
 	check("keep A/D", pool[512 + 5],
 	      pv_leaf((ulong)pv_data, PV_PTE_R | PV_PTE_A | PV_PTE_D));
 	check("xchg old", pv_buf[2].old, pv_table(l0));
+
+	/* a full batch fills the unlinked PTE table; one more is refused */
+	for (i = 0; i < PV_MAX_BATCH; i++) {
+		pv_buf[i].target = (l0 + i * 8) | SBI_PVMMU_OP_STORE;
+		pv_buf[i].value = pv_leaf((ulong)pv_data, PV_PTE_R);
+	}
+	r = pv_update(PV_MAX_BATCH + 1);
+	check("update over max batch", r.error, SBI_ERR_INVALID_PARAM);
+	r = pv_update(PV_MAX_BATCH);
+	check("update full batch", r.error, 0);
+	check("update full batch count", r.value, PV_MAX_BATCH);
+	check("full batch old", pv_buf[5].old,
+	      pv_leaf((ulong)pv_data, PV_PTE_R | PV_PTE_A | PV_PTE_D));
+	check("full batch last entry", pool[512 + PV_MAX_BATCH - 1],
+	      pv_leaf((ulong)pv_data, PV_PTE_R));
 	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_PT_RELEASE, l0);
 	check("release PTE table", r.error, 0);
 	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_PT_RELEASE, l1);

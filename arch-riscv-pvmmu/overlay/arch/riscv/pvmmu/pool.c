@@ -143,7 +143,7 @@ bool pvmmu_free_table(struct ptdesc *ptdesc)
 
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[PVMMU_HOOK_FREE_TABLE]);
 	/* An unlink of this table may still be queued on this CPU. */
-	pvmmu_flush_for_table_op();
+	pvmmu_flush_pending();
 	err = pvmmu_get_backend()->release_table(pa);
 	if (err) {
 		/* Still typed (e.g. still linked): keep it out of circulation. */

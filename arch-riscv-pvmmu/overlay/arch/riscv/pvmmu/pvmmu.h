@@ -8,15 +8,20 @@
 
 struct dentry;
 
-/* Entries a queue can hold (the firmware may allow fewer: pvmmu_max_batch). */
-#define PVMMU_QUEUE_MAX		128
+/*
+ * Entries a queue can hold (the firmware may allow fewer: pvmmu_max_batch):
+ * one PTE table's worth, so that a lazy section over a whole table (zap,
+ * fork's copy, mprotect) is one call.
+ */
+#define PVMMU_QUEUE_MAX		512
 /* The default batch size, measured best (see docs/ARCHITECTURE.md). */
-#define PVMMU_DEFAULT_BATCH	128
-/* Histogram of entries per call: 1, 2-3, 4-7, ..., 64-127, 128+. */
-#define PVMMU_HIST_BUCKETS	8
+#define PVMMU_DEFAULT_BATCH	512
+/* Histogram of entries per call: 1, 2-3, 4-7, ..., 256-511, 512+. */
+#define PVMMU_HIST_BUCKETS	10
 
 struct pvmmu_cpu_stats {
 	unsigned long hook_calls[PVMMU_NR_HOOKS];
+	unsigned long hook_direct[PVMMU_NR_HOOKS];	/* of those, not queued */
 	unsigned long sbi_calls;	/* submissions (UPDATE ecalls) */
 	unsigned long entries;		/* entries those calls applied */
 	unsigned long failures;		/* entries the firmware rejected */
@@ -50,7 +55,6 @@ const struct pvmmu_mmu_ops *pvmmu_set_backend(const struct pvmmu_mmu_ops *ops);
 
 struct sbi_pvmmu_entry *pvmmu_cpu_buffer(unsigned int cpu);
 void pvmmu_set_cpu_buffer(unsigned int cpu, struct sbi_pvmmu_entry *buf);
-void pvmmu_flush_for_table_op(void);
 
 int pvmmu_pool_init(phys_addr_t base, phys_addr_t size);
 void pvmmu_pool_get_stats(struct pvmmu_pool_stats *stats);

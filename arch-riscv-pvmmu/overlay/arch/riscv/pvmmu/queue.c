@@ -43,13 +43,26 @@
 
 #include "pvmmu.h"
 
+/*
+ * A filter of the queued targets: one bit per (entry index in its table,
+ * low bits of the table's frame). A clear bit proves no queued entry has
+ * that target, so a deferred exchange looks at the queue only on a hit.
+ */
+#define PENDING_BITS		4096
+
 struct pvmmu_queue {
 	struct sbi_pvmmu_entry *buf;	/* registered with the firmware */
 	unsigned int count;		/* entries queued */
 	unsigned int lazy;		/* lazy sections entered, not left */
 	DECLARE_BITMAP(predicted, PVMMU_QUEUE_MAX);
+	DECLARE_BITMAP(pending, PENDING_BITS);
 	unsigned long expect[PVMMU_QUEUE_MAX];	/* predicted old values */
 };
+
+static unsigned int pending_bit(u64 target)
+{
+	return (target / sizeof(unsigned long)) % PENDING_BITS;
+}
 
 static DEFINE_PER_CPU(struct pvmmu_queue, cpu_queue);
 
@@ -140,11 +153,13 @@ static void check_predictions(struct pvmmu_queue *q, unsigned int nr)
 static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 {
 	const struct pvmmu_mmu_ops *ops = pvmmu_get_backend();
-	unsigned int nr = q->count, done = 0, applied;
+	unsigned int nr = q->count, done = 0, applied, i;
 	long error;
 
 	if (!nr)
 		return;
+	for (i = 0; i < nr; i++)
+		__clear_bit(pending_bit(q->buf[i].target), q->pending);
 	while (done < nr) {
 		applied = 0;
 		error = ops->submit(q->buf + done, nr - done, &applied);
@@ -179,6 +194,8 @@ static bool queue_target_pending(struct pvmmu_queue *q, u64 target)
 {
 	unsigned int i;
 
+	if (!test_bit(pending_bit(target), q->pending))
+		return false;
 	for (i = 0; i < q->count; i++)
 		if ((q->buf[i].target & ~SBI_PVMMU_OP_MASK) == target)
 			return true;
@@ -207,6 +224,7 @@ static struct sbi_pvmmu_entry *append(struct pvmmu_queue *q, void *entry,
 	e = &q->buf[q->count++];
 	e->target = __pa(entry) | op;
 	e->value = val;
+	__set_bit(pending_bit(e->target), q->pending);
 	return e;
 }
 
@@ -225,6 +243,7 @@ unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 
 	local_irq_save(flags);
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
+	this_cpu_inc(pvmmu_cpu_stats.hook_direct[hook]);
 	count_bypass();
 	q = this_cpu_ptr(&cpu_queue);
 	flush_queue(q, PVMMU_FLUSH_SYNC);
@@ -251,6 +270,7 @@ void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 	q = this_cpu_ptr(&cpu_queue);
 	lazy = lazy_queue(q);
 	if (!lazy) {
+		this_cpu_inc(pvmmu_cpu_stats.hook_direct[hook]);
 		/* Whatever an interrupted lazy section queued goes first. */
 		flush_queue(q, PVMMU_FLUSH_SYNC);
 		reason = PVMMU_FLUSH_DIRECT;
@@ -321,6 +341,7 @@ unsigned long pvmmu_clear_entries(enum pvmmu_hook hook, void *entry,
 
 	local_irq_save(flags);
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
+	this_cpu_inc(pvmmu_cpu_stats.hook_direct[hook]);
 	count_bypass();
 	q = this_cpu_ptr(&cpu_queue);
 	flush_queue(q, PVMMU_FLUSH_SYNC);
@@ -426,11 +447,16 @@ void pvmmu_context_switch(void)
 	local_irq_restore(flags);
 }
 
-/* Tables are typed and released in order with this CPU's queued writes. */
-void pvmmu_flush_for_table_op(void)
+/*
+ * Tables are typed and released in order with this CPU's queued writes,
+ * and a TLB flush comes after them.
+ */
+void pvmmu_flush_pending(void)
 {
 	unsigned long flags;
 
+	if (!this_cpu_read(cpu_queue.count))
+		return;
 	local_irq_save(flags);
 	flush_queue(this_cpu_ptr(&cpu_queue), PVMMU_FLUSH_SYNC);
 	local_irq_restore(flags);

@@ -20,6 +20,12 @@
 
 #include "pvmmu.h"
 
+/*
+ * Each CPU's batch buffer holds the firmware's MAX_BATCH entries, as the
+ * ABI requires, even where the queue uses fewer.
+ */
+static unsigned int buffer_order __ro_after_init;
+
 static struct sbiret pvmmu_ecall(unsigned long fid, unsigned long a0,
 				 unsigned long a1, unsigned long a2)
 {
@@ -103,7 +109,7 @@ static bool pvmmu_fdt_agrees(phys_addr_t base, phys_addr_t size)
 const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 						    phys_addr_t *size)
 {
-	long version, max_batch, entries_per_page;
+	long version, max_batch;
 
 	if (sbi_probe_extension(SBI_EXT_PVMMU) <= 0)
 		return ERR_PTR(-EOPNOTSUPP);
@@ -112,7 +118,6 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 	*base = pvmmu_info(SBI_PVMMU_INFO_POOL_BASE);
 	*size = pvmmu_info(SBI_PVMMU_INFO_POOL_SIZE);
 	max_batch = pvmmu_info(SBI_PVMMU_INFO_MAX_BATCH);
-	entries_per_page = PAGE_SIZE / sizeof(struct sbi_pvmmu_entry);
 	if (version < 0 || (version >> 16) != SBI_PVMMU_VERSION_MAJOR) {
 		pr_err("unsupported PVMMU version %#lx\n", version);
 		return ERR_PTR(-EINVAL);
@@ -121,10 +126,15 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 		pr_err("bad pool or batch size from the firmware\n");
 		return ERR_PTR(-EINVAL);
 	}
+	buffer_order = get_order(max_batch * sizeof(struct sbi_pvmmu_entry));
+	if (buffer_order > PAGE_ALLOC_COSTLY_ORDER) {
+		pr_err("firmware batch of %ld entries is too large\n", max_batch);
+		return ERR_PTR(-EINVAL);
+	}
 	if (!pvmmu_fdt_agrees(*base, *size))
 		return ERR_PTR(-EINVAL);
 
-	pvmmu_max_batch = min3(max_batch, entries_per_page, PVMMU_QUEUE_MAX);
+	pvmmu_max_batch = min_t(long, max_batch, PVMMU_QUEUE_MAX);
 	return &pvmmu_sbi_ops;
 }
 
@@ -134,7 +144,8 @@ static int pvmmu_cpu_online(unsigned int cpu)
 	struct sbiret ret;
 
 	if (!batch) {
-		batch = (void *)get_zeroed_page(GFP_KERNEL);
+		batch = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
+						 buffer_order);
 		if (!batch)
 			return -ENOMEM;
 		pvmmu_set_cpu_buffer(cpu, batch);

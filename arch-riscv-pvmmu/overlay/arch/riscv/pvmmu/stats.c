@@ -99,6 +99,9 @@ static int pvmmu_stats_show(struct seq_file *m, void *v)
 	pvmmu_sum_cpu_stats(&cpu);
 	for (i = 0; i < PVMMU_NR_HOOKS; i++)
 		seq_printf(m, "hook.%s %lu\n", hook_names[i], cpu.hook_calls[i]);
+	/* hook calls submitted at once rather than queued */
+	for (i = 0; i < PVMMU_NR_HOOKS; i++)
+		seq_printf(m, "direct.%s %lu\n", hook_names[i], cpu.hook_direct[i]);
 	for (i = 0; i < PVMMU_HIST_BUCKETS; i++)
 		seq_printf(m, "entries_per_call.%u%s %lu\n", 1U << i,
 			   i == PVMMU_HIST_BUCKETS - 1 ? "+" : "",

@@ -70,6 +70,8 @@ void pvmmu_lazy_enter(void);
 void pvmmu_lazy_leave(void);
 void pvmmu_lazy_flush(void);
 void pvmmu_context_switch(void);
+/* Submit what this CPU queued: before a TLB flush or a table operation. */
+void pvmmu_flush_pending(void);
 
 /* Page-table pages: allocation from the pool, typed at @level. */
 struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level);
@@ -101,6 +103,8 @@ static inline void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry,
 				       unsigned long val, unsigned long step) { }
 
 static inline void pvmmu_sync_entries(void *entry, unsigned int nr) { }
+
+static inline void pvmmu_flush_pending(void) { }
 
 static inline unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry,
 					bool final)
