@@ -29,6 +29,7 @@ static const struct {
 	STAT_KEY(free),
 	STAT_KEY(high_water),
 	STAT_KEY(roots),
+	STAT_KEY(recycled),
 	STAT_KEY(exhausted),
 	STAT_KEY(register_failures),
 	STAT_KEY(release_failures),
@@ -172,9 +173,9 @@ int pvmmu_stat_check(const struct pvmmu_stat *s, char *why, size_t size)
 	else if (s->entries != s->fw_entries)
 		snprintf(why, size, "entries=%lld != fw_entries=%lld",
 			 s->entries, s->fw_entries);
-	else if (s->fw_typed != s->used)
-		snprintf(why, size, "fw_typed=%lld != used=%lld",
-			 s->fw_typed, s->used);
+	else if (s->fw_typed != s->used + s->recycled)
+		snprintf(why, size, "fw_typed=%lld != used+recycled=%lld",
+			 s->fw_typed, s->used + s->recycled);
 	else if (s->fw_links != s->used - s->roots)
 		snprintf(why, size, "fw_links=%lld != used-roots=%lld (used=%lld roots=%lld)",
 			 s->fw_links, s->used - s->roots, s->used, s->roots);

@@ -30,6 +30,7 @@ struct pvmmu_stat {
 	long long free;
 	long long high_water;
 	long long roots;
+	long long recycled;	/* freed tables kept typed for reuse */
 	long long exhausted;
 	long long register_failures;
 	long long release_failures;

@@ -8,7 +8,8 @@
  * pinned CPU and reports, per operation, the time, the UPDATE calls the
  * kernel made to the firmware and the entries they carried (deltas of
  * /proc/pvmmu; zero when pvmmu is inactive), the PT_REGISTER/PT_RELEASE
- * calls (debugfs hook counters), the UPDATE calls each hook made at once
+ * calls (/proc/pvmmu registered, released and their failures; recycled
+ * tables make none), the UPDATE calls each hook made at once
  * instead of queueing (debugfs "direct.<hook>", as "direct.<hook>" fields
  * when not zero) and the minor faults (getrusage, self and reaped
  * children).  The sbi_* cases run the firmware microbenchmarks of
@@ -64,6 +65,7 @@ static const char *const extra_keys[] = {
 	"irq_bypass",
 	"nested",
 	"mispredicted",
+	"reused",
 };
 
 #define MAX_EXTRA		16
@@ -87,7 +89,7 @@ struct bench {
 	long long batch;	/* /proc/pvmmu batch=, -1 if absent */
 	unsigned int nextra;
 	char extra[MAX_EXTRA][EXTRA_KEY_MAX];
-	bool have_tables;	/* debugfs hook counters readable */
+	bool have_tables;	/* /proc/pvmmu counts table calls */
 	unsigned int nhooks;
 	char hook[MAX_HOOKS][EXTRA_KEY_MAX];	/* names of direct.<hook> */
 	unsigned int windows;
@@ -162,24 +164,16 @@ static int bench_cpu(void)
 
 /* ---- counters ---- */
 
-static long long hook_count(const char *text, const char *hook)
+/* PT_REGISTER + PT_RELEASE calls in the last /proc/pvmmu read, or -1 */
+static long long table_calls(const struct pvmmu_stat *s)
 {
-	char key[64];
-	const char *p;
+	long long registered, released;
 
-	snprintf(key, sizeof(key), "hook.%s ", hook);
-	p = strstr(text, key);
-	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
-}
-
-/* PT_REGISTER + PT_RELEASE calls in the debugfs text, or -1 */
-static long long table_calls(const char *text)
-{
-	long long alloc, release;
-
-	alloc = hook_count(text, "alloc_table");
-	release = hook_count(text, "free_table");
-	return alloc < 0 || release < 0 ? -1 : alloc + release;
+	if (pvmmu_stat_value(s, "registered", &registered) ||
+	    pvmmu_stat_value(s, "released", &released))
+		return -1;
+	return registered + released + s->register_failures +
+	       s->release_failures;
 }
 
 /* Learn the hook names of the "direct.<hook> N" lines. */
@@ -222,10 +216,10 @@ static void read_counts(struct bench *b, struct bench_counts *c)
 		for (i = 0; i < b->nextra; i++)
 			if (!pvmmu_stat_value(&b->stat, b->extra[i], &v))
 				c->extra[i] = v;
-	}
-	if (b->have_tables && read_text(HOOK_STATS_PATH, text, sizeof(text)) >= 0) {
-		v = table_calls(text);
+		v = b->have_tables ? table_calls(&b->stat) : -1;
 		c->tables = v < 0 ? 0 : v;
+	}
+	if (b->nhooks && read_text(HOOK_STATS_PATH, text, sizeof(text)) >= 0) {
 		for (i = 0; i < b->nhooks; i++)
 			c->direct[i] = direct_count(text, b->hook[i]);
 	}
@@ -346,12 +340,10 @@ static void bench_init(struct bench *b, struct test_ctx *t, int cpu)
 		if (!pvmmu_stat_value(&b->stat, "batch", &v))
 			b->batch = v;
 		find_extra_keys(b);
+		b->have_tables = table_calls(&b->stat) >= 0;
 	}
-	if (read_text(HOOK_STATS_PATH, text, sizeof(text)) >= 0 &&
-	    table_calls(text) >= 0) {
-		b->have_tables = true;
+	if (read_text(HOOK_STATS_PATH, text, sizeof(text)) >= 0)
 		find_hooks(b, text);
-	}
 }
 
 static double per(long long n, long long ops)

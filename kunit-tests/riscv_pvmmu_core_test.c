@@ -10,6 +10,8 @@
  *   changed.
  * - S-mode cannot store to a pool page (PMP), and pool exhaustion is
  *   survived.
+ * - Freed empty tables (roots: empty user half) are recycled typed, others
+ *   are released.
  */
 
 #include <kunit/test.h>
@@ -54,8 +56,16 @@ static unsigned long table_link(void *table)
 	return (virt_to_pfn(table) << _PAGE_PFN_SHIFT) | _PAGE_TABLE;
 }
 
+static unsigned int saved_recycle;
+
+static void pvmmu_core_exit(struct kunit *test)
+{
+	pvmmu_recycle = saved_recycle;
+}
+
 static int pvmmu_core_init(struct kunit *test)
 {
+	saved_recycle = pvmmu_recycle;
 	if (!pvmmu_active())
 		kunit_skip(test, "pvmmu is not active");
 	return 0;
@@ -318,6 +328,7 @@ static void core_register_release(struct kunit *test)
 	unsigned long *pte_table = pool_table(test, 0);
 	struct sbiret ret;
 
+	pvmmu_recycle = 0;	/* freed tables go back to the firmware */
 	ret = sbi_ecall(SBI_EXT_PVMMU, SBI_PVMMU_PT_REGISTER, __pa(pte_table),
 			0, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, ret.error, SBI_ERR_ALREADY_AVAILABLE);
@@ -409,7 +420,11 @@ static void core_pool_exhaustion(struct kunit *test)
 	struct ptdesc **tables;
 	unsigned long n = 0, i;
 
+	/* A recycled PMD table: a dry pool retypes it as a PTE table. */
+	pvmmu_recycle = PVMMU_DEFAULT_RECYCLE;
+	release_table(test, pool_table(test, 1));
 	pvmmu_pool_get_stats(&before);
+	KUNIT_EXPECT_GT(test, before.recycled, 0UL);
 	tables = kvcalloc(before.total + 1, sizeof(*tables), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tables);
 	while (n <= before.total) {
@@ -422,6 +437,8 @@ static void core_pool_exhaustion(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, before.total - before.used);
 	KUNIT_EXPECT_EQ(test, after.used, after.total);
 	KUNIT_EXPECT_EQ(test, after.exhausted, before.exhausted + 1);
+	KUNIT_EXPECT_EQ(test, after.recycled, 0UL);
+	KUNIT_EXPECT_GT(test, after.released, before.released);
 	KUNIT_EXPECT_NULL(test, pvmmu_alloc_table(current->mm, 0));
 
 	for (i = 0; i < n; i++)
@@ -429,6 +446,60 @@ static void core_pool_exhaustion(struct kunit *test)
 	kvfree(tables);
 	pvmmu_pool_get_stats(&after);
 	KUNIT_EXPECT_EQ(test, after.used, before.used);
+}
+
+/* An empty freed table stays typed and comes back without SBI calls. */
+static void core_recycle(struct kunit *test)
+{
+	struct pvmmu_pool_stats s0, s1, s2;
+	unsigned long *table, *again;
+	struct sbiret ret;
+
+	pvmmu_recycle = PVMMU_DEFAULT_RECYCLE;
+	table = pool_table(test, 0);
+	pvmmu_pool_get_stats(&s0);
+	release_table(test, table);
+	pvmmu_pool_get_stats(&s1);
+	KUNIT_EXPECT_EQ(test, s1.recycled, s0.recycled + 1);
+	KUNIT_EXPECT_EQ(test, s1.used, s0.used - 1);
+	KUNIT_EXPECT_EQ(test, s1.released, s0.released);
+	/* Still a typed table in the firmware: registering it is refused. */
+	ret = sbi_ecall(SBI_EXT_PVMMU, SBI_PVMMU_PT_REGISTER, __pa(table),
+			0, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, ret.error, SBI_ERR_ALREADY_AVAILABLE);
+
+	again = pool_table(test, 0);
+	pvmmu_pool_get_stats(&s2);
+	KUNIT_EXPECT_PTR_EQ(test, again, table);
+	KUNIT_EXPECT_EQ(test, s2.registered, s1.registered);
+	KUNIT_EXPECT_EQ(test, s2.reused, s1.reused + 1);
+	KUNIT_EXPECT_EQ(test, s2.recycled, s0.recycled);
+
+	/* A table that is not empty goes back to the firmware. */
+	set_pte((pte_t *)&again[3], __pte(user_leaf(test)));
+	KUNIT_EXPECT_TRUE(test, pvmmu_free_table(virt_to_ptdesc(again)));
+	pvmmu_pool_get_stats(&s1);
+	KUNIT_EXPECT_EQ(test, s1.released, s2.released + 1);
+	KUNIT_EXPECT_EQ(test, s1.recycled, s2.recycled);
+
+	/* A recycled root still carries the kernel half of a fresh one. */
+	table = pool_table(test, pvmmu_root_level());
+	release_table(test, table);
+	again = pool_table(test, pvmmu_root_level());
+	KUNIT_EXPECT_PTR_EQ(test, again, table);
+	KUNIT_EXPECT_EQ(test, memcmp(again + PTRS_PER_PGD / 2,
+				     (unsigned long *)swapper_pg_dir + PTRS_PER_PGD / 2,
+				     PAGE_SIZE / 2), 0);
+	release_table(test, again);
+
+	/* pvmmu.recycle=0: every freed table is released. */
+	pvmmu_recycle = 0;
+	table = pool_table(test, 1);
+	pvmmu_pool_get_stats(&s0);
+	release_table(test, table);
+	pvmmu_pool_get_stats(&s1);
+	KUNIT_EXPECT_EQ(test, s1.released, s0.released + 1);
+	KUNIT_EXPECT_EQ(test, s1.recycled, s0.recycled);
 }
 
 static struct kunit_case riscv_pvmmu_core_cases[] = {
@@ -441,12 +512,14 @@ static struct kunit_case riscv_pvmmu_core_cases[] = {
 	KUNIT_CASE(core_shmem_and_counts),
 	KUNIT_CASE(core_pool_is_read_only),
 	KUNIT_CASE(core_pool_exhaustion),
+	KUNIT_CASE(core_recycle),
 	{}
 };
 
 static struct kunit_suite riscv_pvmmu_core_suite = {
 	.name = "riscv_pvmmu_core",
 	.init = pvmmu_core_init,
+	.exit = pvmmu_core_exit,
 	.test_cases = riscv_pvmmu_core_cases,
 };
 

@@ -15,7 +15,7 @@
 #          every test case counts
 #   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8;
 #          Sv57, Sv48 and Sv39 with page_table_check=on at batch sizes
-#          128, 8 and 1; the A/D-safety test batched and unbatched; every
+#          512 (the default), 8 and 1; the A/D-safety test batched and unbatched; every
 #          boot runs CONFIG_DEBUG_VM_PGTABLE and fails on any kernel
 #          warning), with pvmmu=off, and on Debian's OpenSBI (the
 #          reference, native); SRST exit statuses

@@ -7,14 +7,27 @@
  * as they never reach the buddy allocator). This allocator hands pool
  * pages out as page tables of user address spaces; the firmware types
  * (and zeroes) each page on the way out and scrubs it on the way back.
+ *
+ * Recycling: a freed table that is empty stays typed in the firmware, on a
+ * stack for its level, and the next allocation of that level takes it
+ * back: no PT_RELEASE + PT_REGISTER pair, two SBI calls saved per table of
+ * every fork, exit and munmap. A root only needs an empty user half: its
+ * kernel half is the one PT_REGISTER would copy again (Linux never changes
+ * the kernel's top-level entries after boot). pvmmu.recycle=N caps each
+ * stack, 0 turns it off. Tables come back to the pool after an RCU grace
+ * period, in bursts, so the stacks must be deep enough to carry a burst to
+ * the next allocations. When the pool runs dry, a recycled table of another
+ * level is released and typed again.
  */
 
 #define pr_fmt(fmt) "pvmmu: " fmt
 
 #include <linux/bitmap.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <asm/pvmmu.h>
 
 #include "pvmmu.h"
@@ -27,6 +40,7 @@ EXPORT_SYMBOL_GPL(pvmmu_pool_bytes);
 static phys_addr_t pool_base __ro_after_init;
 static unsigned long *pool_map;		/* one bit per page, set = in use */
 static unsigned long *root_map;		/* set = in use as a root (pgd) */
+static u8 *pool_level;			/* level each page in use is typed at */
 static unsigned long pool_next;		/* where the next search starts */
 /*
  * Tables are freed from process context and from RCU callbacks (softirq,
@@ -34,6 +48,39 @@ static unsigned long pool_next;		/* where the next search starts */
  */
 static DEFINE_SPINLOCK(pool_lock);
 static struct pvmmu_pool_stats pool_stats;	/* under pool_lock */
+
+/* Recycled tables of each level, under pool_lock. */
+static struct {
+	unsigned int count;
+	unsigned long idx[PVMMU_RECYCLE_MAX];
+} recycled[SBI_PVMMU_MAX_LEVEL + 1];
+
+/* Tables kept per level. */
+unsigned int pvmmu_recycle __read_mostly = PVMMU_DEFAULT_RECYCLE;
+
+static int recycle_param_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err = kstrtouint(val, 0, &n);
+
+	if (err)
+		return err;
+	if (n > PVMMU_RECYCLE_MAX)
+		return -EINVAL;
+	WRITE_ONCE(pvmmu_recycle, n);
+	return 0;
+}
+
+static const struct kernel_param_ops recycle_param_ops = {
+	.set = recycle_param_set,
+	.get = param_get_uint,
+};
+
+/* pvmmu.recycle=N on the command line, /sys/module/pvmmu/parameters/recycle */
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "pvmmu."
+module_param_cb(recycle, &recycle_param_ops, &pvmmu_recycle, 0644);
+MODULE_PARM_DESC(recycle, "empty page tables kept typed per level for reuse (0 = off)");
 
 int __init pvmmu_pool_init(phys_addr_t base, phys_addr_t size)
 {
@@ -43,9 +90,11 @@ int __init pvmmu_pool_init(phys_addr_t base, phys_addr_t size)
 		return -EINVAL;
 	pool_map = bitmap_zalloc(nr, GFP_KERNEL);
 	root_map = bitmap_zalloc(nr, GFP_KERNEL);
-	if (!pool_map || !root_map) {
+	pool_level = kzalloc(nr, GFP_KERNEL);
+	if (!pool_map || !root_map || !pool_level) {
 		bitmap_free(pool_map);
 		bitmap_free(root_map);
+		kfree(pool_level);
 		return -ENOMEM;
 	}
 
@@ -56,7 +105,26 @@ int __init pvmmu_pool_init(phys_addr_t base, phys_addr_t size)
 	return 0;
 }
 
-static long pool_take(bool root)
+static phys_addr_t pool_pa(unsigned long idx)
+{
+	return pool_base + ((phys_addr_t)idx << PAGE_SHIFT);
+}
+
+/* Account a page handed out as a table; pool_lock held. */
+static void pool_hand_out(unsigned long idx, unsigned int level)
+{
+	bool root = level == pvmmu_root_level();
+
+	if (root)
+		__set_bit(idx, root_map);
+	pool_level[idx] = level;
+	pool_stats.used++;
+	pool_stats.roots += root;
+	pool_stats.high_water = max(pool_stats.high_water, pool_stats.used);
+}
+
+/* A free page for a table of @level, or -ENOMEM when there is none. */
+static long pool_take(unsigned int level)
 {
 	unsigned long idx, flags;
 
@@ -65,17 +133,12 @@ static long pool_take(bool root)
 	if (idx >= pool_stats.total)
 		idx = find_first_zero_bit(pool_map, pool_stats.total);
 	if (idx >= pool_stats.total) {
-		pool_stats.exhausted++;
 		spin_unlock_irqrestore(&pool_lock, flags);
 		return -ENOMEM;
 	}
 	__set_bit(idx, pool_map);
-	if (root)
-		__set_bit(idx, root_map);
 	pool_next = idx + 1;
-	pool_stats.used++;
-	pool_stats.roots += root;
-	pool_stats.high_water = max(pool_stats.high_water, pool_stats.used);
+	pool_hand_out(idx, level);
 	spin_unlock_irqrestore(&pool_lock, flags);
 	return idx;
 }
@@ -101,6 +164,74 @@ static void pool_count(unsigned long *counter)
 }
 
 /*
+ * A recycled table of @from, handed out as a table of @level (still typed
+ * at @from), or -ENOENT.
+ */
+static long recycle_take(unsigned int from, unsigned int level)
+{
+	unsigned long flags;
+	long idx = -ENOENT;
+
+	spin_lock_irqsave(&pool_lock, flags);
+	if (recycled[from].count) {
+		idx = recycled[from].idx[--recycled[from].count];
+		pool_stats.recycled--;
+		pool_hand_out(idx, level);
+	}
+	spin_unlock_irqrestore(&pool_lock, flags);
+	return idx;
+}
+
+/*
+ * Keep a freed table typed for reuse if it is empty (a root: its user
+ * half, the lower one) and there is room.
+ */
+static bool recycle_put(unsigned long idx, const void *table)
+{
+	unsigned int level = pool_level[idx];
+	bool root = test_bit(idx, root_map);
+	unsigned long flags;
+	bool kept = false;
+
+	if (memchr_inv(table, 0, root ? PAGE_SIZE / 2 : PAGE_SIZE))
+		return false;
+	spin_lock_irqsave(&pool_lock, flags);
+	if (recycled[level].count < READ_ONCE(pvmmu_recycle)) {
+		recycled[level].idx[recycled[level].count++] = idx;
+		__clear_bit(idx, root_map);
+		pool_stats.roots -= root;
+		pool_stats.recycled++;
+		pool_stats.used--;
+		kept = true;
+	}
+	spin_unlock_irqrestore(&pool_lock, flags);
+	return kept;
+}
+
+/*
+ * The pool is dry: release a recycled table of another level so that it
+ * can be typed at @level. Returns its index, handed out, or -ENOMEM.
+ */
+static long recycle_steal(unsigned int level)
+{
+	unsigned int from;
+	long idx;
+
+	for (from = 0; from <= SBI_PVMMU_MAX_LEVEL; from++) {
+		idx = recycle_take(from, level);
+		if (idx < 0)
+			continue;
+		if (!pvmmu_get_backend()->release_table(pool_pa(idx))) {
+			pool_count(&pool_stats.released);
+			return idx;
+		}
+		/* Still typed: keep it out of circulation. */
+		pool_count(&pool_stats.release_failures);
+	}
+	return -ENOMEM;
+}
+
+/*
  * A page table of @level for @mm, typed by the backend, or NULL when the
  * pool is exhausted (the fault or fork then fails with -ENOMEM) or the
  * firmware refuses. The caller runs the usual ptdesc constructor.
@@ -113,14 +244,22 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 	int err;
 
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[PVMMU_HOOK_ALLOC_TABLE]);
-	idx = pool_take(root);
+	idx = recycle_take(level, level);
+	if (idx >= 0) {
+		pool_count(&pool_stats.reused);
+		return page_ptdesc(phys_to_page(pool_pa(idx)));
+	}
+	idx = pool_take(level);
+	if (idx < 0)
+		idx = recycle_steal(level);
 	if (idx < 0) {
+		pool_count(&pool_stats.exhausted);
 		pr_warn_ratelimited("page-table pool exhausted (%s[%d])\n",
 				    current->comm, task_pid_nr(current));
 		return NULL;
 	}
 
-	pa = pool_base + ((phys_addr_t)idx << PAGE_SHIFT);
+	pa = pool_pa(idx);
 	err = pvmmu_get_backend()->register_table(pa, level, root);
 	if (err) {
 		pr_warn_ratelimited("firmware refused table %pa level %u: %d\n",
@@ -136,6 +275,7 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 bool pvmmu_free_table(struct ptdesc *ptdesc)
 {
 	phys_addr_t pa = page_to_phys(ptdesc_page(ptdesc));
+	unsigned long idx = (pa - pool_base) >> PAGE_SHIFT;
 	int err;
 
 	if (!pvmmu_owns(ptdesc_address(ptdesc)))
@@ -144,6 +284,8 @@ bool pvmmu_free_table(struct ptdesc *ptdesc)
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[PVMMU_HOOK_FREE_TABLE]);
 	/* An unlink of this table may still be queued on this CPU. */
 	pvmmu_flush_pending();
+	if (recycle_put(idx, ptdesc_address(ptdesc)))
+		return true;
 	err = pvmmu_get_backend()->release_table(pa);
 	if (err) {
 		/* Still typed (e.g. still linked): keep it out of circulation. */
@@ -152,7 +294,7 @@ bool pvmmu_free_table(struct ptdesc *ptdesc)
 		pool_count(&pool_stats.release_failures);
 		return true;
 	}
-	pool_put((pa - pool_base) >> PAGE_SHIFT);
+	pool_put(idx);
 	pool_count(&pool_stats.released);
 	return true;
 }

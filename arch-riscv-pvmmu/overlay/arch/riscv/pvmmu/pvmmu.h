@@ -16,6 +16,9 @@ struct dentry;
 #define PVMMU_QUEUE_MAX		512
 /* The default batch size, measured best (see docs/ARCHITECTURE.md). */
 #define PVMMU_DEFAULT_BATCH	512
+/* Empty page tables kept typed per level for reuse (pvmmu.recycle). */
+#define PVMMU_RECYCLE_MAX	1024
+#define PVMMU_DEFAULT_RECYCLE	256
 /* Histogram of entries per call: 1, 2-3, 4-7, ..., 256-511, 512+. */
 #define PVMMU_HIST_BUCKETS	10
 
@@ -39,6 +42,8 @@ struct pvmmu_pool_stats {
 	unsigned long used;		/* pages handed out as page tables */
 	unsigned long high_water;
 	unsigned long roots;		/* of which roots (pgds) */
+	unsigned long recycled;		/* freed, kept typed for reuse */
+	unsigned long reused;		/* allocations served from those */
 	unsigned long exhausted;	/* allocations refused: pool empty */
 	unsigned long registered;	/* PT_REGISTER calls that succeeded */
 	unsigned long released;		/* PT_RELEASE calls that succeeded */
@@ -47,6 +52,7 @@ struct pvmmu_pool_stats {
 };
 
 extern unsigned int pvmmu_batch;
+extern unsigned int pvmmu_recycle;
 extern unsigned int pvmmu_max_batch;
 
 extern const struct pvmmu_mmu_ops pvmmu_native_ops;

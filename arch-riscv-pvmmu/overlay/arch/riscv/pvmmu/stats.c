@@ -70,11 +70,12 @@ static int pvmmu_summary_show(struct seq_file *m, void *v)
 
 	pvmmu_pool_get_stats(&pool);
 	pvmmu_sum_cpu_stats(&cpu);
-	seq_printf(m, "active=%d backend=%s batch=%u pool_pages=%lu used=%lu free=%lu high_water=%lu roots=%lu exhausted=%lu registered=%lu released=%lu register_failures=%lu release_failures=%lu sbi_calls=%lu entries=%lu failures=%lu queued=%lu",
+	seq_printf(m, "active=%d backend=%s batch=%u pool_pages=%lu used=%lu free=%lu high_water=%lu roots=%lu recycled=%lu reused=%lu exhausted=%lu registered=%lu released=%lu register_failures=%lu release_failures=%lu sbi_calls=%lu entries=%lu failures=%lu queued=%lu",
 		   pvmmu_active(), pvmmu_get_backend()->name,
 		   min(READ_ONCE(pvmmu_batch), pvmmu_max_batch), pool.total,
-		   pool.used, pool.total - pool.used, pool.high_water,
-		   pool.roots, pool.exhausted, pool.registered, pool.released,
+		   pool.used, pool.total - pool.used - pool.recycled,
+		   pool.high_water, pool.roots, pool.recycled, pool.reused,
+		   pool.exhausted, pool.registered, pool.released,
 		   pool.register_failures,
 		   pool.release_failures, cpu.sbi_calls, cpu.entries,
 		   cpu.failures, cpu.queued);
