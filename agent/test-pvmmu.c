@@ -136,6 +136,7 @@ static void stat_fields(struct test_ctx *t, const struct pvmmu_stat *s)
 	t_int(t, "used", s->used);
 	t_int(t, "high_water", s->high_water);
 	t_int(t, "roots", s->roots);
+	t_int(t, "recycled", s->recycled);
 	t_int(t, "exhausted", s->exhausted);
 	t_int(t, "register_failures", s->register_failures);
 	t_int(t, "release_failures", s->release_failures);
@@ -178,10 +179,11 @@ static int pvmmu_state(struct test_ctx *t)
 	stat_fields(t, &s);
 
 	if (s.active && (s.used < 0 || s.used > s.pool_pages ||
-			 s.used + s.free != s.pool_pages ||
+			 s.used + s.recycled + s.free != s.pool_pages ||
 			 s.high_water < s.used))
-		return t_fail(t, "pool figures disagree: pool_pages=%lld used=%lld free=%lld high_water=%lld",
-			      s.pool_pages, s.used, s.free, s.high_water);
+		return t_fail(t, "pool figures disagree: pool_pages=%lld used=%lld recycled=%lld free=%lld high_water=%lld",
+			      s.pool_pages, s.used, s.recycled, s.free,
+			      s.high_water);
 	if (want && !strcmp(want, "1") &&
 	    (s.active != 1 || strcmp(s.backend, "sbi")))
 		return t_fail(t, "agent.pvmmu=1, but active=%lld backend=%s",

@@ -290,13 +290,20 @@ void secondary_main(ulong id, ulong opaque)
 
 extern char secondary_entry[];
 
+/*
+ * Wait for other harts, at most WAIT_TICKS of the time CSR (QEMU virt: 10
+ * MHz, 60 s). A deadline in time rather than in spins: under TCG the harts
+ * that are waited for may get little host CPU while this one spins.
+ */
+#define WAIT_TICKS	600000000UL
+
 static void wait_for(volatile ulong *v, ulong want, const char *what)
 {
-	ulong spins = 0;
+	ulong t0 = csr_read(time);
 
 	while (*v < want) {
 		relax();
-		if (++spins > 200000000UL) {
+		if (csr_read(time) - t0 > WAIT_TICKS) {
 			check(what, (long)*v, (long)want);
 			return;
 		}
@@ -572,14 +579,15 @@ static void test_hsm_and_smp(void)
 	/* Stop the others, then start them once more and stop again */
 	phase = 3;
 	for (i = 0; i < nharts; i++) {
-		ulong spins = 0;
+		ulong t0 = csr_read(time);
 
 		h = hart_ids[i];
 		if (h == self)
 			continue;
 		do {
 			r = SBI1(SBI_EXT_HSM, SBI_EXT_HSM_HART_GET_STATUS, h);
-		} while (r.value != SBI_HSM_STATE_STOPPED && ++spins < 10000000);
+		} while (r.value != SBI_HSM_STATE_STOPPED &&
+			 csr_read(time) - t0 < WAIT_TICKS);
 		check("hart stopped", r.value, SBI_HSM_STATE_STOPPED);
 	}
 	/* Fences with every other hart stopped must not wait for them */

@@ -7,7 +7,8 @@
  *   - when the lazy section ends (arch_leave_lazy_mmu_mode),
  *   - when the batch is full (pvmmu.batch entries, 1 = unbatched),
  *   - before an operation whose result or ordering the queue cannot give
- *     (an exchange whose old value is not known exactly, a table release),
+ *     (an exchange whose old value is not known exactly, a table release,
+ *     a TLB flush: tlb_flush() calls pvmmu_flush_pending()),
  *   - before a context switch (a lazy section must not sleep, but if it
  *     does the queue must not follow another task),
  *   - on arch_flush_lazy_mmu_mode().
