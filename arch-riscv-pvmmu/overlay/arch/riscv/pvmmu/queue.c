@@ -34,6 +34,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/hardirq.h>
+#include <linux/hash.h>
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -45,24 +46,25 @@
 #include "pvmmu.h"
 
 /*
- * A filter of the queued targets: one bit per (entry index in its table,
- * low bits of the table's frame). A clear bit proves no queued entry has
- * that target, so a deferred exchange looks at the queue only on a hit.
+ * A filter of the queued targets: one bit per hash of the entry's address.
+ * A clear bit proves no queued entry has that target, so a deferred
+ * exchange looks at the queue only on a hit. A hash rather than the entry
+ * index: mremap alternates two tables whose indices line up.
  */
-#define PENDING_BITS		4096
+#define PENDING_BITS_ORDER	12
 
 struct pvmmu_queue {
 	struct sbi_pvmmu_entry *buf;	/* registered with the firmware */
 	unsigned int count;		/* entries queued */
 	unsigned int lazy;		/* lazy sections entered, not left */
 	DECLARE_BITMAP(predicted, PVMMU_QUEUE_MAX);
-	DECLARE_BITMAP(pending, PENDING_BITS);
+	DECLARE_BITMAP(pending, 1 << PENDING_BITS_ORDER);
 	unsigned long expect[PVMMU_QUEUE_MAX];	/* predicted old values */
 };
 
 static unsigned int pending_bit(u64 target)
 {
-	return (target / sizeof(unsigned long)) % PENDING_BITS;
+	return hash_64(target / sizeof(unsigned long), PENDING_BITS_ORDER);
 }
 
 static DEFINE_PER_CPU(struct pvmmu_queue, cpu_queue);
