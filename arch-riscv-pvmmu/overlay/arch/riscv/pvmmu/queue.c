@@ -161,8 +161,12 @@ static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 
 	if (!nr)
 		return;
-	for (i = 0; i < nr; i++)
-		__clear_bit(pending_bit(q->buf[i].target), q->pending);
+	/* Emptying the filter a word at a time is cheaper for big batches. */
+	if (nr > BITS_TO_LONGS(1 << PENDING_BITS_ORDER))
+		bitmap_zero(q->pending, 1 << PENDING_BITS_ORDER);
+	else
+		for (i = 0; i < nr; i++)
+			__clear_bit(pending_bit(q->buf[i].target), q->pending);
 	while (done < nr) {
 		applied = 0;
 		error = ops->submit(q->buf + done, nr - done, &applied);
