@@ -14,7 +14,7 @@ struct dentry;
  * fork's copy, mprotect) is one call.
  */
 #define PVMMU_QUEUE_MAX		512
-/* The default batch size, measured best (see docs/ARCHITECTURE.md). */
+/* The default batch size, measured best (docs/BENCHMARK.md, batch sweep). */
 #define PVMMU_DEFAULT_BATCH	512
 /* Empty page tables kept typed per level for reuse (pvmmu.recycle). */
 #define PVMMU_RECYCLE_MAX	1024
