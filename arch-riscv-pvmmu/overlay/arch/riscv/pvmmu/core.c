@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/init.h>
 #include <linux/jump_label.h>
+#include <linux/kstrtox.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
@@ -100,6 +101,20 @@ EXPORT_SYMBOL_GPL(pvmmu_set_backend);
 unsigned int pvmmu_root_level(void)
 {
 	return pgtable_l5_enabled ? 4 : pgtable_l4_enabled ? 3 : 2;
+}
+
+int pvmmu_param_set_range(const char *val, unsigned int *var,
+			  unsigned int min, unsigned int max)
+{
+	unsigned int n;
+	int err = kstrtouint(val, 0, &n);
+
+	if (err)
+		return err;
+	if (n < min || n > max)
+		return -EINVAL;
+	WRITE_ONCE(*var, n);
+	return 0;
 }
 
 static int __init pvmmu_param(char *arg)

@@ -60,15 +60,7 @@ unsigned int pvmmu_recycle __read_mostly = PVMMU_DEFAULT_RECYCLE;
 
 static int recycle_param_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n;
-	int err = kstrtouint(val, 0, &n);
-
-	if (err)
-		return err;
-	if (n > PVMMU_RECYCLE_MAX)
-		return -EINVAL;
-	WRITE_ONCE(pvmmu_recycle, n);
-	return 0;
+	return pvmmu_param_set_range(val, kp->arg, 0, PVMMU_RECYCLE_MAX);
 }
 
 static const struct kernel_param_ops recycle_param_ops = {

@@ -71,6 +71,9 @@ int pvmmu_sbi_start(void);
 long pvmmu_sbi_fw_stat(unsigned long counter);
 
 void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum);
+/* The set() of an unsigned int parameter that must lie in [min, max]. */
+int pvmmu_param_set_range(const char *val, unsigned int *var,
+			  unsigned int min, unsigned int max);
 void pvmmu_bench_init(struct dentry *dir);
 
 #endif /* _RISCV_PVMMU_INTERNAL_H */

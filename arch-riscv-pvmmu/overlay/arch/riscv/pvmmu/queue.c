@@ -76,15 +76,7 @@ unsigned int pvmmu_max_batch __read_mostly = PVMMU_QUEUE_MAX;
 
 static int batch_param_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n;
-	int err = kstrtouint(val, 0, &n);
-
-	if (err)
-		return err;
-	if (n < 1 || n > PVMMU_QUEUE_MAX)
-		return -EINVAL;
-	WRITE_ONCE(pvmmu_batch, n);
-	return 0;
+	return pvmmu_param_set_range(val, kp->arg, 1, PVMMU_QUEUE_MAX);
 }
 
 static const struct kernel_param_ops batch_param_ops = {

@@ -126,11 +126,12 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 		pr_err("bad pool or batch size from the firmware\n");
 		return ERR_PTR(-EINVAL);
 	}
-	buffer_order = get_order(max_batch * sizeof(struct sbi_pvmmu_entry));
-	if (buffer_order > PAGE_ALLOC_COSTLY_ORDER) {
+	if (max_batch > (PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER) /
+			sizeof(struct sbi_pvmmu_entry)) {
 		pr_err("firmware batch of %ld entries is too large\n", max_batch);
 		return ERR_PTR(-EINVAL);
 	}
+	buffer_order = get_order(max_batch * sizeof(struct sbi_pvmmu_entry));
 	if (!pvmmu_fdt_agrees(*base, *size))
 		return ERR_PTR(-EINVAL);
 
