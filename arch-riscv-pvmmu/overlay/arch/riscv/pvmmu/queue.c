@@ -46,10 +46,12 @@
 #include "pvmmu.h"
 
 /*
- * A filter of the queued targets: one bit per hash of the entry's address.
- * A clear bit proves no queued entry has that target, so a deferred
- * exchange looks at the queue only on a hit. A hash rather than the entry
- * index: mremap alternates two tables whose indices line up.
+ * A filter of the lazily queued targets: one bit per hash of the entry's
+ * address. A clear bit proves no queued entry has that target, so a
+ * deferred exchange looks at the queue only on a hit. A hash rather than
+ * the entry index: mremap alternates two tables whose indices line up.
+ * Direct submissions never share the queue with lazy entries (they flush
+ * it first) and leave the filter alone.
  */
 #define PENDING_BITS_ORDER	12
 
@@ -57,6 +59,7 @@ struct pvmmu_queue {
 	struct sbi_pvmmu_entry *buf;	/* registered with the firmware */
 	unsigned int count;		/* entries queued */
 	unsigned int lazy;		/* lazy sections entered, not left */
+	bool filtered;			/* bits set in @pending */
 	DECLARE_BITMAP(predicted, PVMMU_QUEUE_MAX);
 	DECLARE_BITMAP(pending, 1 << PENDING_BITS_ORDER);
 	unsigned long expect[PVMMU_QUEUE_MAX];	/* predicted old values */
@@ -154,11 +157,12 @@ static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 	if (!nr)
 		return;
 	/* Emptying the filter a word at a time is cheaper for big batches. */
-	if (nr > BITS_TO_LONGS(1 << PENDING_BITS_ORDER))
+	if (q->filtered && nr > BITS_TO_LONGS(1 << PENDING_BITS_ORDER))
 		bitmap_zero(q->pending, 1 << PENDING_BITS_ORDER);
-	else
+	else if (q->filtered)
 		for (i = 0; i < nr; i++)
 			__clear_bit(pending_bit(q->buf[i].target), q->pending);
+	q->filtered = false;
 	while (done < nr) {
 		applied = 0;
 		error = ops->submit(q->buf + done, nr - done, &applied);
@@ -223,15 +227,35 @@ static struct sbi_pvmmu_entry *append(struct pvmmu_queue *q, void *entry,
 	e = &q->buf[q->count++];
 	e->target = __pa(entry) | op;
 	e->value = val;
-	__set_bit(pending_bit(e->target), q->pending);
 	return e;
 }
 
-/* An interrupt that writes a page table bypasses the interrupted queue. */
-static void count_bypass(void)
+/* Append for a lazy section: the entry goes into the filter too. */
+static struct sbi_pvmmu_entry *append_lazy(struct pvmmu_queue *q, void *entry,
+					   unsigned int op, unsigned long val)
 {
+	struct sbi_pvmmu_entry *e = append(q, entry, op, val, PVMMU_FLUSH_FULL);
+
+	__set_bit(pending_bit(e->target), q->pending);
+	q->filtered = true;
+	return e;
+}
+
+/*
+ * A hook that goes to the backend at once: count it, and submit first
+ * whatever this CPU queued (an interrupt may have cut into a lazy
+ * section: its entries go before ours). Interrupts are off.
+ */
+static struct pvmmu_queue *begin_direct(enum pvmmu_hook hook)
+{
+	struct pvmmu_queue *q = this_cpu_ptr(&cpu_queue);
+
+	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
+	this_cpu_inc(pvmmu_cpu_stats.hook_direct[hook]);
 	if (unlikely(in_interrupt()))
 		this_cpu_inc(pvmmu_cpu_stats.irq_bypass);
+	flush_queue(q, PVMMU_FLUSH_SYNC);
+	return q;
 }
 
 unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
@@ -241,11 +265,7 @@ unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 	unsigned long flags, old;
 
 	local_irq_save(flags);
-	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
-	this_cpu_inc(pvmmu_cpu_stats.hook_direct[hook]);
-	count_bypass();
-	q = this_cpu_ptr(&cpu_queue);
-	flush_queue(q, PVMMU_FLUSH_SYNC);
+	q = begin_direct(hook);
 	append(q, entry, op, val, PVMMU_FLUSH_DIRECT);
 	flush_queue(q, PVMMU_FLUSH_DIRECT);
 	old = q->buf[0].old;
@@ -257,29 +277,23 @@ EXPORT_SYMBOL_GPL(pvmmu_update);
 void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 			 unsigned int op, unsigned long val, unsigned long step)
 {
-	enum pvmmu_flush_reason reason = PVMMU_FLUSH_FULL;
 	unsigned long *slot = entry;
 	struct pvmmu_queue *q;
 	unsigned long flags;
-	bool lazy;
 
 	local_irq_save(flags);
-	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
-	count_bypass();
 	q = this_cpu_ptr(&cpu_queue);
-	lazy = lazy_queue(q);
-	if (!lazy) {
-		this_cpu_inc(pvmmu_cpu_stats.hook_direct[hook]);
-		/* Whatever an interrupted lazy section queued goes first. */
-		flush_queue(q, PVMMU_FLUSH_SYNC);
-		reason = PVMMU_FLUSH_DIRECT;
-	} else {
+	if (lazy_queue(q)) {
+		this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
 		this_cpu_add(pvmmu_cpu_stats.queued, nr);
-	}
-	for (; nr; nr--, val += step)
-		append(q, slot++, op, val, reason);
-	if (!lazy)
+		for (; nr; nr--, val += step)
+			append_lazy(q, slot++, op, val);
+	} else {
+		q = begin_direct(hook);
+		for (; nr; nr--, val += step)
+			append(q, slot++, op, val, PVMMU_FLUSH_DIRECT);
 		flush_queue(q, PVMMU_FLUSH_DIRECT);
+	}
 	local_irq_restore(flags);
 }
 EXPORT_SYMBOL_GPL(pvmmu_queue_entries);
@@ -322,7 +336,7 @@ unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final)
 	}
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
 	this_cpu_inc(pvmmu_cpu_stats.queued);
-	e = append(q, entry, SBI_PVMMU_OP_XCHG, 0, PVMMU_FLUSH_FULL);
+	e = append_lazy(q, entry, SBI_PVMMU_OP_XCHG, 0);
 	__set_bit(e - q->buf, q->predicted);
 	q->expect[e - q->buf] = old;
 	local_irq_restore(flags);
@@ -339,11 +353,7 @@ unsigned long pvmmu_clear_entries(enum pvmmu_hook hook, void *entry,
 	unsigned int i, j, n;
 
 	local_irq_save(flags);
-	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
-	this_cpu_inc(pvmmu_cpu_stats.hook_direct[hook]);
-	count_bypass();
-	q = this_cpu_ptr(&cpu_queue);
-	flush_queue(q, PVMMU_FLUSH_SYNC);
+	q = begin_direct(hook);
 	for (i = 0; i < nr; i += n) {
 		n = min(nr - i, batch_limit());
 		for (j = 0; j < n; j++)
