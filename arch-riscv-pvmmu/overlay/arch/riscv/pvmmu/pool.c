@@ -157,9 +157,9 @@ static void pool_count(unsigned long *counter)
 
 /*
  * A recycled table of @from, handed out as a table of @level (still typed
- * at @from), or -ENOENT.
+ * at @from; counted as reused when it serves as it is), or -ENOENT.
  */
-static long recycle_take(unsigned int from, unsigned int level)
+static long recycle_take(unsigned int from, unsigned int level, bool reuse)
 {
 	unsigned long flags;
 	long idx = -ENOENT;
@@ -168,6 +168,7 @@ static long recycle_take(unsigned int from, unsigned int level)
 	if (recycled[from].count) {
 		idx = recycled[from].idx[--recycled[from].count];
 		pool_stats.recycled--;
+		pool_stats.reused += reuse;
 		pool_hand_out(idx, level);
 	}
 	spin_unlock_irqrestore(&pool_lock, flags);
@@ -210,7 +211,7 @@ static long recycle_steal(unsigned int level)
 	long idx;
 
 	for (from = 0; from <= SBI_PVMMU_MAX_LEVEL; from++) {
-		idx = recycle_take(from, level);
+		idx = recycle_take(from, level, false);
 		if (idx < 0)
 			continue;
 		if (!pvmmu_get_backend()->release_table(pool_pa(idx))) {
@@ -236,11 +237,9 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 	int err;
 
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[PVMMU_HOOK_ALLOC_TABLE]);
-	idx = recycle_take(level, level);
-	if (idx >= 0) {
-		pool_count(&pool_stats.reused);
+	idx = recycle_take(level, level, true);
+	if (idx >= 0)
 		return page_ptdesc(phys_to_page(pool_pa(idx)));
-	}
 	idx = pool_take(level);
 	if (idx < 0)
 		idx = recycle_steal(level);
