@@ -456,6 +456,21 @@ static int vm_munmap(struct test_ctx *t)
 	return t_pass(t, "holes unmapped and faulting, rest intact, hole refilled");
 }
 
+/* Run @fn in a forked child; passes (0) when it exits with status 0. */
+static int expect_child(struct test_ctx *t, int (*fn)(void *arg), void *arg,
+			const char *who)
+{
+	int status, ret = run_child(fn, arg, &status);
+	char how[96];
+
+	if (ret)
+		return t_fail(t, "fork: %s", strerror(-ret));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return t_fail(t, "%s: %s", who,
+			      describe_status(status, how, sizeof(how)));
+	return 0;
+}
+
 /* ---- vm.cow ---- */
 
 struct cow_args {
@@ -503,12 +518,9 @@ static int vm_cow(struct test_ctx *t)
 		return t_fail(t, "mmap: %s", strerror(errno));
 	pattern_fill(a.p, VM_SIZE, VM_SEED);
 
-	ret = run_child(cow_writer, &a, &status);
+	ret = expect_child(t, cow_writer, &a, "writer child");
 	if (ret)
-		return t_fail(t, "fork: %s", strerror(-ret));
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return t_fail(t, "writer child: %s",
-			      describe_status(status, how, sizeof(how)));
+		return ret;
 	ret = expect_pattern(t, a.p, VM_SIZE, VM_SEED, 0,
 			     "parent after child wrote");
 	if (ret)
@@ -571,11 +583,11 @@ static int vm_shared_file(struct test_ctx *t)
 {
 	const char *dir = agent_param("tmpdir") ? agent_param("tmpdir") : "/tmp";
 	struct shared_args a = { .off = MIB, .len = MIB };
-	char path[256], fsbuf[32], how[96];
+	char path[256], fsbuf[32];
 	unsigned char *p, *buf;
 	struct statfs sfs;
 	struct stat st;
-	int fd, status, ret;
+	int fd, ret;
 	ssize_t n;
 
 	if (statfs(dir, &sfs))
@@ -623,12 +635,9 @@ static int vm_shared_file(struct test_ctx *t)
 		   fd, 0);
 	if (a.p == MAP_FAILED)
 		return t_fail(t, "mmap shared again: %s", strerror(errno));
-	ret = run_child(shared_writer, &a, &status);
+	ret = expect_child(t, shared_writer, &a, "writer child");
 	if (ret)
-		return t_fail(t, "fork: %s", strerror(-ret));
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return t_fail(t, "writer child: %s",
-			      describe_status(status, how, sizeof(how)));
+		return ret;
 	ret = expect_pattern(t, a.p + a.off, a.len, VM_SEED2, WORD(a.off),
 			     "child's write via mapping");
 	if (ret)
@@ -652,8 +661,7 @@ static int vm_shared_file(struct test_ctx *t)
 static int vm_shared_anon(struct test_ctx *t)
 {
 	struct shared_args a = { .off = MIB, .len = 2 * MIB };
-	char how[96];
-	int status, ret;
+	int ret;
 
 	a.p = mmap(NULL, VM_FILE_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -661,12 +669,9 @@ static int vm_shared_anon(struct test_ctx *t)
 		return t_fail(t, "mmap: %s", strerror(errno));
 	pattern_fill(a.p, VM_FILE_SIZE, VM_SEED);
 
-	ret = run_child(shared_writer, &a, &status);
+	ret = expect_child(t, shared_writer, &a, "writer child");
 	if (ret)
-		return t_fail(t, "fork: %s", strerror(-ret));
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return t_fail(t, "writer child: %s",
-			      describe_status(status, how, sizeof(how)));
+		return ret;
 	ret = expect_pattern(t, a.p, a.off, VM_SEED, 0, "untouched part");
 	if (!ret)
 		ret = expect_pattern(t, a.p + a.off, a.len, VM_SEED2,
