@@ -7,15 +7,20 @@
 #define STACK_SIZE	8192
 #define MAX_HARTS	16
 
-	.section .text.entry, "ax", %progbits
-	.globl	_start
-_start:
+/* sp = top of hart a0's stack, tp = hart id */
+.macro	hart_stack
 	la	t0, stacks
 	addi	t1, a0, 1
 	li	t2, STACK_SIZE
 	mul	t1, t1, t2
 	add	sp, t0, t1
 	mv	tp, a0
+.endm
+
+	.section .text.entry, "ax", %progbits
+	.globl	_start
+_start:
+	hart_stack
 	/* clear .bss (the boot hart is alone at this point) */
 	la	t0, __bss_start
 	la	t1, __bss_end
@@ -29,12 +34,7 @@ _start:
 
 	.globl	secondary_entry
 secondary_entry:
-	la	t0, stacks
-	addi	t1, a0, 1
-	li	t2, STACK_SIZE
-	mul	t1, t1, t2
-	add	sp, t0, t1
-	mv	tp, a0
+	hart_stack
 	call	secondary_main
 4:	wfi
 	j	4b

@@ -11,6 +11,7 @@
  * checks passed, reason "system failure" (exit 1) otherwise.
  */
 #include <libfdt.h>
+#include <sbi/riscv_asm.h>
 #include <sbi/riscv_encoding.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_pvmmu_abi.h>
@@ -49,26 +50,12 @@ static struct sbiret sbi_call(ulong eid, ulong fid, ulong a0, ulong a1,
 #define SBI2(e, f, a, b)		sbi_call(e, f, a, b, 0, 0, 0)
 #define SBI3(e, f, a, b, c)		sbi_call(e, f, a, b, c, 0, 0)
 
-#define csr_read(csr) ({ ulong __v; \
-	__asm__ __volatile__("csrr %0, " #csr : "=r"(__v) :: "memory"); __v; })
-#define csr_set(csr, v) \
-	__asm__ __volatile__("csrs " #csr ", %0" :: "r"((ulong)(v)) : "memory")
-#define csr_clear(csr, v) \
-	__asm__ __volatile__("csrc " #csr ", %0" :: "r"((ulong)(v)) : "memory")
-#define csr_write(csr, v) \
-	__asm__ __volatile__("csrw " #csr ", %0" :: "r"((ulong)(v)) : "memory")
-
 static inline ulong hartid(void)
 {
 	ulong tp;
 
 	__asm__ __volatile__("mv %0, tp" : "=r"(tp));
 	return tp;
-}
-
-static inline void relax(void)
-{
-	__asm__ __volatile__("nop; nop; nop; nop" ::: "memory");
 }
 
 static inline ulong atomic_add(volatile ulong *p, ulong v)
@@ -269,18 +256,18 @@ void secondary_main(ulong id, ulong opaque)
 	atomic_add(&online, 1);
 
 	while (phase < 1)
-		relax();
+		cpu_relax();
 	while (!ipi_count[id])
-		relax();
+		cpu_relax();
 	atomic_add(&ipi_ok, 1);
 
 	while (phase < 2)
-		relax();
+		cpu_relax();
 	rfence_stress();
 	atomic_add(&stress_done, 1);
 
 	while (phase < 3)
-		relax();
+		cpu_relax();
 	csr_clear(sstatus, MSTATUS_SIE);
 	SBI0(SBI_EXT_HSM, SBI_EXT_HSM_HART_STOP);
 	check("hart_stop returned", 1, 0);
@@ -302,7 +289,7 @@ static void wait_for(volatile ulong *v, ulong want, const char *what)
 	ulong t0 = csr_read(time);
 
 	while (*v < want) {
-		relax();
+		cpu_relax();
 		if (csr_read(time) - t0 > WAIT_TICKS) {
 			check(what, (long)*v, (long)want);
 			return;
@@ -439,7 +426,7 @@ static void test_timer(void)
 	csr_set(sie, MIP_STIP);
 	while (timer_count[h] == before &&
 	       csr_read(time) < t0 + 100000000UL)
-		__asm__ __volatile__("wfi");
+		wfi();
 	check("timer interrupt", (long)(timer_count[h] - before), 1);
 	check("timer not early", csr_read(time) >= t0 + 20000, 1);
 
@@ -451,7 +438,7 @@ static void test_timer(void)
 	csr_set(sie, MIP_STIP);
 	while (timer_count[h] == before &&
 	       csr_read(time) < t0 + 100000000UL)
-		__asm__ __volatile__("wfi");
+		wfi();
 	check("legacy timer interrupt", (long)(timer_count[h] - before), 1);
 
 	/* Retentive suspend: wakes up on the (masked) timer interrupt */
