@@ -37,29 +37,27 @@ static struct {
 } rec;
 
 static long rec_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
-		       unsigned int *applied)
+		       unsigned int first, unsigned int *applied)
 {
 	struct rec_call *call;
-	unsigned int n = nr;
+	unsigned int n = nr - first;
 	long error = 0;
 
 	if (rec.ncalls < REC_MAX_CALLS) {
 		call = &rec.calls[rec.ncalls];
-		call->nr = nr;
+		call->nr = n;
 		call->in_irq = in_interrupt();
-		memcpy(call->entries, batch,
-		       min(nr, REC_MAX_ENTRIES) * sizeof(*batch));
+		memcpy(call->entries, batch + first,
+		       min(n, REC_MAX_ENTRIES) * sizeof(*batch));
 	}
-	if (rec.fail_call == rec.ncalls && rec.fail_index < nr) {
+	if (rec.fail_call == rec.ncalls && rec.fail_index < n) {
 		n = rec.fail_index;
-		*applied = n;
 		error = SBI_ERR_INVALID_PARAM;
 	}
 	rec.ncalls++;
 	if (n)
-		pvmmu_native_ops.submit(batch, n, applied);
-	if (error)
-		*applied = n;
+		pvmmu_native_ops.submit(batch, first + n, first, applied);
+	*applied = n;
 	return error;
 }
 

@@ -78,7 +78,7 @@ static unsigned long native_op(unsigned long *word, unsigned int op,
 	struct sbi_pvmmu_entry e = { .target = __pa(word) | op, .value = val };
 	unsigned int applied;
 
-	pvmmu_native_ops.submit(&e, 1, &applied);
+	pvmmu_native_ops.submit(&e, 1, 0, &applied);
 	return e.old;
 }
 

@@ -42,6 +42,22 @@ static bool range_is_s_ram(const struct pvmmu_state *st, unsigned long base,
 	       !pvmmu_range_overlaps(base, size, st->pool_base, st->pool_size);
 }
 
+/* MMIO that the FDT gives to S-mode: the whole range in one region */
+static bool range_is_s_mmio(const struct pvmmu_state *st, unsigned long base,
+			    unsigned long size)
+{
+	const struct pvmmu_range *r;
+	unsigned int i;
+
+	for (i = 0; i < st->mmio_count; i++) {
+		r = &st->mmio[i];
+		if (base >= r->base && base - r->base <= r->size &&
+		    size <= r->size - (base - r->base))
+			return true;
+	}
+	return false;
+}
+
 /* ---- counters */
 
 static void stat_inc(struct pvmmu_state *st, unsigned long hartid,
@@ -72,14 +88,25 @@ static void page_zero(const struct pvmmu_state *st, unsigned long pa)
 		__atomic_store_n(&p[i], 0, __ATOMIC_RELAXED);
 }
 
+/* Only meaningful once the kernel root is set */
 static unsigned int root_level(const struct pvmmu_state *st)
 {
-	u64 kroot = pvmmu_load64((u64 *)&st->kroot);
-
-	return kroot ? (unsigned int)(kroot & 7) - 1 : SBI_PVMMU_MAX_LEVEL;
+	return (unsigned int)(pvmmu_load64((u64 *)&st->kroot) & 7) - 1;
 }
 
 /* ---- init */
+
+static bool range_overlaps_ram(const struct pvmmu_state *st,
+			       const struct pvmmu_range *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->ram_count; i++)
+		if (pvmmu_range_overlaps(r->base, r->size, st->ram[i].base,
+					 st->ram[i].size))
+			return true;
+	return false;
+}
 
 int pvmmu_init(struct pvmmu_state *st, const struct pvmmu_config *cfg)
 {
@@ -96,8 +123,23 @@ int pvmmu_init(struct pvmmu_state *st, const struct pvmmu_config *cfg)
 		st->ram[i] = cfg->ram[i];
 	st->ram_count = cfg->ram_count;
 	st->fw = cfg->fw;
+	if (cfg->mmio_count > PVMMU_MAX_MMIO ||
+	    (cfg->mmio_count && !cfg->mmio))
+		return SBI_ERR_INVALID_PARAM;
+	for (i = 0; i < cfg->mmio_count; i++) {
+		/* MMIO is never RAM, firmware or pool */
+		if (!cfg->mmio[i].size ||
+		    cfg->mmio[i].base + cfg->mmio[i].size < cfg->mmio[i].base ||
+		    range_overlaps_ram(st, &cfg->mmio[i]) ||
+		    pvmmu_range_overlaps(cfg->mmio[i].base, cfg->mmio[i].size,
+					 st->fw.base, st->fw.size))
+			return SBI_ERR_INVALID_PARAM;
+		st->mmio[i] = cfg->mmio[i];
+	}
+	st->mmio_count = cfg->mmio_count;
 	st->features = cfg->features &
-		       (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT);
+		       (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT |
+			SBI_PVMMU_FEAT_SATP_LOCKED);
 	st->hart_mask = cfg->hart_mask;
 	if (PVMMU_MAX_HARTS < 8 * sizeof(long))
 		st->hart_mask &= (1UL << PVMMU_MAX_HARTS) - 1;
@@ -233,14 +275,12 @@ int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
 		return SBI_ERR_INVALID_ADDRESS;
 	if (flags & ~SBI_PVMMU_PT_ROOT)
 		return SBI_ERR_INVALID_PARAM;
-	if (level > root_level(st))
+	/* The root level is only known, and fixed, from SET_KERNEL_ROOT on */
+	if (!pvmmu_load64(&st->kroot))
+		return SBI_ERR_DENIED;
+	/* Exactly the roots sit at the root level */
+	if (level > root_level(st) || root != (level == root_level(st)))
 		return SBI_ERR_INVALID_PARAM;
-	if (root) {
-		if (!pvmmu_load64(&st->kroot))
-			return SBI_ERR_DENIED;
-		if (level != root_level(st))
-			return SBI_ERR_INVALID_PARAM;
-	}
 
 	/* FREE -> BUSY: nobody can link, update or release it meanwhile */
 	meta = pvmmu_meta_of(st, pa);
@@ -281,7 +321,11 @@ int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
 	lock = pvmmu_lock_of(st, pa);
 	pvmmu_lock(lock);
 
-	/* typed and unreferenced -> RELEASING: no new link can be made */
+	/*
+	 * typed and unreferenced -> RELEASING: no new link can be made. A
+	 * root's count is the harts that have it in satp: a loaded root
+	 * stays.
+	 */
 	meta = pvmmu_meta_of(st, pa);
 	m = pvmmu_load32(meta);
 	do {
@@ -360,8 +404,8 @@ static int check_pte(const struct pvmmu_state *st, unsigned int level, u64 v)
 		size = 16 * PVMMU_PAGE_SIZE;
 	}
 
-	if (pvmmu_range_overlaps(base, size, st->fw.base, st->fw.size) ||
-	    pvmmu_range_overlaps(base, size, st->pool_base, st->pool_size))
+	/* S-mode's own RAM, or MMIO given to S-mode: nothing of ours */
+	if (!range_is_s_ram(st, base, size) && !range_is_s_mmio(st, base, size))
 		return SBI_ERR_DENIED;
 	return SBI_SUCCESS;
 }
@@ -450,7 +494,8 @@ out:
 }
 
 int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
-		 unsigned long count, unsigned long *applied)
+		 unsigned long count, unsigned long first,
+		 unsigned long *applied)
 {
 	struct pvmmu_hart *h = &st->harts[hartid];
 	struct sbi_pvmmu_entry *ents;
@@ -462,14 +507,14 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 	stat_inc(st, hartid, SBI_PVMMU_STAT_UPDATE_CALLS, 1);
 	if (!h->shmem_set)
 		return SBI_ERR_NO_SHMEM;
-	if (!count || count > PVMMU_MAX_BATCH)
+	if (!count || count > PVMMU_MAX_BATCH || first >= count)
 		return SBI_ERR_INVALID_PARAM;
 	/* The memory map is fixed, but never trust an old check */
 	if (!shmem_ok(st, h->shmem))
 		return SBI_ERR_INVALID_ADDRESS;
 
 	ents = pvmmu_phys(st, h->shmem);
-	for (i = 0; i < count; i++) {
+	for (i = first; i < count; i++) {
 		/* Copy in once: S-mode may rewrite the buffer meanwhile */
 		target = __atomic_load_n(&ents[i].target, __ATOMIC_RELAXED);
 		value = __atomic_load_n(&ents[i].value, __ATOMIC_RELAXED);
@@ -477,10 +522,98 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 		if (rc)
 			break;
 		__atomic_store_n(&ents[i].old, old, __ATOMIC_RELAXED);
+		/* A valid entry may be a new mapping: fence before returning */
+		if (compute_new(target & SBI_PVMMU_OP_MASK, old, value) & PTE_V)
+			h->need_fence = true;
 	}
-	*applied = i;
-	stat_inc(st, hartid, SBI_PVMMU_STAT_ENTRIES, i);
+	*applied = i - first;
+	stat_inc(st, hartid, SBI_PVMMU_STAT_ENTRIES, i - first);
 	return rc;
+}
+
+/* ---- satp control */
+
+/* Drop @hartid's load of its pool root, if it has one */
+static void root_unload(struct pvmmu_state *st, unsigned long hartid)
+{
+	struct pvmmu_hart *h = &st->harts[hartid];
+
+	if (h->root) {
+		pvmmu_ref_put(st, h->root);
+		h->root = 0;
+	}
+}
+
+/* Count a load of the root at @pa: it must stay typed as a root meanwhile */
+static int root_load(struct pvmmu_state *st, unsigned long pa)
+{
+	u32 *meta, m;
+
+	if ((pa & (PVMMU_PAGE_SIZE - 1)) ||
+	    !pvmmu_in_pool(st, pa, PVMMU_PAGE_SIZE))
+		return SBI_ERR_DENIED;
+	meta = pvmmu_meta_of(st, pa);
+	m = pvmmu_load32(meta);
+	do {
+		/* RELEASING and BUSY pages are not typed: refused too */
+		if (!pvmmu_meta_typed(m) || !(m & PVMMU_META_ROOT) ||
+		    pvmmu_meta_level(m) != root_level(st) ||
+		    pvmmu_meta_refs(m) == PVMMU_META_REF_MASK)
+			return SBI_ERR_DENIED;
+	} while (!pvmmu_cas32(meta, &m, m + 1));
+	return SBI_SUCCESS;
+}
+
+int pvmmu_satp_load(struct pvmmu_state *st, unsigned long hartid,
+		    unsigned long satp)
+{
+	u64 kroot = pvmmu_load64(&st->kroot);
+	unsigned long mode = satp >> PVMMU_SATP_MODE_SHIFT;
+	unsigned long pa = (satp & PVMMU_SATP_PPN_MASK) << PVMMU_PAGE_SHIFT;
+	int rc = SBI_SUCCESS;
+
+	if (!hart_ok(st, hartid))
+		return SBI_ERR_FAILED;
+	/* Bare, or a walk of another depth than the tables were typed for */
+	if (!kroot || mode != PVMMU_SATP_MODE_SV39 + (kroot & 7) - 3) {
+		rc = SBI_ERR_INVALID_PARAM;
+		goto out;
+	}
+	if (pa == (kroot & ~(PVMMU_PAGE_SIZE - 1))) {
+		root_unload(st, hartid);
+		goto out;
+	}
+	rc = root_load(st, pa);
+	if (rc)
+		goto out;
+	root_unload(st, hartid);
+	st->harts[hartid].root = pa;
+out:
+	stat_inc(st, hartid, rc ? SBI_PVMMU_STAT_SATP_REFUSED :
+				  SBI_PVMMU_STAT_SATP, 1);
+	return rc;
+}
+
+void pvmmu_hart_stopped(struct pvmmu_state *st, unsigned long hartid)
+{
+	if (hart_ok(st, hartid))
+		root_unload(st, hartid);
+}
+
+void pvmmu_count(struct pvmmu_state *st, unsigned long hartid,
+		 unsigned int counter)
+{
+	if (hart_ok(st, hartid) && counter < SBI_PVMMU_STAT_COUNT)
+		stat_inc(st, hartid, counter, 1);
+}
+
+bool pvmmu_take_fence(struct pvmmu_state *st, unsigned long hartid)
+{
+	struct pvmmu_hart *h = &st->harts[hartid];
+	bool fence = h->need_fence;
+
+	h->need_fence = false;
+	return fence;
 }
 
 /* ---- STATS and dispatch */
@@ -538,7 +671,7 @@ int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 		rc = pvmmu_pt_release(st, hartid, a0);
 		break;
 	case SBI_PVMMU_UPDATE:
-		rc = pvmmu_update(st, hartid, a0, value);
+		rc = pvmmu_update(st, hartid, a0, a1, value);
 		break;
 	case SBI_PVMMU_STATS:
 		rc = pvmmu_stats(st, a0, a1, value);

@@ -24,6 +24,8 @@
 
 #define PVMMU_MAX_HARTS		16
 #define PVMMU_MAX_RAM		8
+/* MMIO regions S-mode may map (from the FDT) */
+#define PVMMU_MAX_MMIO		16
 #define PVMMU_LOCK_STRIPES	64
 #define PVMMU_MAX_BATCH		512
 #define PVMMU_SHMEM_SIZE	\
@@ -75,6 +77,9 @@ static inline bool pvmmu_pte_is_table(u64 pte)
  *   bits 26-28  state: FREE, BUSY (being registered), RELEASING, or
  *               TYPED + level
  *   bit  29     root (registered with SBI_PVMMU_PT_ROOT)
+ *
+ * A root is never linked, so its reference count counts instead the harts
+ * that have it loaded in satp.
  */
 #define PVMMU_META_REF_BITS	26
 #define PVMMU_META_REF_MASK	((1U << PVMMU_META_REF_BITS) - 1)
@@ -119,10 +124,22 @@ struct pvmmu_range {
 	unsigned long size;
 };
 
+/*
+ * satp MODE field and the paging levels of each mode (RISC-V privileged
+ * spec): Sv39 = 8 (3 levels), Sv48 = 9 (4), Sv57 = 10 (5).
+ */
+#define PVMMU_SATP_MODE_SHIFT	60
+#define PVMMU_SATP_MODE_SV39	8UL
+#define PVMMU_SATP_PPN_MASK	((1UL << 44) - 1)
+
 /* Per-hart state: written only by its own hart (or read by STATS) */
 struct pvmmu_hart {
 	bool shmem_set;
 	unsigned long shmem;
+	/* Pool root in this hart's satp (holds a load count), or 0 */
+	unsigned long root;
+	/* An UPDATE stored a valid entry: the glue fences this hart */
+	bool need_fence;
 	unsigned long stats[SBI_PVMMU_STAT_COUNT];
 };
 
@@ -132,6 +149,9 @@ struct pvmmu_state {
 	struct pvmmu_range ram[PVMMU_MAX_RAM];
 	unsigned int ram_count;
 	struct pvmmu_range fw;
+	/* MMIO that S-mode may map: leaves may target these too */
+	struct pvmmu_range mmio[PVMMU_MAX_MMIO];
+	unsigned int mmio_count;
 	unsigned long pool_base;
 	unsigned long pool_size;
 	unsigned long pool_pages;
@@ -160,6 +180,8 @@ struct pvmmu_config {
 	const struct pvmmu_range *ram;
 	unsigned int ram_count;
 	struct pvmmu_range fw;
+	const struct pvmmu_range *mmio;
+	unsigned int mmio_count;
 	unsigned long pool_base;
 	unsigned long pool_size;
 	unsigned long features;
@@ -226,8 +248,26 @@ int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
 int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
 		     unsigned long pa);
 int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
-		 unsigned long count, unsigned long *applied);
+		 unsigned long count, unsigned long first,
+		 unsigned long *applied);
 int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
 		unsigned long hart, unsigned long *value);
+
+/*
+ * satp control (the glue emulates S-mode satp writes with these).
+ * pvmmu_satp_load() says whether @satp may be loaded on @hartid: it must
+ * have the kernel root's MODE and point at the kernel root or at a
+ * registered root. On success the hart's load of the root is counted
+ * (and its previous root's dropped) and the glue must write @satp.
+ */
+int pvmmu_satp_load(struct pvmmu_state *st, unsigned long hartid,
+		    unsigned long satp);
+/* The hart stopped: it no longer holds its root */
+void pvmmu_hart_stopped(struct pvmmu_state *st, unsigned long hartid);
+/* Count one event of a STATS counter kept by the glue (traps, fences) */
+void pvmmu_count(struct pvmmu_state *st, unsigned long hartid,
+		 unsigned int counter);
+/* Did the last UPDATE of @hartid store a valid entry? Clears the flag. */
+bool pvmmu_take_fence(struct pvmmu_state *st, unsigned long hartid);
 
 #endif

@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * PVMMU SBI extension (EID SBI_EXT_PVMMU, experimental range): the SBI
- * glue around the portable core. The calling hart's id comes from its
- * scratch area; everything else is pvmmu_call().
+ * PVMMU SBI extension (EID SBI_EXT_PVMMU, experimental range): the
+ * run-time glue around the portable core. The calling hart's id comes
+ * from its scratch area; the rules are pvmmu_call()'s. What needs the
+ * hardware is here:
+ *   - SET_KERNEL_ROOT is taken only from the only started hart, whose
+ *     satp must hold that root; it then turns on satp control (TVM) for
+ *     every hart (sbi_tvm.c);
+ *   - an UPDATE that stored a valid entry ends with a local SFENCE.VMA;
+ *   - satp writes that sbi_tvm.c emulates are checked against the roots
+ *     the core knows, and a stopping hart drops its root.
  */
+#include <sbi/riscv_asm.h>
 #include <sbi/sbi_ecall.h>
 #include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_hart.h>
+#include <sbi/sbi_hsm.h>
 #include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_scratch.h>
+#include <sbi/sbi_tvm.h>
 #include "pvmmu_core.h"
 
 static long ecall_pvmmu_probe(unsigned long extid)
@@ -16,16 +27,59 @@ static long ecall_pvmmu_probe(unsigned long extid)
 	return sbi_pvmmu_available() ? 1 : 0;
 }
 
+/*
+ * No other hart may run S-mode code yet (it could hold any satp), and
+ * the caller must be running on the root it names.
+ */
+static int kernel_root_preconditions(unsigned long pa, unsigned long levels)
+{
+	unsigned long satp = csr_read(CSR_SATP), self = sbi_current_hartid();
+	unsigned long h;
+
+	/* Bad levels and a second call: the core says so */
+	if (levels < 3 || levels > 5 || pvmmu_load64(&sbi_pvmmu_state()->kroot))
+		return SBI_SUCCESS;
+	for_each_hart_in_mask(h, sbi_hart_valid_mask) {
+		if (h != self &&
+		    sbi_hsm_hart_get_state((u32)h) != SBI_HSM_STATE_STOPPED)
+			return SBI_ERR_DENIED;
+	}
+	if ((satp >> PVMMU_SATP_MODE_SHIFT) !=
+	    PVMMU_SATP_MODE_SV39 + levels - 3 ||
+	    ((satp & PVMMU_SATP_PPN_MASK) << PVMMU_PAGE_SHIFT) != pa)
+		return SBI_ERR_DENIED;
+	return SBI_SUCCESS;
+}
+
 static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 			      struct sbi_trap_regs *regs,
 			      struct sbi_ecall_return *out)
 {
+	struct pvmmu_state *st = sbi_pvmmu_state();
+	unsigned long hartid = sbi_current_hartid();
+	int rc;
+
 	(void)extid;
 
 	if (!sbi_pvmmu_available())
 		return SBI_ERR_NOT_SUPPORTED;
-	return pvmmu_call(sbi_pvmmu_state(), sbi_current_hartid(), funcid,
-			  regs->a0, regs->a1, regs->a2, &out->value);
+	if (funcid == SBI_PVMMU_SET_KERNEL_ROOT) {
+		rc = kernel_root_preconditions(regs->a0, regs->a1);
+		if (rc) {
+			pvmmu_count(st, hartid, SBI_PVMMU_STAT_REJECTED);
+			return rc;
+		}
+	}
+
+	rc = pvmmu_call(st, hartid, funcid, regs->a0, regs->a1, regs->a2,
+			&out->value);
+
+	if (funcid == SBI_PVMMU_SET_KERNEL_ROOT && !rc)
+		sbi_tvm_enable(regs);
+	/* Applied entries count even when a later one was rejected */
+	if (pvmmu_take_fence(st, hartid))
+		sfence_vma_all();
+	return rc;
 }
 
 const struct sbi_ecall_extension ecall_pvmmu = {
@@ -35,3 +89,22 @@ const struct sbi_ecall_extension ecall_pvmmu = {
 	.probe = ecall_pvmmu_probe,
 	.handle = ecall_pvmmu_handle,
 };
+
+int sbi_pvmmu_satp_write(unsigned long satp)
+{
+	if (!sbi_pvmmu_available())
+		return SBI_ERR_NOT_SUPPORTED;
+	return pvmmu_satp_load(sbi_pvmmu_state(), sbi_current_hartid(), satp);
+}
+
+void sbi_pvmmu_hart_stopped(void)
+{
+	if (sbi_pvmmu_available())
+		pvmmu_hart_stopped(sbi_pvmmu_state(), sbi_current_hartid());
+}
+
+void sbi_pvmmu_count(unsigned int counter)
+{
+	/* A no-op until the core is set up (no hart is valid before) */
+	pvmmu_count(sbi_pvmmu_state(), sbi_current_hartid(), counter);
+}

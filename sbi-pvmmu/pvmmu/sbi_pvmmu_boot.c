@@ -10,12 +10,14 @@
  * the firmware, the next stage's image, the initrd nor the FDT.
  */
 #include <libfdt.h>
+#include <sbi/riscv_atomic.h>
 #include <sbi/sbi_config.h>
 #include <sbi/sbi_console.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_fdt.h>
 #include <sbi/sbi_hart.h>
 #include <sbi/sbi_mem.h>
+#include <sbi/sbi_platform.h>
 #include <sbi/sbi_pmp.h>
 #include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_string.h>
@@ -36,6 +38,9 @@ static u32 pvmmu_meta[PVMMU_POOL_MAX_PAGES];
 static struct {
 	bool placed;		/* core initialised, pool zeroed */
 	bool live;		/* in the FDT and in the memory map */
+	bool cbo_inval_open;	/* a hart lets S-mode discard cache lines */
+	u32 cbo_hart;
+	unsigned int mmio_dropped;	/* S-mode MMIO beyond PVMMU_MAX_MMIO */
 	bool from_bootargs;
 	struct pvmmu_range avoid[AVOID_COUNT];
 	bool image_header;
@@ -47,10 +52,32 @@ struct pvmmu_state *sbi_pvmmu_state(void)
 	return &pvmmu_st;
 }
 
+const char *sbi_pvmmu_unavailable_reason(void)
+{
+	if (!boot.live)
+		return "no pool";
+	/* Without PMP the pool would be writable by S-mode */
+	if (!sbi_pmp_protects_pool())
+		return "PMP does not protect the pool";
+	/* cbo.inval could discard the firmware's writes to the pool */
+	if (READ_ONCE(boot.cbo_inval_open))
+		return "menvcfg.CBIE lets S-mode invalidate";
+	return "";
+}
+
 bool sbi_pvmmu_available(void)
 {
-	/* Without PMP the pool would be writable by S-mode */
-	return boot.live && sbi_pmp_count() >= PMP_SLOTS_USED;
+	return !*sbi_pvmmu_unavailable_reason();
+}
+
+void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
+{
+	if (!boot.live || READ_ONCE(boot.cbo_inval_open))
+		return;
+	boot.cbo_hart = hartid;
+	WRITE_ONCE(boot.cbo_inval_open, true);
+	sbi_printf("sbi-pvmmu: hart %u: menvcfg.CBIE stays at invalidate, "
+		   "PVMMU extension disabled\n", hartid);
 }
 
 /*
@@ -150,6 +177,135 @@ static unsigned long image_size(unsigned long addr, bool *header)
 	return size;
 }
 
+/* ---- MMIO that S-mode may map (PVMMU leaf targets) */
+
+#define MMIO_SCAN_MAX	64
+
+static struct pvmmu_range mmio_scan[MMIO_SCAN_MAX];
+static unsigned int mmio_scan_count;
+
+static bool overlaps_fw_device(u64 base, u64 size)
+{
+	struct sbi_mem_region devs[PMP_MAX_DEVICES];
+	unsigned int i, n = 0;
+
+	if (sbi_platform.fw_devices)
+		n = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
+	for (i = 0; i < n; i++)
+		if (pvmmu_range_overlaps(base, size, devs[i].base,
+					 devs[i].size))
+			return true;
+	return false;
+}
+
+static bool overlaps_ram(u64 base, u64 size)
+{
+	unsigned int i;
+
+	for (i = 0; i < sbi_mem_ram_count(); i++)
+		if (pvmmu_range_overlaps(base, size, sbi_mem_ram_region(i)->base,
+					 sbi_mem_ram_region(i)->size))
+			return true;
+	return false;
+}
+
+/* Keep the scan sorted by base; the firmware's devices and RAM never enter */
+static void mmio_add(u64 base, u64 size)
+{
+	unsigned int i;
+
+	if (!size || base + size < base || overlaps_fw_device(base, size) ||
+	    overlaps_ram(base, size) || mmio_scan_count == MMIO_SCAN_MAX)
+		return;
+	for (i = mmio_scan_count; i && mmio_scan[i - 1].base > base; i--)
+		mmio_scan[i] = mmio_scan[i - 1];
+	mmio_scan[i].base = base;
+	mmio_scan[i].size = size;
+	mmio_scan_count++;
+}
+
+static u64 read_cells(const fdt32_t *p, int n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = (v << 32) | fdt32_to_cpu(*p++);
+	return v;
+}
+
+/* Bus addresses of @node's children are CPU addresses: root or "ranges;" */
+static bool identity_bus(const void *fdt, int node)
+{
+	int len;
+
+	if (!node)
+		return true;
+	if (fdt_getprop(fdt, node, "ranges", &len) && !len)
+		return identity_bus(fdt, fdt_parent_offset(fdt, node));
+	return false;
+}
+
+/* A bus's windows: "ranges" = (child address, parent address, size)... */
+static void mmio_add_ranges(const void *fdt, int node, int parent)
+{
+	int cac = fdt_address_cells(fdt, node), csc = fdt_size_cells(fdt, node);
+	int pac = fdt_address_cells(fdt, parent), len, i, step;
+	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+
+	step = cac + pac + csc;
+	if (!r || len <= 0 || cac < 1 || pac < 1 || pac > 2 || csc < 1 ||
+	    csc > 2)
+		return;
+	for (i = 0; (i + step) * (int)sizeof(*r) <= len; i += step)
+		mmio_add(read_cells(r + i + cac, pac),
+			 read_cells(r + i + cac + pac, csc));
+}
+
+/*
+ * Every enabled device node the OS sees (its "reg" on an identity bus,
+ * and the windows of buses that translate), minus RAM and the firmware's
+ * own devices; adjacent regions merge.
+ */
+static unsigned int collect_s_mmio(const void *fdt, struct pvmmu_range *out)
+{
+	const char *type, *name;
+	int node, parent, depth = 0, i, len;
+	unsigned int n = 0;
+	u64 base, size;
+
+	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		parent = fdt_parent_offset(fdt, node);
+		if (!node || parent < 0 || !sbi_fdt_node_is_enabled(fdt, node) ||
+		    !identity_bus(fdt, parent))
+			continue;
+		type = fdt_getprop(fdt, node, "device_type", &len);
+		name = fdt_get_name(fdt, node, NULL);
+		if ((type && (!strcmp(type, "memory") || !strcmp(type, "cpu"))) ||
+		    (name && !strncmp(name, "reserved-memory", 15)))
+			continue;
+		for (i = 0; !sbi_fdt_get_reg(fdt, node, i, &base, &size); i++)
+			mmio_add(base, size);
+		if (fdt_getprop(fdt, node, "ranges", &len) && len > 0)
+			mmio_add_ranges(fdt, node, parent);
+	}
+
+	for (i = 0; i < (int)mmio_scan_count; i++) {
+		const struct pvmmu_range *r = &mmio_scan[i];
+
+		if (n && r->base <= out[n - 1].base + out[n - 1].size) {
+			if (r->base + r->size > out[n - 1].base + out[n - 1].size)
+				out[n - 1].size = r->base + r->size -
+						  out[n - 1].base;
+		} else if (n < PVMMU_MAX_MMIO) {
+			out[n++] = *r;
+		} else {
+			boot.mmio_dropped++;
+		}
+	}
+	return n;
+}
+
 static unsigned long common_features(void)
 {
 	unsigned long h, both = SBI_HART_EXT_SVNAPOT | SBI_HART_EXT_SVPBMT;
@@ -167,7 +323,7 @@ static unsigned long common_features(void)
 
 void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 {
-	struct pvmmu_range ram[PVMMU_MAX_RAM];
+	struct pvmmu_range ram[PVMMU_MAX_RAM], mmio[PVMMU_MAX_MMIO];
 	struct pvmmu_config cfg = { 0 };
 	unsigned long total = 0, size, def, want, base;
 	const char *arg = "";
@@ -235,9 +391,11 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 	cfg.ram = ram;
 	cfg.ram_count = n;
 	cfg.fw = boot.avoid[AVOID_FW];
+	cfg.mmio = mmio;
+	cfg.mmio_count = collect_s_mmio(fdt, mmio);
 	cfg.pool_base = base;
 	cfg.pool_size = size;
-	cfg.features = common_features();
+	cfg.features = common_features() | SBI_PVMMU_FEAT_SATP_LOCKED;
 	cfg.hart_mask = sbi_hart_valid_mask;
 	cfg.meta = pvmmu_meta;
 	cfg.meta_entries = array_size(pvmmu_meta);
@@ -300,16 +458,24 @@ void sbi_pvmmu_print(void)
 			   boot.image_header ? "" : " (no Image header)",
 			   a[AVOID_INITRD].base, a[AVOID_INITRD].size,
 			   a[AVOID_FDT].base, a[AVOID_FDT].size);
-		sbi_printf("PVMMU features : max batch %lu,%s%s%s\n",
+		sbi_printf("PVMMU features : max batch %lu,%s%s%s%s\n",
 			   (unsigned long)PVMMU_MAX_BATCH,
-			   pvmmu_st.features ? "" : " no svnapot/svpbmt",
+			   (pvmmu_st.features & (SBI_PVMMU_FEAT_SVNAPOT |
+						 SBI_PVMMU_FEAT_SVPBMT)) ?
+			   "" : " no svnapot/svpbmt",
 			   (pvmmu_st.features & SBI_PVMMU_FEAT_SVNAPOT) ?
 			   " svnapot" : "",
 			   (pvmmu_st.features & SBI_PVMMU_FEAT_SVPBMT) ?
-			   " svpbmt" : "");
+			   " svpbmt" : "",
+			   (pvmmu_st.features & SBI_PVMMU_FEAT_SATP_LOCKED) ?
+			   ", satp trapped from SET_KERNEL_ROOT on" : "");
 		if (!sbi_pvmmu_available())
-			sbi_printf("PVMMU          : too few PMP entries, "
-				   "extension disabled\n");
+			sbi_printf("PVMMU          : %s, extension disabled\n",
+				   sbi_pvmmu_unavailable_reason());
+		sbi_printf("PVMMU leaves   : S-mode RAM and %u MMIO region%s "
+			   "from the FDT%s\n", pvmmu_st.mmio_count,
+			   pvmmu_st.mmio_count == 1 ? "" : "s",
+			   boot.mmio_dropped ? " (more dropped: too many)" : "");
 	} else if (boot.placed && !boot.note[0]) {
 		sbi_printf("PVMMU pool     : none (FDT not fixed up), "
 			   "extension disabled\n");

@@ -93,6 +93,7 @@
 #define ENVCFG_CBCFE		(_UL(1) << 6)
 #define ENVCFG_CBIE_SHIFT	4
 #define ENVCFG_CBIE		(_UL(3) << ENVCFG_CBIE_SHIFT)
+#define ENVCFG_CBIE_FLUSH	_UL(1)
 #define ENVCFG_CBIE_INV		_UL(3)
 
 /* PMP configuration byte */

@@ -34,4 +34,10 @@
  */
 #define SBI_TLB_FLUSH_MAX_SIZE		(64UL * 4096UL)
 
+/* Bytes one DBCN read or write call moves at most (partial transfer). */
+#define SBI_DBCN_MAX_BYTES		256
+
+/* A hart waiting on a remote fence raises the targets' msip again this often. */
+#define SBI_RFENCE_RESEND_SPINS		4096
+
 #endif

@@ -7,6 +7,7 @@
 #ifndef __SBI_PLATFORM_H__
 #define __SBI_PLATFORM_H__
 
+#include <sbi/sbi_mem.h>
 #include <sbi/sbi_types.h>
 
 struct sbi_platform {
@@ -29,6 +30,14 @@ struct sbi_platform {
 	u64 (*timer_value)(void);
 	void (*timer_event_start)(u32 hartid, u64 next_event);
 	void (*timer_event_stop)(u32 hartid);
+
+	/*
+	 * MMIO regions of the devices the firmware owns (IPI, timer, reset):
+	 * closed to S/U-mode by PMP, never the target of a PVMMU leaf, and
+	 * disabled in the OS's FDT. Fills at most @max, returns the count.
+	 */
+	unsigned int (*fw_devices)(struct sbi_mem_region *out,
+				   unsigned int max);
 
 	/*
 	 * Stop the whole machine with an exit code (see sbi_system.h).

@@ -21,8 +21,23 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr);
 int sbi_pvmmu_fdt_fixup(void *fdt);
 void sbi_pvmmu_print(void);
 
-/* True once the pool is reserved in the FDT and protected by PMP */
+/*
+ * True once the pool is reserved in the FDT, PMP protects it (read back)
+ * and no hart lets S-mode invalidate cache lines (menvcfg.CBIE)
+ */
 bool sbi_pvmmu_available(void);
 struct pvmmu_state *sbi_pvmmu_state(void);
+/* Why the extension is off ("" if it is on), for messages */
+const char *sbi_pvmmu_unavailable_reason(void);
+/* A hart could not close cbo.inval to S-mode: the extension goes off */
+void sbi_pvmmu_disable_cbo_inval_open(u32 hartid);
+
+/* Run time (sbi_ecall_pvmmu.c) */
+/* May the calling hart load @satp? 0 (counted as loaded) or an SBI error */
+int sbi_pvmmu_satp_write(unsigned long satp);
+/* The calling hart stops: it no longer holds a root */
+void sbi_pvmmu_hart_stopped(void);
+/* Count one event on a STATS counter of the calling hart */
+void sbi_pvmmu_count(unsigned int counter);
 
 #endif

@@ -18,6 +18,22 @@
  *   receives the kernel half of the kernel root registered by
  *   SET_KERNEL_ROOT.
  *
+ * satp under firmware control
+ *   From SET_KERNEL_ROOT on, every hart runs with mstatus.TVM = 1: S-mode
+ *   reads and writes of satp and SFENCE.VMA trap to the firmware, which
+ *   emulates them. A satp write is accepted only for the kernel root or a
+ *   registered root (level = root level, not being released) and only
+ *   with the MODE of the kernel root; anything else is delivered back to
+ *   S-mode as an illegal-instruction exception and changes nothing. The
+ *   firmware counts, per root, the harts that have it loaded: PT_RELEASE
+ *   of a loaded root is DENIED. A hart starts (HSM) in Bare mode with TVM
+ *   set and drops its root when it stops.
+ *
+ * Leaf targets
+ *   A valid leaf must map, as a whole, ordinary RAM outside the firmware
+ *   and the pool, or one MMIO region the FDT gives to S-mode; never a
+ *   device the firmware owns (CLINT/ACLINT, test finisher).
+ *
  * Calling convention: standard SBI (a7 = EID, a6 = FID, a0.. = args;
  * a0 = error, a1 = value). Errors are the SBI spec's codes.
  */
@@ -33,7 +49,7 @@
 /* In the SBI experimental range (0x08000000 - 0x08FFFFFF): "PVM". */
 #define SBI_EXT_PVMMU			0x0850564D
 
-#define SBI_PVMMU_VERSION_MAJOR		1
+#define SBI_PVMMU_VERSION_MAJOR		2
 #define SBI_PVMMU_VERSION_MINOR		0
 #define SBI_PVMMU_VERSION		((SBI_PVMMU_VERSION_MAJOR << 16) | \
 					 SBI_PVMMU_VERSION_MINOR)
@@ -44,7 +60,7 @@
 #define SBI_PVMMU_SET_KERNEL_ROOT	2	/* (root pa, levels) */
 #define SBI_PVMMU_PT_REGISTER		3	/* (pa, level, flags) */
 #define SBI_PVMMU_PT_RELEASE		4	/* (pa) */
-#define SBI_PVMMU_UPDATE		5	/* (count) -> entries applied */
+#define SBI_PVMMU_UPDATE		5	/* (count, first) -> entries applied */
 #define SBI_PVMMU_STATS			6	/* (counter, hart or -1) -> value */
 
 /* GET_INFO selectors. */
@@ -57,6 +73,8 @@
 /* GET_INFO(FEATURES) bits: PTE extensions the firmware accepts. */
 #define SBI_PVMMU_FEAT_SVNAPOT		0x1UL
 #define SBI_PVMMU_FEAT_SVPBMT		0x2UL
+/* satp and SFENCE.VMA are trapped (mstatus.TVM) once the kernel root is set */
+#define SBI_PVMMU_FEAT_SATP_LOCKED	0x4UL
 
 /*
  * SET_SHMEM: register the calling hart's batch buffer (physical address
@@ -67,17 +85,27 @@
  */
 #define SBI_PVMMU_SHMEM_DISABLE		(~0UL)
 
-/* PT_REGISTER flags. */
+/*
+ * PT_REGISTER flags. Registration needs the kernel root (DENIED before
+ * SET_KERNEL_ROOT); a table at the root level must be a ROOT and a ROOT
+ * must be at the root level (INVALID_PARAM).
+ */
 #define SBI_PVMMU_PT_ROOT		0x1UL
 
 #define SBI_PVMMU_MAX_LEVEL		4
 
 /*
- * UPDATE entry. The target is the physical address of a PTE inside a
- * registered page table (8-byte aligned); its low three bits carry the op.
- * The firmware writes the entry's previous value to @old for every applied
- * entry. Entries are applied in order; the first rejected one stops the
- * call, changes nothing, and its index is returned in a1 with the error.
+ * UPDATE(count, first): apply entries first .. count - 1 of the calling
+ * hart's buffer (first < count <= MAX_BATCH), so that a caller can go on
+ * after a rejected entry without moving the buffer. The target is the
+ * physical address of a PTE inside a registered page table (8-byte
+ * aligned); its low three bits carry the op. The firmware writes the
+ * entry's previous value to @old for every applied entry. Entries are
+ * applied in order; the first rejected one stops the call and changes
+ * nothing; a1 is then the number of entries applied before it (so its
+ * index is first + a1). When an applied entry stored a valid value the
+ * call ends with a local SFENCE.VMA: the caller needs no fence of its own
+ * to make a new mapping visible on this hart.
  */
 struct sbi_pvmmu_entry {
 	u64 target;	/* PTE physical address | op */
@@ -101,6 +129,10 @@ struct sbi_pvmmu_entry {
 #define SBI_PVMMU_STAT_RELEASED		5	/* PT_RELEASE successes */
 #define SBI_PVMMU_STAT_PAGES_TYPED	6	/* pool pages typed now */
 #define SBI_PVMMU_STAT_LINKS		7	/* live non-leaf references */
-#define SBI_PVMMU_STAT_COUNT		8
+#define SBI_PVMMU_STAT_SATP		8	/* satp writes accepted */
+#define SBI_PVMMU_STAT_SATP_REFUSED	9	/* satp writes refused */
+#define SBI_PVMMU_STAT_SFENCE		10	/* SFENCE.VMA emulated */
+#define SBI_PVMMU_STAT_TRAPS		11	/* traps from S/U-mode, all kinds */
+#define SBI_PVMMU_STAT_COUNT		12
 
 #endif /* __SBI_PVMMU_ABI_H__ */

@@ -94,6 +94,14 @@ void sbi_trap_handler(struct sbi_trap_regs *regs);
 
 void __noreturn sbi_trap_fatal(const char *what, struct sbi_trap_regs *regs);
 
+/*
+ * Deliver an exception from S- or U-mode to S-mode as if it had been
+ * delegated: scause/sepc/stval and sstatus.SPP/SPIE/SIE as the hardware
+ * would set them, then resume at stvec.
+ */
+void sbi_trap_redirect(struct sbi_trap_regs *regs, unsigned long cause,
+		       unsigned long tval);
+
 #endif /* !__ASSEMBLER__ */
 
 #endif

@@ -6,7 +6,12 @@
  * whole buffer [base, base + num_bytes) must lie inside one RAM region
  * and outside the firmware region, otherwise SBI_ERR_INVALID_PARAM
  * (SBI v2.0, "shared memory physical address range" rules).
+ *
+ * One call moves at most SBI_DBCN_MAX_BYTES (the spec allows partial
+ * writes and reads; a0 returns the count), so a long buffer cannot keep
+ * the hart in M-mode with interrupts off.
  */
+#include <sbi/sbi_config.h>
 #include <sbi/sbi_console.h>
 #include <sbi/sbi_ecall.h>
 #include <sbi/sbi_ecall_interface.h>
@@ -38,6 +43,8 @@ static int ecall_dbcn_handle(unsigned long extid, unsigned long funcid,
 			out->value = 0;
 			return SBI_SUCCESS;
 		}
+		if (num > SBI_DBCN_MAX_BYTES)
+			num = SBI_DBCN_MAX_BYTES;
 		rc = dbcn_check_buffer(num, lo, hi);
 		if (rc)
 			return rc;

@@ -5,7 +5,10 @@
  *  - /reserved-memory/pvmmu-pool@<base>: the PVMMU page-table pool,
  *    without no-map (see pvmmu/sbi_pvmmu_boot.c);
  *  - cpu nodes of harts this firmware cannot run (id >= SBI_MAX_HARTS)
- *    are marked disabled so the OS does not try to start them.
+ *    are marked disabled so the OS does not try to start them;
+ *  - the devices the firmware owns (sbi_platform.fw_devices: PMP closes
+ *    them to S-mode) are marked disabled, and so are the syscon
+ *    poweroff/reboot nodes that point at them: the OS uses SRST.
  */
 #include <libfdt.h>
 #include <sbi/sbi_config.h>
@@ -13,6 +16,8 @@
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_fdt.h>
 #include <sbi/sbi_mem.h>
+#include <sbi/sbi_platform.h>
+#include <sbi/sbi_pmp.h>
 #include <sbi/sbi_pvmmu.h>
 
 static int put_cells(fdt32_t *cells, int n, u64 val)
@@ -103,6 +108,67 @@ restart:
 	return 0;
 }
 
+static bool node_is_fw_device(const void *fdt, int node,
+			      const struct sbi_mem_region *devs,
+			      unsigned int ndevs)
+{
+	unsigned int i;
+	u64 base, size;
+
+	if (node < 0 || sbi_fdt_get_reg(fdt, node, 0, &base, &size))
+		return false;
+	for (i = 0; i < ndevs; i++)
+		if (base < devs[i].base + devs[i].size &&
+		    devs[i].base < base + (size ? size : 1))
+			return true;
+	return false;
+}
+
+/* A syscon-poweroff/-reboot node whose regmap is one of those devices */
+static bool node_uses_fw_device(const void *fdt, int node,
+				const struct sbi_mem_region *devs,
+				unsigned int ndevs)
+{
+	const fdt32_t *regmap;
+	int len;
+
+	if (fdt_node_check_compatible(fdt, node, "syscon-poweroff") &&
+	    fdt_node_check_compatible(fdt, node, "syscon-reboot"))
+		return false;
+	regmap = fdt_getprop(fdt, node, "regmap", &len);
+	if (!regmap || len != sizeof(*regmap))
+		return false;
+	return node_is_fw_device(fdt,
+				 fdt_node_offset_by_phandle(fdt,
+						fdt32_to_cpu(*regmap)),
+				 devs, ndevs);
+}
+
+static int disable_fw_devices(void *fdt)
+{
+	struct sbi_mem_region devs[PMP_MAX_DEVICES];
+	unsigned int ndevs = 0;
+	int node, depth, rc;
+
+	if (sbi_platform.fw_devices)
+		ndevs = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
+restart:
+	depth = 0;
+	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		if (!sbi_fdt_node_is_enabled(fdt, node) ||
+		    (!node_is_fw_device(fdt, node, devs, ndevs) &&
+		     !node_uses_fw_device(fdt, node, devs, ndevs)))
+			continue;
+		rc = fdt_setprop_string(fdt, node, "status", "disabled");
+		if (rc)
+			return rc;
+		/* The blob changed: node offsets moved, walk again */
+		goto restart;
+	}
+	return 0;
+}
+
 int sbi_fdt_fixup(void *fdt)
 {
 	unsigned long addr = (unsigned long)fdt;
@@ -137,6 +203,10 @@ int sbi_fdt_fixup(void *fdt)
 	sbi_pvmmu_fdt_fixup(fdt);
 
 	rc = disable_unsupported_cpus(fdt);
+	if (rc)
+		return rc;
+
+	rc = disable_fw_devices(fdt);
 	if (rc)
 		return rc;
 

@@ -6,9 +6,13 @@
 #include <sbi/riscv_asm.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_hart.h>
+#include <sbi/sbi_console.h>
+#include <sbi/sbi_mem.h>
 #include <sbi/sbi_pmp.h>
+#include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_string.h>
 #include <sbi/sbi_timer.h>
+#include <sbi/sbi_tvm.h>
 
 /* firmware/trap_entry.S */
 extern char _trap_entry[];
@@ -144,8 +148,14 @@ void sbi_hart_init(struct sbi_scratch *scratch)
 		menvcfg |= ENVCFG_STCE;
 		has_envcfg = true;
 	}
+	/*
+	 * cbo.inval on a pool line could discard a write of the firmware:
+	 * while there is a pool, S-mode may only clean and flush (CBIE = 01
+	 * executes cbo.inval as cbo.flush).
+	 */
 	if (sbi_hart_has_ext(scratch, SBI_HART_EXT_ZICBOM)) {
-		menvcfg |= (ENVCFG_CBIE_INV << ENVCFG_CBIE_SHIFT) |
+		menvcfg |= ((sbi_mem_pt_pool() ? ENVCFG_CBIE_FLUSH :
+			     ENVCFG_CBIE_INV) << ENVCFG_CBIE_SHIFT) |
 			   ENVCFG_CBCFE;
 		has_envcfg = true;
 	}
@@ -158,10 +168,20 @@ void sbi_hart_init(struct sbi_scratch *scratch)
 		menvcfg |= ENVCFG_PBMTE;
 		has_envcfg = true;
 	}
-	if (has_envcfg)
+	if (has_envcfg) {
+		csr_clear(CSR_MENVCFG, ENVCFG_CBIE);
 		csr_set(CSR_MENVCFG, menvcfg);
+		if (((csr_read(CSR_MENVCFG) & ENVCFG_CBIE) >> ENVCFG_CBIE_SHIFT) ==
+		    ENVCFG_CBIE_INV && sbi_mem_pt_pool())
+			sbi_pvmmu_disable_cbo_inval_open((u32)scratch->hartid);
+	}
 
-	sbi_pmp_init_hart();
+	/* A hart on which the pool's PMP entry did not hold never runs S-mode */
+	if (sbi_pmp_init_hart() && sbi_pmp_protects_pool()) {
+		sbi_printf("sbi-pvmmu: hart %lu: PMP does not read back as "
+			   "programmed, hart parked\n", scratch->hartid);
+		sbi_hart_hang();
+	}
 	sbi_timer_init_hart(scratch);
 
 	/* Only the M-mode software interrupt (IPIs, HSM wake-up) for now */
@@ -173,12 +193,12 @@ void __noreturn sbi_hart_switch_mode(unsigned long arg0, unsigned long arg1,
 				     unsigned long next_mode)
 {
 	unsigned long mstatus = csr_read(CSR_MSTATUS);
-	register unsigned long a0 __asm__("a0") = arg0;
-	register unsigned long a1 __asm__("a1") = arg1;
 
 	mstatus &= ~(MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_SIE | MSTATUS_SPIE |
 		     MSTATUS_MPRV | MSTATUS_MPV | MSTATUS_GVA);
 	mstatus |= (next_mode & 3) << MSTATUS_MPP_SHIFT;
+	/* Once the kernel root is set, every hart starts with satp trapped */
+	mstatus = sbi_tvm_hart_mstatus(mstatus);
 	csr_write(CSR_MSTATUS, mstatus);
 	csr_write(CSR_MEPC, next_addr);
 	csr_write(CSR_SATP, 0);
@@ -186,7 +206,13 @@ void __noreturn sbi_hart_switch_mode(unsigned long arg0, unsigned long arg1,
 	csr_write(CSR_SSCRATCH, 0);
 	csr_write(CSR_SIE, 0);
 
-	__asm__ __volatile__("mret" : : "r"(a0), "r"(a1) : "memory");
+	/* No call may come between these and the mret: a0/a1 are live */
+	{
+		register unsigned long a0 __asm__("a0") = arg0;
+		register unsigned long a1 __asm__("a1") = arg1;
+
+		__asm__ __volatile__("mret" : : "r"(a0), "r"(a1) : "memory");
+	}
 	__builtin_unreachable();
 }
 

@@ -16,6 +16,7 @@
 #include <sbi/sbi_hsm.h>
 #include <sbi/sbi_ipi.h>
 #include <sbi/sbi_mem.h>
+#include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_timer.h>
 
 void sbi_hsm_init(u32 boot_hartid)
@@ -130,6 +131,9 @@ int sbi_hsm_hart_stop(void)
 			   SBI_HSM_STATE_STOP_PENDING) !=
 	    SBI_HSM_STATE_STARTED)
 		return SBI_ERR_FAILED;
+
+	/* Its satp is gone: the root it held may be released */
+	sbi_pvmmu_hart_stopped();
 
 	/* Quiesce S-mode interrupt sources of this hart */
 	csr_write(CSR_MIE, MIP_MSIP);

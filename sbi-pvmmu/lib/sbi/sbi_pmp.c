@@ -7,6 +7,7 @@
 #include <sbi/sbi_console.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_mem.h>
+#include <sbi/sbi_platform.h>
 #include <sbi/sbi_pmp.h>
 
 #define PMP_CSR_CASE(n)							\
@@ -69,6 +70,9 @@ void csr_write_pmpcfg(unsigned int reg, unsigned long val)
 }
 
 static unsigned int pmp_entries;
+/* Slots of the layout (catch-all included) and whether they read back */
+static unsigned int pmp_used;
+static bool pmp_verified;
 
 struct pmp_slot {
 	bool used;
@@ -78,7 +82,14 @@ struct pmp_slot {
 	const char *what;
 };
 
-static struct pmp_slot pmp_layout[PMP_SLOTS_USED];
+static struct pmp_slot pmp_layout[PMP_SLOTS_MAX];
+
+static unsigned long pmp_get_cfg(unsigned int n)
+{
+	unsigned int reg = (n / 8) * 2, shift = (n % 8) * 8;
+
+	return (csr_read_pmpcfg(reg) >> shift) & 0xff;
+}
 
 static void pmp_set_cfg(unsigned int n, unsigned long cfg)
 {
@@ -95,13 +106,13 @@ int sbi_pmp_disable(unsigned int n)
 	if (n >= pmp_entries)
 		return SBI_ERR_INVALID_PARAM;
 	pmp_set_cfg(n, 0);
-	return SBI_SUCCESS;
+	return pmp_get_cfg(n) ? SBI_ERR_FAILED : SBI_SUCCESS;
 }
 
 int sbi_pmp_set(unsigned int n, unsigned long prot, unsigned long base,
 		unsigned long log2len)
 {
-	unsigned long addr;
+	unsigned long addr, cfg;
 
 	if (n >= pmp_entries || log2len < 3 || log2len > PMP_LOG2_ALL)
 		return SBI_ERR_INVALID_PARAM;
@@ -116,9 +127,13 @@ int sbi_pmp_set(unsigned int n, unsigned long prot, unsigned long base,
 	}
 
 	/* Disable the entry while its address changes */
+	cfg = (prot & (PMP_R | PMP_W | PMP_X | PMP_L)) | PMP_A_NAPOT;
 	pmp_set_cfg(n, 0);
 	csr_write_pmpaddr(n, addr);
-	pmp_set_cfg(n, (prot & (PMP_R | PMP_W | PMP_X | PMP_L)) | PMP_A_NAPOT);
+	pmp_set_cfg(n, cfg);
+	/* WARL fields and locked entries may keep something else */
+	if (csr_read_pmpaddr(n) != addr || pmp_get_cfg(n) != cfg)
+		return SBI_ERR_FAILED;
 	return SBI_SUCCESS;
 }
 
@@ -137,10 +152,23 @@ static unsigned long log2_of(unsigned long v)
 	return n;
 }
 
+/* The smallest NAPOT region covering [base, base + size) */
+static void napot_cover(unsigned long base, unsigned long size,
+			unsigned long *napot_base, unsigned long *log2len)
+{
+	unsigned long order = 12, end = base + size - 1;
+
+	while (order < PMP_LOG2_ALL - 1 && (base >> order) != (end >> order))
+		order++;
+	*napot_base = base & ~((1UL << order) - 1);
+	*log2len = order;
+}
+
 void sbi_pmp_setup(void)
 {
+	struct sbi_mem_region devs[PMP_MAX_DEVICES];
 	const struct sbi_mem_region *pool;
-	unsigned int n;
+	unsigned int n, i, ndevs = 0;
 
 	/*
 	 * pmpaddr0..15 always exist as CSRs; unimplemented entries are
@@ -154,7 +182,11 @@ void sbi_pmp_setup(void)
 		csr_write_pmpaddr(n, 0);
 	}
 	pmp_entries = n;
-	if (pmp_entries < PMP_SLOTS_USED)
+
+	if (sbi_platform.fw_devices)
+		ndevs = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
+	pmp_used = PMP_SLOT_DEVICES + ndevs + 1;
+	if (pmp_entries < pmp_used)
 		return;
 
 	pmp_layout[PMP_SLOT_FIRMWARE] = (struct pmp_slot){
@@ -174,29 +206,51 @@ void sbi_pmp_setup(void)
 			.used = false,
 			.what = "PVMMU page-table pool (none)",
 		};
-	pmp_layout[PMP_SLOT_ALL] = (struct pmp_slot){
+	for (i = 0; i < ndevs; i++) {
+		struct pmp_slot *s = &pmp_layout[PMP_SLOT_DEVICES + i];
+
+		*s = (struct pmp_slot){
+			.used = true, .prot = 0,
+			.what = "firmware device (no S/U access)",
+		};
+		napot_cover(devs[i].base, devs[i].size, &s->base, &s->log2len);
+	}
+	pmp_layout[pmp_used - 1] = (struct pmp_slot){
 		.used = true, .prot = PMP_R | PMP_W | PMP_X, .base = 0,
 		.log2len = PMP_LOG2_ALL,
 		.what = "everything else (S/U RWX)",
 	};
+
+	/* The boot hart first: the banner says whether it held */
+	pmp_verified = !sbi_pmp_init_hart();
 }
 
-void sbi_pmp_init_hart(void)
+int sbi_pmp_init_hart(void)
 {
 	unsigned int n;
+	int rc = SBI_SUCCESS, err;
 
-	if (pmp_entries < PMP_SLOTS_USED)
-		return;
+	if (pmp_entries < pmp_used)
+		return SBI_ERR_NOT_SUPPORTED;
 
 	for (n = 0; n < pmp_entries; n++) {
-		if (n < PMP_SLOTS_USED && pmp_layout[n].used)
-			sbi_pmp_set(n, pmp_layout[n].prot, pmp_layout[n].base,
-				    pmp_layout[n].log2len);
+		if (n < pmp_used && pmp_layout[n].used)
+			err = sbi_pmp_set(n, pmp_layout[n].prot,
+					  pmp_layout[n].base,
+					  pmp_layout[n].log2len);
 		else
-			sbi_pmp_disable(n);
+			err = sbi_pmp_disable(n);
+		if (err)
+			rc = err;
 	}
 	/* Order the new permissions before later translations */
 	sfence_vma_all();
+	return rc;
+}
+
+bool sbi_pmp_protects_pool(void)
+{
+	return pmp_verified && pmp_layout[PMP_SLOT_PT_POOL].used;
 }
 
 void sbi_pmp_print(void)
@@ -204,13 +258,14 @@ void sbi_pmp_print(void)
 	unsigned int n;
 
 	sbi_printf("PMP            : %u entries", pmp_entries);
-	if (pmp_entries < PMP_SLOTS_USED) {
-		sbi_printf(" (too few, PMP not used)\n");
+	if (pmp_entries < pmp_used) {
+		sbi_printf(" (too few for %u, PMP not used)\n", pmp_used);
 		return;
 	}
-	sbi_printf(", %u used\n", PMP_SLOTS_USED);
+	sbi_printf(", %u used%s\n", pmp_used,
+		   pmp_verified ? "" : ", NOT as programmed (read back differs)");
 
-	for (n = 0; n < PMP_SLOTS_USED; n++) {
+	for (n = 0; n < pmp_used; n++) {
 		const struct pmp_slot *s = &pmp_layout[n];
 		unsigned long end;
 

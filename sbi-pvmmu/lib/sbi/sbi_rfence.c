@@ -11,7 +11,9 @@
  *    type = 0.
  *  - The source spins until every slot it filled is empty again. While
  *    spinning it serves its own mailbox, so two harts fencing each other
- *    (both in M-mode with interrupts off) cannot deadlock.
+ *    (both in M-mode with interrupts off) cannot deadlock, and it raises
+ *    the msip of harts still pending every SBI_RFENCE_RESEND_SPINS
+ *    rounds, so an interrupt that was lost cannot stall it for good.
  * Only harts that may run S-mode code are targeted; a hart that is
  * STOPPED or START_PENDING is skipped because it flushes its TLB and
  * instruction cache when it starts.
@@ -21,6 +23,7 @@
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_hsm.h>
 #include <sbi/sbi_ipi.h>
+#include <sbi/sbi_platform.h>
 #include <sbi/sbi_rfence.h>
 
 #define PAGE_SIZE	4096UL
@@ -94,7 +97,7 @@ int sbi_rfence_request(sbi_hartmask_t targets,
 {
 	u32 self = sbi_current_hartid();
 	sbi_hartmask_t waiting = 0;
-	unsigned long hartid;
+	unsigned long hartid, spins = 0;
 
 	for_each_hart_in_mask(hartid, targets) {
 		struct sbi_rfence_req *slot = &rfence_mbox[hartid][self];
@@ -127,6 +130,9 @@ int sbi_rfence_request(sbi_hartmask_t targets,
 		/* Serve requests aimed at us while we wait */
 		sbi_rfence_process(self);
 		cpu_relax();
+		if (++spins % SBI_RFENCE_RESEND_SPINS == 0 && sbi_platform.ipi_send)
+			for_each_hart_in_mask(hartid, waiting)
+				sbi_platform.ipi_send((u32)hartid);
 	}
 	smp_acquire();
 

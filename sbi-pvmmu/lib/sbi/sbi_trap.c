@@ -5,16 +5,21 @@
  *   ecall from S-mode         -> SBI call
  *   M software interrupt      -> IPI events (S-mode IPI, remote fences)
  *   M timer interrupt         -> forwarded as S timer (non-Sstc path)
+ *   illegal instruction       -> satp/SFENCE.VMA emulation under TVM,
+ *                                else handed to S-mode (sbi_tvm.c)
  *   anything else             -> fatal: report and stop the machine
  */
 #include <sbi/riscv_asm.h>
 #include <sbi/sbi_console.h>
 #include <sbi/sbi_ecall.h>
 #include <sbi/sbi_ipi.h>
+#include <sbi/sbi_pvmmu.h>
+#include <sbi/sbi_pvmmu_abi.h>
 #include <sbi/sbi_scratch.h>
 #include <sbi/sbi_system.h>
 #include <sbi/sbi_timer.h>
 #include <sbi/sbi_trap.h>
+#include <sbi/sbi_tvm.h>
 
 void __noreturn sbi_trap_fatal(const char *what, struct sbi_trap_regs *regs)
 {
@@ -27,12 +32,35 @@ void __noreturn sbi_trap_fatal(const char *what, struct sbi_trap_regs *regs)
 	sbi_system_exit(SBI_EXIT_FIRMWARE_FAULT);
 }
 
+void sbi_trap_redirect(struct sbi_trap_regs *regs, unsigned long cause,
+		       unsigned long tval)
+{
+	unsigned long prev = (regs->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+	unsigned long mstatus = regs->mstatus;
+
+	csr_write(CSR_SEPC, regs->mepc);
+	csr_write(CSR_SCAUSE, cause);
+	csr_write(CSR_STVAL, tval);
+
+	mstatus &= ~(MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_MPP);
+	if (prev == PRV_S)
+		mstatus |= MSTATUS_SPP;
+	if (mstatus & MSTATUS_SIE)
+		mstatus |= MSTATUS_SPIE;
+	mstatus &= ~MSTATUS_SIE;
+	mstatus |= PRV_S << MSTATUS_MPP_SHIFT;
+	regs->mstatus = mstatus;
+	/* Exceptions go to the base address in both stvec modes */
+	regs->mepc = csr_read(CSR_STVEC) & ~3UL;
+}
+
 void sbi_trap_handler(struct sbi_trap_regs *regs)
 {
 	unsigned long mcause = csr_read(CSR_MCAUSE);
 
 	if (((regs->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == PRV_M)
 		sbi_trap_fatal("unexpected trap in M-mode", regs);
+	sbi_pvmmu_count(SBI_PVMMU_STAT_TRAPS);
 
 	if (mcause & MCAUSE_IRQ_BIT) {
 		switch (mcause & ~MCAUSE_IRQ_BIT) {
@@ -50,6 +78,9 @@ void sbi_trap_handler(struct sbi_trap_regs *regs)
 	switch (mcause) {
 	case CAUSE_SUPERVISOR_ECALL:
 		sbi_ecall_handler(regs);
+		return;
+	case CAUSE_ILLEGAL_INSTRUCTION:
+		sbi_tvm_illegal_insn(regs, csr_read(CSR_MTVAL));
 		return;
 	default:
 		sbi_trap_fatal("unexpected exception", regs);

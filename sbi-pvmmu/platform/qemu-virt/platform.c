@@ -25,6 +25,18 @@ static const char *clint_src = "fallback";
 static const char *finisher_src = "fallback";
 static unsigned long clint_first_base;
 static unsigned int clint_count, clint_harts;
+static unsigned long finisher_size = 0x1000;
+
+/* The firmware's own MMIO: every CLINT, then the test finisher */
+#define VIRT_MAX_FW_DEVICES	4
+static struct sbi_mem_region fw_devs[VIRT_MAX_FW_DEVICES];
+static unsigned int fw_dev_count;
+
+static void fw_device_add(unsigned long base, unsigned long size)
+{
+	if (fw_dev_count < VIRT_MAX_FW_DEVICES)
+		fw_devs[fw_dev_count++] = (struct sbi_mem_region){ base, size };
+}
 
 static const char *const uart_compats[] = {
 	"ns16550a", "ns16550", "ns8250", NULL,
@@ -139,17 +151,19 @@ static void virt_clint_add(const void *fdt, int node, unsigned long base)
 static void virt_clint_init(const void *fdt)
 {
 	int node;
-	u64 base;
+	u64 base, size;
 
 	if (fdt) {
 		for (node = sbi_fdt_find_compatible(fdt, -1, clint_compats);
 		     node >= 0;
 		     node = sbi_fdt_find_compatible(fdt, node, clint_compats)) {
-			if (sbi_fdt_get_reg(fdt, node, 0, &base, NULL))
+			if (sbi_fdt_get_reg(fdt, node, 0, &base, &size))
 				continue;
 			if (!clint_count++)
 				clint_first_base = (unsigned long)base;
 			virt_clint_add(fdt, node, (unsigned long)base);
+			fw_device_add((unsigned long)base,
+				      size ? (unsigned long)size : CLINT_SIZE);
 		}
 	}
 	if (clint_count) {
@@ -159,22 +173,36 @@ static void virt_clint_init(const void *fdt)
 
 	clint_first_base = VIRT_CLINT_ADDR;
 	virt_clint_add(NULL, -1, VIRT_CLINT_ADDR);
+	fw_device_add(VIRT_CLINT_ADDR, CLINT_SIZE);
 	clint_count = 1;
 }
 
 static void virt_finisher_init(const void *fdt)
 {
 	int node = -FDT_ERR_NOTFOUND;
-	u64 base;
+	u64 base, size;
 
 	if (fdt)
 		node = sbi_fdt_find_compatible(fdt, -1, finisher_compats);
-	if (node >= 0 && !sbi_fdt_get_reg(fdt, node, 0, &base, NULL)) {
+	if (node >= 0 && !sbi_fdt_get_reg(fdt, node, 0, &base, &size)) {
 		finisher_src = "FDT";
+		if (size)
+			finisher_size = (unsigned long)size;
 		test_finisher_init((unsigned long)base);
-		return;
+	} else {
+		test_finisher_init(VIRT_TEST_ADDR);
 	}
-	test_finisher_init(VIRT_TEST_ADDR);
+	fw_device_add(test_finisher_base(), finisher_size);
+}
+
+static unsigned int virt_fw_devices(struct sbi_mem_region *out,
+				    unsigned int max)
+{
+	unsigned int i;
+
+	for (i = 0; i < fw_dev_count && i < max; i++)
+		out[i] = fw_devs[i];
+	return i;
 }
 
 static int virt_early_init(void *fdt)
@@ -212,4 +240,5 @@ const struct sbi_platform sbi_platform = {
 	.timer_event_start	= clint_timer_event_start,
 	.timer_event_stop	= clint_timer_event_stop,
 	.system_exit		= virt_system_exit,
+	.fw_devices		= virt_fw_devices,
 };

@@ -51,19 +51,20 @@ static unsigned long native_apply(unsigned long *entry, unsigned int op,
 }
 
 static long native_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
-			  unsigned int *applied)
+			  unsigned int first, unsigned int *applied)
 {
 	unsigned int i, op;
 
-	for (i = 0; i < nr; i++) {
+	for (i = first; i < nr; i++) {
 		op = batch[i].target & SBI_PVMMU_OP_MASK;
 		if (op > SBI_PVMMU_OP_STORE_KEEP_AD) {
-			*applied = i;
+			*applied = i - first;
 			return SBI_ERR_INVALID_PARAM;
 		}
 		batch[i].old = native_apply(__va(batch[i].target & ~SBI_PVMMU_OP_MASK),
 					    op, batch[i].value);
 	}
+	*applied = nr - first;
 	return 0;
 }
 

@@ -253,10 +253,9 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 	pa = pool_pa(idx);
 	err = pvmmu_get_backend()->register_table(pa, level, root);
 	if (err) {
-		pr_warn_ratelimited("firmware refused table %pa level %u: %d\n",
-				    &pa, level, err);
 		pool_put(idx);
 		pool_count(&pool_stats.register_failures);
+		pvmmu_reject_task(PVMMU_REJECT_REGISTER, pa, level, err);
 		return NULL;
 	}
 	pool_count(&pool_stats.registered);

@@ -28,6 +28,9 @@ struct pvmmu_cpu_stats {
 	unsigned long sbi_calls;	/* submissions (UPDATE ecalls) */
 	unsigned long entries;		/* entries those calls applied */
 	unsigned long failures;		/* entries the firmware rejected */
+	unsigned long rejected[PVMMU_NR_REJECT_SITES];	/* by kind, tables too */
+	unsigned long pinned;		/* pages kept: their clear was rejected */
+	unsigned long killed;		/* tasks killed for a rejection */
 	unsigned long queued;		/* entries deferred in lazy mode */
 	unsigned long flushes[PVMMU_NR_FLUSH_REASONS];
 	unsigned long batch_hist[PVMMU_HIST_BUCKETS];
@@ -69,8 +72,13 @@ const struct pvmmu_mmu_ops *pvmmu_sbi_probe(phys_addr_t *base,
 					    phys_addr_t *size);
 int pvmmu_sbi_start(void);
 long pvmmu_sbi_fw_stat(unsigned long counter);
+void pvmmu_sbi_debugfs_init(struct dentry *dir);
 
 void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum);
+extern const char * const pvmmu_reject_names[PVMMU_NR_REJECT_SITES];
+/* Count and log a rejection of @site and fail the task that caused it. */
+void pvmmu_reject_task(enum pvmmu_reject_site site, unsigned long target,
+		       unsigned long value, long error);
 /* The set() of an unsigned int parameter that must lie in [min, max]. */
 int pvmmu_param_set_range(const char *val, unsigned int *var,
 			  unsigned int min, unsigned int max);

@@ -28,6 +28,27 @@
  * once. The firmware's old value is checked against that prediction after
  * the flush. When a whole address space with no users left is torn down
  * (exit), no hart can change its entries at all, and every clear is queued.
+ *
+ * Rejected updates: the firmware changed nothing for the rejected entry, so
+ * the kernel's picture of that entry (and of the address space) is wrong
+ * from then on. The kernel never goes on as if it applied:
+ *   - the entry's @old is its current value, read back;
+ *   - a clear that did not happen leaves a page mapped that the caller is
+ *     about to free: that page takes a reference that is never dropped
+ *     (counted as pinned), so it never returns to the allocator;
+ *   - the task that made the call gets SIGKILL (for a fork, the parent: the
+ *     child is then never completed); a kernel thread is only counted;
+ *   - it is counted per kind (set, clear, link, register) and logged,
+ *     rate-limited, with the task, op, target, value and error.
+ * The entries after a rejected one are still submitted, from where they
+ * are in the buffer (UPDATE's first index), so their old values stay in
+ * place for the caller.
+ *
+ * Fences: an UPDATE that stored a valid entry ends with a local
+ * SFENCE.VMA in the firmware. A submission that applied an entry which
+ * may be valid sets this CPU's @fenced flag, and update_mmu_cache() then
+ * skips its own fence (an SFENCE.VMA traps to the firmware once satp is
+ * under its control): a page fault costs one trap, not two.
  */
 
 #define pr_fmt(fmt) "pvmmu: " fmt
@@ -41,6 +62,7 @@
 #include <linux/page_table_check.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/sched/signal.h>
 #include <asm/pvmmu.h>
 
 #include "pvmmu.h"
@@ -60,6 +82,7 @@ struct pvmmu_queue {
 	unsigned int count;		/* entries queued */
 	unsigned int lazy;		/* lazy sections entered, not left */
 	bool filtered;			/* bits set in @pending */
+	bool maybe_valid;		/* an entry may store a valid value */
 	DECLARE_BITMAP(predicted, PVMMU_QUEUE_MAX);
 	DECLARE_BITMAP(pending, 1 << PENDING_BITS_ORDER);
 	unsigned long expect[PVMMU_QUEUE_MAX];	/* predicted old values */
@@ -71,6 +94,14 @@ static unsigned int pending_bit(u64 target)
 }
 
 static DEFINE_PER_CPU(struct pvmmu_queue, cpu_queue);
+/* The firmware fenced this CPU after a valid store (see "Fences"). */
+static DEFINE_PER_CPU(bool, fenced);
+
+bool pvmmu_fence_done(void)
+{
+	return this_cpu_xchg(fenced, false);
+}
+EXPORT_SYMBOL_GPL(pvmmu_fence_done);
 
 /* Entries per submission; 1 = every update its own call (unbatched). */
 unsigned int pvmmu_batch __read_mostly = PVMMU_DEFAULT_BATCH;
@@ -117,15 +148,56 @@ static void count_call(unsigned int nr, enum pvmmu_flush_reason reason)
 	s->batch_hist[min_t(unsigned int, ilog2(nr), PVMMU_HIST_BUCKETS - 1)]++;
 }
 
-static void report_rejected(const struct sbi_pvmmu_entry *e, long error)
+static enum pvmmu_reject_site reject_site(const struct sbi_pvmmu_entry *e)
 {
+	unsigned int op = e->target & SBI_PVMMU_OP_MASK;
+
+	if (op == SBI_PVMMU_OP_AND || op == SBI_PVMMU_OP_OR)
+		return PVMMU_REJECT_SET;
+	if (!(e->value & _PAGE_PRESENT))
+		return PVMMU_REJECT_CLEAR;
+	return (e->value & _PAGE_LEAF) ? PVMMU_REJECT_SET : PVMMU_REJECT_LINK;
+}
+
+/* A leaf the caller believes gone: its page must never be freed. */
+static void pin_still_mapped(unsigned long pteval)
+{
+	unsigned long pfn = pte_pfn(__pte(pteval));
+
+	if (!(pteval & _PAGE_PRESENT) || !(pteval & _PAGE_LEAF) ||
+	    !pfn_valid(pfn))
+		return;
+	get_page(pfn_to_page(pfn));
+	this_cpu_inc(pvmmu_cpu_stats.pinned);
+}
+
+void pvmmu_reject_task(enum pvmmu_reject_site site, unsigned long target,
+		       unsigned long value, long error)
+{
+	bool kill = !(current->flags & PF_KTHREAD);
+
+	this_cpu_inc(pvmmu_cpu_stats.rejected[site]);
+	pr_err_ratelimited("firmware rejected %s of %#lx to %#lx (error %ld): %s %s[%d]\n",
+			   pvmmu_reject_names[site], target, value, error,
+			   kill ? "killing" : "kernel thread", current->comm,
+			   task_pid_nr(current));
+	if (kill) {
+		this_cpu_inc(pvmmu_cpu_stats.killed);
+		force_sig(SIGKILL);
+	}
+}
+
+/* See "Rejected updates" above. */
+static void handle_rejected(struct sbi_pvmmu_entry *e, long error)
+{
+	enum pvmmu_reject_site site = reject_site(e);
+	u64 pa = e->target & ~SBI_PVMMU_OP_MASK;
+
 	this_cpu_inc(pvmmu_cpu_stats.failures);
-	WARN_ONCE(1, "pvmmu: firmware rejected op %llu on %#llx value %#llx: %ld\n",
-		  e->target & SBI_PVMMU_OP_MASK, e->target & ~SBI_PVMMU_OP_MASK,
-		  e->value, error);
-	pr_err_ratelimited("rejected op %llu on %#llx value %#llx: %ld\n",
-			   e->target & SBI_PVMMU_OP_MASK,
-			   e->target & ~SBI_PVMMU_OP_MASK, e->value, error);
+	e->old = READ_ONCE(*(unsigned long *)__va(pa));
+	if (site == PVMMU_REJECT_CLEAR)
+		pin_still_mapped(e->old);
+	pvmmu_reject_task(site, pa, e->value, error);
 }
 
 /* A prediction that missed a D bit would have lost data: say so loudly. */
@@ -144,14 +216,15 @@ static void check_predictions(struct pvmmu_queue *q, unsigned int nr)
 }
 
 /*
- * Submit the queue in order. A rejected entry is reported with its op,
- * target and value and counted; the entries after it are submitted again,
- * so one bad entry never takes good ones with it. Interrupts are off.
+ * Submit the queue in order. A rejected entry is handled (see "Rejected
+ * updates" above) and the entries after it are submitted in place, so one
+ * bad entry never takes good ones with it. Interrupts are off.
  */
 static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 {
 	const struct pvmmu_mmu_ops *ops = pvmmu_get_backend();
 	unsigned int nr = q->count, done = 0, applied, i;
+	bool any_applied = false;
 	long error;
 
 	if (!nr)
@@ -165,32 +238,21 @@ static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 	q->filtered = false;
 	while (done < nr) {
 		applied = 0;
-		error = ops->submit(q->buf + done, nr - done, &applied);
+		error = ops->submit(q->buf, nr, done, &applied);
 		count_call(nr - done, reason);
-		if (!error) {
-			this_cpu_add(pvmmu_cpu_stats.entries, nr - done);
-			break;
-		}
 		this_cpu_add(pvmmu_cpu_stats.entries, applied);
-		report_rejected(&q->buf[done + applied], error);
-		/* The rejected entry's old value is the current one. */
-		q->buf[done + applied].old =
-			READ_ONCE(*(unsigned long *)__va(q->buf[done + applied].target &
-							  ~SBI_PVMMU_OP_MASK));
-		/* Resubmit what follows from the start of the buffer. */
+		any_applied |= applied != 0;
+		if (!error)
+			break;
+		handle_rejected(&q->buf[done + applied], error);
 		done += applied + 1;
-		if (done < nr) {
-			memmove(q->buf, q->buf + done, (nr - done) * sizeof(*q->buf));
-			bitmap_shift_right(q->predicted, q->predicted, done, nr);
-			memmove(q->expect, q->expect + done,
-				(nr - done) * sizeof(*q->expect));
-			nr -= done;
-			done = 0;
-		}
 	}
+	if (any_applied && q->maybe_valid)
+		this_cpu_write(fenced, true);
 	check_predictions(q, nr);
 	bitmap_zero(q->predicted, PVMMU_QUEUE_MAX);
 	q->count = 0;
+	q->maybe_valid = false;
 }
 
 static bool queue_target_pending(struct pvmmu_queue *q, u64 target)
@@ -227,6 +289,10 @@ static struct sbi_pvmmu_entry *append(struct pvmmu_queue *q, void *entry,
 	e = &q->buf[q->count++];
 	e->target = __pa(entry) | op;
 	e->value = val;
+	/* An AND or OR keeps a valid entry valid: the firmware fences */
+	if ((val & _PAGE_PRESENT) || op == SBI_PVMMU_OP_AND ||
+	    op == SBI_PVMMU_OP_OR)
+		q->maybe_valid = true;
 	return e;
 }
 

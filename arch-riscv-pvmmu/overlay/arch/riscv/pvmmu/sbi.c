@@ -7,7 +7,9 @@
 
 #define pr_fmt(fmt) "pvmmu: " fmt
 
+#include <linux/atomic.h>
 #include <linux/cpuhotplug.h>
+#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
@@ -15,6 +17,7 @@
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <asm/sbi.h>
 #include <asm/pvmmu.h>
 
@@ -26,6 +29,52 @@
  */
 static unsigned int buffer_order __ro_after_init;
 
+/*
+ * Non-zero once the firmware holds satp (SBI_PVMMU_FEAT_SATP_LOCKED after
+ * SET_KERNEL_ROOT): secondary harts then enable the MMU on the kernel
+ * root directly, without the trampoline table (head.S reads this before
+ * its MMU is on).
+ */
+unsigned long pvmmu_satp_locked;
+
+/*
+ * Rejection injection (debugfs inject_reject, for tests): the next
+ * @inject_count UPDATE or PT_REGISTER calls made by task @inject_pid go
+ * to the firmware with their first entry made invalid (an undefined op,
+ * or level 7), so that the firmware really rejects them.
+ */
+static pid_t inject_pid;
+static atomic_t inject_count = ATOMIC_INIT(0);
+
+static bool inject_now(void)
+{
+	return unlikely(atomic_read(&inject_count) > 0) &&
+	       task_pid_nr(current) == READ_ONCE(inject_pid) &&
+	       atomic_dec_if_positive(&inject_count) >= 0;
+}
+
+static int inject_set(void *data, u64 val)
+{
+	if (val > INT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(inject_pid, task_pid_nr(current));
+	atomic_set(&inject_count, val);
+	return 0;
+}
+
+static int inject_get(void *data, u64 *val)
+{
+	*val = atomic_read(&inject_count);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(inject_fops, inject_get, inject_set, "%llu\n");
+
+void pvmmu_sbi_debugfs_init(struct dentry *dir)
+{
+	debugfs_create_file_unsafe("inject_reject", 0600, dir, NULL,
+				   &inject_fops);
+}
+
 static struct sbiret pvmmu_ecall(unsigned long fid, unsigned long a0,
 				 unsigned long a1, unsigned long a2)
 {
@@ -34,15 +83,24 @@ static struct sbiret pvmmu_ecall(unsigned long fid, unsigned long a0,
 
 /* The firmware reads the entries from this CPU's registered buffer. */
 static long sbi_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
-		       unsigned int *applied)
+		       unsigned int first, unsigned int *applied)
 {
 	struct sbiret ret;
 
-	if (WARN_ON_ONCE(batch != pvmmu_cpu_buffer(smp_processor_id())))
+	if (WARN_ON_ONCE(batch != pvmmu_cpu_buffer(smp_processor_id()))) {
+		*applied = 0;
 		return SBI_ERR_INVALID_ADDRESS;
-	ret = pvmmu_ecall(SBI_PVMMU_UPDATE, nr, 0, 0);
-	if (ret.error)
-		*applied = ret.value;
+	}
+	if (inject_now()) {
+		u64 target = batch[first].target;
+
+		batch[first].target |= SBI_PVMMU_OP_MASK;
+		ret = pvmmu_ecall(SBI_PVMMU_UPDATE, nr, first, 0);
+		batch[first].target = target;
+	} else {
+		ret = pvmmu_ecall(SBI_PVMMU_UPDATE, nr, first, 0);
+	}
+	*applied = ret.value;
 	return ret.error;
 }
 
@@ -50,7 +108,8 @@ static int sbi_register_table(phys_addr_t pa, unsigned int level, bool root)
 {
 	struct sbiret ret;
 
-	ret = pvmmu_ecall(SBI_PVMMU_PT_REGISTER, pa, level,
+	ret = pvmmu_ecall(SBI_PVMMU_PT_REGISTER, pa,
+			  inject_now() ? SBI_PVMMU_MAX_LEVEL + 3 : level,
 			  root ? SBI_PVMMU_PT_ROOT : 0);
 	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
 }
@@ -171,6 +230,7 @@ static int pvmmu_cpu_offline(unsigned int cpu)
 int __init pvmmu_sbi_start(void)
 {
 	struct sbiret ret;
+	long features;
 	int state;
 
 	ret = pvmmu_ecall(SBI_PVMMU_SET_KERNEL_ROOT, __pa_symbol(swapper_pg_dir),
@@ -179,6 +239,9 @@ int __init pvmmu_sbi_start(void)
 		pr_err("kernel root registration failed: %ld\n", ret.error);
 		return sbi_err_map_linux_errno(ret.error);
 	}
+	features = pvmmu_info(SBI_PVMMU_INFO_FEATURES);
+	if (features > 0 && (features & SBI_PVMMU_FEAT_SATP_LOCKED))
+		WRITE_ONCE(pvmmu_satp_locked, 1);
 	state = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "riscv/pvmmu:online",
 				  pvmmu_cpu_online, pvmmu_cpu_offline);
 	return state < 0 ? state : 0;

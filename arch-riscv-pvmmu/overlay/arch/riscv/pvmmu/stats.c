@@ -41,6 +41,13 @@ static const char * const flush_names[PVMMU_NR_FLUSH_REASONS] = {
 	[PVMMU_FLUSH_DIRECT]	= "direct",
 };
 
+const char * const pvmmu_reject_names[PVMMU_NR_REJECT_SITES] = {
+	[PVMMU_REJECT_SET]	= "set",
+	[PVMMU_REJECT_CLEAR]	= "clear",
+	[PVMMU_REJECT_LINK]	= "link",
+	[PVMMU_REJECT_REGISTER]	= "register",
+};
+
 void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum)
 {
 	const unsigned long *s;
@@ -81,13 +88,22 @@ static int pvmmu_summary_show(struct seq_file *m, void *v)
 		   cpu.failures, cpu.queued);
 	for (i = 0; i < PVMMU_NR_FLUSH_REASONS; i++)
 		seq_printf(m, " flush_%s=%lu", flush_names[i], cpu.flushes[i]);
-	seq_printf(m, " irq_bypass=%lu nested=%lu mispredicted=%lu fw_updates=%ld fw_entries=%ld fw_rejected=%ld fw_typed=%ld fw_links=%ld\n",
-		   cpu.irq_bypass, cpu.nested, cpu.mispredicted,
+	seq_printf(m, " irq_bypass=%lu nested=%lu mispredicted=%lu",
+		   cpu.irq_bypass, cpu.nested, cpu.mispredicted);
+	for (i = 0; i < PVMMU_NR_REJECT_SITES; i++)
+		seq_printf(m, " rejected_%s=%lu", pvmmu_reject_names[i],
+			   cpu.rejected[i]);
+	seq_printf(m, " pinned=%lu killed=%lu fw_updates=%ld fw_entries=%ld fw_rejected=%ld fw_typed=%ld fw_links=%ld fw_satp=%ld fw_satp_refused=%ld fw_sfence=%ld fw_traps=%ld\n",
+		   cpu.pinned, cpu.killed,
 		   fw_stat(SBI_PVMMU_STAT_UPDATE_CALLS),
 		   fw_stat(SBI_PVMMU_STAT_ENTRIES),
 		   fw_stat(SBI_PVMMU_STAT_REJECTED),
 		   fw_stat(SBI_PVMMU_STAT_PAGES_TYPED),
-		   fw_stat(SBI_PVMMU_STAT_LINKS));
+		   fw_stat(SBI_PVMMU_STAT_LINKS),
+		   fw_stat(SBI_PVMMU_STAT_SATP),
+		   fw_stat(SBI_PVMMU_STAT_SATP_REFUSED),
+		   fw_stat(SBI_PVMMU_STAT_SFENCE),
+		   fw_stat(SBI_PVMMU_STAT_TRAPS));
 	return 0;
 }
 
@@ -133,6 +149,7 @@ static int __init pvmmu_stats_init(void)
 	debugfs_create_file("stats", 0444, dir, NULL, &pvmmu_stats_fops);
 	debugfs_create_file_unsafe("batch", 0644, dir, NULL, &batch_fops);
 	pvmmu_bench_init(dir);
+	pvmmu_sbi_debugfs_init(dir);
 	proc_create_single("pvmmu", 0444, NULL, pvmmu_summary_show);
 	return 0;
 }

@@ -72,6 +72,11 @@ void pvmmu_lazy_flush(void);
 void pvmmu_context_switch(void);
 /* Submit what this CPU queued: before a TLB flush or a table operation. */
 void pvmmu_flush_pending(void);
+/*
+ * Has the firmware fenced this CPU after a valid store since the last
+ * call? (update_mmu_cache() then needs no SFENCE.VMA of its own.)
+ */
+bool pvmmu_fence_done(void);
 
 /* Page-table pages: allocation from the pool, typed at @level. */
 struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level);
@@ -80,6 +85,9 @@ bool pvmmu_free_table(struct ptdesc *ptdesc);
 
 /* The level of a root table: 2, 3 or 4 for Sv39, Sv48, Sv57. */
 unsigned int pvmmu_root_level(void);
+
+/* Set once the firmware holds satp: read by head.S before its MMU is on. */
+extern unsigned long pvmmu_satp_locked;
 
 #else /* !CONFIG_RISCV_PVMMU */
 
@@ -105,6 +113,8 @@ static inline void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry,
 static inline void pvmmu_sync_entries(void *entry, unsigned int nr) { }
 
 static inline void pvmmu_flush_pending(void) { }
+
+static inline bool pvmmu_fence_done(void) { return false; }
 
 static inline unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry,
 					bool final)

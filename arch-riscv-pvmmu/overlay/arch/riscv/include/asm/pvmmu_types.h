@@ -48,16 +48,29 @@ enum pvmmu_flush_reason {
 	PVMMU_NR_FLUSH_REASONS
 };
 
+/*
+ * What a rejected entry was doing, by its op and value: each kind has its
+ * own counter and consequence (see "Rejected updates" in queue.c).
+ */
+enum pvmmu_reject_site {
+	PVMMU_REJECT_SET,	/* a leaf written or changed (AND/OR too) */
+	PVMMU_REJECT_CLEAR,	/* an entry made invalid */
+	PVMMU_REJECT_LINK,	/* a table linked (*_populate, set_pmd...) */
+	PVMMU_REJECT_REGISTER,	/* a pool page typed as a table */
+	PVMMU_NR_REJECT_SITES
+};
+
 struct pvmmu_mmu_ops {
 	const char *name;
 	/*
-	 * Apply entries [0, @nr) of @batch (this CPU's registered buffer) in
-	 * order, writing each one's previous value to its @old. Returns 0, or
-	 * the error of the first rejected entry, which changed nothing and
-	 * whose index goes to *@applied (entries before it were applied).
+	 * Apply entries [@first, @nr) of @batch (this CPU's registered
+	 * buffer) in order, writing each one's previous value to its @old.
+	 * Sets *@applied to the number applied and returns 0, or the error of
+	 * the first rejected entry (@first + *@applied), which changed
+	 * nothing.
 	 */
 	long (*submit)(struct sbi_pvmmu_entry *batch, unsigned int nr,
-		       unsigned int *applied);
+		       unsigned int first, unsigned int *applied);
 	/* Make a zeroed pool page a page table of @level (a root if @root). */
 	int (*register_table)(phys_addr_t pa, unsigned int level, bool root);
 	/* Return a page table page to the pool (it must be unlinked). */
