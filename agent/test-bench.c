@@ -12,7 +12,10 @@
  * tables make none), the UPDATE calls each hook made at once
  * instead of queueing (debugfs "direct.<hook>", as "direct.<hook>" fields
  * when not zero) and the minor faults (getrusage, self and reaped
- * children).  The sbi_* cases run the firmware microbenchmarks of
+ * children).  When /proc/pvmmu has them, the firmware's own trap, satp
+ * and sfence.vma counters are reported too (see fw_keys[]).  The ctxsw_*
+ * cases ping-pong a byte between two processes or two threads; the sbi_*
+ * cases run the firmware microbenchmarks of
  * /sys/kernel/debug/pvmmu/sbi_bench.  scripts/bench.py boots the guest in
  * each mode and turns the lines into tables.
  *
@@ -34,6 +37,7 @@
 #include <fcntl.h>
 #include <linux/membarrier.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +72,24 @@ static const char *const extra_keys[] = {
 	"reused",
 };
 
+/*
+ * The firmware's own counters, when the kernel prints them: every trap
+ * from S/U-mode into the firmware on any hart (ecalls, emulated
+ * instructions, interrupts), the satp writes it accepted and the
+ * SFENCE.VMAs it emulated.  Reported per operation over the timed windows
+ * only, less what reading the counters costs (FW_PROBE_ROUNDS).  A kernel
+ * without them has no key; one that does not ask the firmware (pvmmu
+ * inactive) prints numbers that never move: both are "not available".
+ */
+static const char *const fw_keys[] = {
+	"fw_traps",
+	"fw_satp",
+	"fw_sfence",
+};
+
+#define NR_FW_KEYS		ARRAY_SIZE(fw_keys)
+#define FW_PROBE_ROUNDS		3
+
 #define MAX_EXTRA		16
 #define EXTRA_KEY_MAX		32
 #define MAX_HOOKS		24
@@ -78,6 +100,8 @@ struct bench_counts {
 	long long entries;	/* entries they applied */
 	long long tables;	/* PT_REGISTER + PT_RELEASE calls */
 	long long faults;	/* minor faults, self + waited-for children */
+	long long switches;	/* of the calling thread; not summed */
+	long long fw[NR_FW_KEYS];	/* windows only: see bench_end() */
 	long long extra[MAX_EXTRA];
 	long long direct[MAX_HOOKS];	/* per hook, submitted at once */
 };
@@ -90,6 +114,9 @@ struct bench {
 	unsigned int nextra;
 	char extra[MAX_EXTRA][EXTRA_KEY_MAX];
 	bool have_tables;	/* /proc/pvmmu counts table calls */
+	bool have_fw[NR_FW_KEYS];	/* /proc/pvmmu has fw_keys[i] */
+	bool fw_moved;		/* a firmware counter ever changed */
+	long long fw_probe[NR_FW_KEYS];	/* what one read_counts() adds */
 	unsigned int nhooks;
 	char hook[MAX_HOOKS][EXTRA_KEY_MAX];	/* names of direct.<hook> */
 	unsigned int windows;
@@ -204,7 +231,7 @@ static long long direct_count(const char *text, const char *hook)
 
 static void read_counts(struct bench *b, struct bench_counts *c)
 {
-	struct rusage self, children;
+	struct rusage self, children, thread;
 	char text[8192];
 	long long v;
 	size_t i;
@@ -218,6 +245,10 @@ static void read_counts(struct bench *b, struct bench_counts *c)
 				c->extra[i] = v;
 		v = b->have_tables ? table_calls(&b->stat) : -1;
 		c->tables = v < 0 ? 0 : v;
+		for (i = 0; i < NR_FW_KEYS; i++)
+			if (b->have_fw[i] &&
+			    !pvmmu_stat_value(&b->stat, fw_keys[i], &v))
+				c->fw[i] = v;
 	}
 	if (b->nhooks && read_text(HOOK_STATS_PATH, text, sizeof(text)) >= 0) {
 		for (i = 0; i < b->nhooks; i++)
@@ -227,7 +258,11 @@ static void read_counts(struct bench *b, struct bench_counts *c)
 	getrusage(RUSAGE_SELF, &self);
 	getrusage(RUSAGE_CHILDREN, &children);
 	c->faults = self.ru_minflt + children.ru_minflt;
+	getrusage(RUSAGE_THREAD, &thread);
+	c->switches = thread.ru_nvcsw + thread.ru_nivcsw;
 }
+
+/* fw[] is not summed here: bench_end() does, for the windows alone */
 
 static void counts_add_delta(struct bench_counts *sum,
 			     const struct bench_counts *to,
@@ -270,10 +305,20 @@ static void bench_begin(struct bench *b)
 static void bench_end(struct bench *b)
 {
 	uint64_t ns = now_ns();
+	long long d;
+	size_t i;
 
 	read_counts(b, &b->last);
 	b->ns += ns - b->start_ns;
 	counts_add_delta(&b->sum, &b->last, &b->start);
+	/* less the firmware calls of reading the counters at both ends */
+	for (i = 0; i < NR_FW_KEYS; i++) {
+		d = b->last.fw[i] - b->start.fw[i];
+		if (d)
+			b->fw_moved = true;
+		d -= b->fw_probe[i];
+		b->sum.fw[i] += d > 0 ? d : 0;
+	}
 	b->windows++;
 }
 
@@ -325,11 +370,40 @@ static void find_extra_keys(struct bench *b)
 	}
 }
 
+/*
+ * Reading the counters is not free for the firmware counters: the kernel
+ * asks the firmware for each fw_* value with an SBI call, and those
+ * calls trap.  Between the reads that open and close a window they add
+ * what one read_counts() costs; take it from two reads back to back (the
+ * fewest of a few tries, in case an interrupt came in between).
+ */
+static void fw_calibrate(struct bench *b)
+{
+	struct bench_counts c0, c1;
+	long long d;
+	size_t i;
+	int round;
+
+	for (round = 0; round < FW_PROBE_ROUNDS; round++) {
+		read_counts(b, &c0);
+		read_counts(b, &c1);
+		for (i = 0; i < NR_FW_KEYS; i++) {
+			d = c1.fw[i] - c0.fw[i];
+			if (d)
+				b->fw_moved = true;
+			if (!round || d < b->fw_probe[i])
+				b->fw_probe[i] = d;
+		}
+	}
+}
+
 /* Learn what pvmmu looks like; the process is already set up. */
 static void bench_init(struct bench *b, struct test_ctx *t, int cpu)
 {
 	char text[8192];
+	bool any_fw = false;
 	long long v;
+	size_t i;
 
 	memset(b, 0, sizeof(*b));
 	b->t = t;
@@ -341,14 +415,62 @@ static void bench_init(struct bench *b, struct test_ctx *t, int cpu)
 			b->batch = v;
 		find_extra_keys(b);
 		b->have_tables = table_calls(&b->stat) >= 0;
+		for (i = 0; i < NR_FW_KEYS; i++) {
+			b->have_fw[i] = !pvmmu_stat_value(&b->stat, fw_keys[i],
+							  &v);
+			any_fw |= b->have_fw[i];
+		}
 	}
 	if (read_text(HOOK_STATS_PATH, text, sizeof(text)) >= 0)
 		find_hooks(b, text);
+	if (any_fw)
+		fw_calibrate(b);
 }
 
 static double per(long long n, long long ops)
 {
 	return ops ? (double)n / (double)ops : 0.0;
+}
+
+/*
+ * The firmware counters over the windows: "fw_<key>" and
+ * "fw_<key>_per_op" while they are live, and "fw_counters" saying which
+ * case it is: "live", "zero" (printed but never moving: the kernel does
+ * not read them) or "missing" (not printed).  "fw_missing" lists absent
+ * keys when only some are there.
+ */
+static void report_fw(struct bench *b, long long ops)
+{
+	char key[EXTRA_KEY_MAX], missing[64] = "";
+	struct test_ctx *t = b->t;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < NR_FW_KEYS; i++) {
+		if (b->have_fw[i]) {
+			any = true;
+			continue;
+		}
+		snprintf(missing + strlen(missing),
+			 sizeof(missing) - strlen(missing), "%s%s",
+			 missing[0] ? "," : "", fw_keys[i]);
+	}
+	if (!any || !b->fw_moved) {
+		t_str(t, "fw_counters", any ? "zero" : "missing");
+		return;
+	}
+	t_str(t, "fw_counters", "live");
+	if (missing[0])
+		t_str(t, "fw_missing", missing);
+	for (i = 0; i < NR_FW_KEYS; i++) {
+		if (!b->have_fw[i])
+			continue;
+		t_int(t, fw_keys[i], b->sum.fw[i]);
+		snprintf(key, sizeof(key), "%s_per_op", fw_keys[i]);
+		t_double(t, key, per(b->sum.fw[i], ops));
+	}
+	if (b->have_fw[0])
+		t_int(t, "fw_probe_traps", b->fw_probe[0]);
 }
 
 /* Report the summed windows as ops operations; always passes. */
@@ -375,6 +497,7 @@ static int bench_report(struct bench *b, const char *what, long iters,
 		t_double(t, "table_calls_per_op", per(c->tables, ops));
 	}
 	t_double(t, "traps_per_op", per(c->sbi_calls + c->tables, ops));
+	report_fw(b, ops);
 	t_int(t, "faults", c->faults);
 	t_double(t, "faults_per_op", per(c->faults, ops));
 	t_int(t, "pvmmu_active", b->active);
@@ -425,7 +548,7 @@ struct bench_spec {
 	int (*run)(struct bench *b, const struct bench_spec *s);
 	size_t size;		/* pages (map) or bytes */
 	long iters;		/* at agent.bench_scale=1 */
-	bool flag;		/* fork: exec; mremap: 2 MiB aligned */
+	bool flag;		/* fork: exec; mremap: aligned; ctxsw: threads */
 };
 
 /* mmap + touch + munmap of s->size pages */
@@ -721,6 +844,222 @@ static int run_fault_storm(struct bench *b, const struct bench_spec *s)
 	return bench_report(b, what, iters, (long long)iters * pages);
 }
 
+/* ---- context switches ---- */
+
+/*
+ * Two sides pass one byte back and forth over a pair of pipes; each round
+ * trip is two context switches.  Both sides run on the bench CPU: the
+ * workload process is pinned, its children and threads inherit that, and
+ * the peer pins itself once more and checks.  So a read that finds its
+ * pipe empty always switches to the other side rather than waiting for
+ * it on another CPU, and every round trip really switches twice.
+ *
+ * Both sides are SCHED_FIFO (same priority, so a wakeup does not preempt:
+ * each side blocks in read()), when the kernel lets us.  As SCHED_OTHER
+ * tasks they keep the bench CPU's runqueue busy, so the idle CPUs' load
+ * balancer keeps taking its lock to look for a task to pull.  Under
+ * QEMU's round-robin the bench hart is often stopped while it holds that
+ * lock (the ping-pong is mostly scheduler), and the balancing hart then
+ * spins until QEMU switches harts: guest time that is no switch at all,
+ * more than twice the switch itself in some runs at -smp 4.  Pinned FIFO
+ * tasks are nothing the balancer can pull.  FIFO tasks are throttled
+ * after 950 ms of every second (sched_rt_runtime_us), so the round trips
+ * are timed in windows of CTXSW_WINDOW, and the settling before each
+ * window sleeps.
+ */
+#define CTXSW_WINDOW		2000	/* round trips */
+
+struct pingpong {
+	int to_peer[2];		/* main -> peer */
+	int to_main[2];		/* peer -> main */
+	int cpu;
+};
+
+static ssize_t read_byte(int fd, char *c)
+{
+	ssize_t n;
+
+	do {
+		n = read(fd, c, 1);
+	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static int write_byte(int fd, char c)
+{
+	ssize_t n;
+
+	do {
+		n = write(fd, &c, 1);
+	} while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : n < 0 ? -errno : -EIO;
+}
+
+/* The peer: echo every byte until the main side closes its end. */
+static int pingpong_echo(struct pingpong *pp)
+{
+	ssize_t n;
+	char c;
+	int ret;
+
+	ret = pin_to_cpu(pp->cpu);
+	if (ret)
+		return ret;
+	if (sched_getcpu() != pp->cpu)
+		return -EXDEV;
+	for (;;) {
+		n = read_byte(pp->to_peer[0], &c);
+		if (!n)
+			return 0;
+		if (n < 0)
+			return -errno;
+		ret = write_byte(pp->to_main[1], c);
+		if (ret)
+			return ret;
+	}
+}
+
+static void *pingpong_thread(void *arg)
+{
+	struct pingpong *pp = arg;
+	int ret = pingpong_echo(pp);
+
+	/* the main side's read then ends instead of waiting forever */
+	if (ret) {
+		close(pp->to_main[1]);
+		pp->to_main[1] = -1;
+	}
+	return (void *)(intptr_t)ret;
+}
+
+/* One round trip from the main side: 0, -EPROTO (no or a wrong echo) */
+static int pingpong_round(struct pingpong *pp, char c)
+{
+	char back;
+	ssize_t n;
+	int ret;
+
+	ret = write_byte(pp->to_peer[1], c);
+	if (ret)
+		return ret;
+	n = read_byte(pp->to_main[0], &back);
+	if (n < 0)
+		return -errno;
+	return n && back == c ? 0 : -EPROTO;
+}
+
+static void pingpong_close(struct pingpong *pp)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (pp->to_peer[i] >= 0)
+			close(pp->to_peer[i]);
+		if (pp->to_main[i] >= 0)
+			close(pp->to_main[i]);
+		pp->to_peer[i] = pp->to_main[i] = -1;
+	}
+}
+
+/*
+ * Ping-pong between two processes (each switch also switches the address
+ * space: a satp write) or, with s->flag, two threads of this process (the
+ * same mm: no satp write).  One op is one context switch, two per round
+ * trip.  Starting and stopping the peer are not timed.
+ */
+static int run_ctxsw(struct bench *b, const struct bench_spec *s)
+{
+	struct pingpong pp = { .to_peer = { -1, -1 }, .to_main = { -1, -1 },
+			       .cpu = b->cpu };
+	struct sched_param fifo = { .sched_priority = 1 };
+	long i, n, iters = scaled(s->iters);
+	int ret, peer_ret, status = 0;
+	long long switches = 0;
+	const char *fail = NULL;
+	struct test_ctx *t = b->t;
+	pthread_t thread = 0;
+	pid_t pid = -1;
+	char how[96];
+	void *res;
+
+	if (pipe2(pp.to_peer, O_CLOEXEC) || pipe2(pp.to_main, O_CLOEXEC))
+		return t_fail(t, "pipe: %s", strerror(errno));
+	/* inherited by the peer, process or thread; no FIFO: still measure */
+	if (sched_setscheduler(0, SCHED_FIFO, &fifo))
+		t_str(t, "policy", "other");
+	else
+		t_str(t, "policy", "fifo");
+	if (s->flag) {
+		ret = pthread_create(&thread, NULL, pingpong_thread, &pp);
+		if (ret)
+			return t_fail(t, "pthread_create: %s", strerror(ret));
+	} else {
+		pid = fork();
+		if (pid < 0)
+			return t_fail(t, "fork: %s", strerror(errno));
+		if (!pid) {
+			close(pp.to_peer[1]);
+			close(pp.to_main[0]);
+			ret = pingpong_echo(&pp);
+			_exit(ret == -EXDEV ? 2 : ret ? 1 : 0);
+		}
+		/* an early exit of the peer reads as end of file */
+		close(pp.to_peer[0]);
+		close(pp.to_main[1]);
+		pp.to_peer[0] = pp.to_main[1] = -1;
+	}
+
+	ret = pingpong_round(&pp, 0);		/* warm-up */
+	if (ret)
+		fail = "warm-up";
+	for (i = 0; i < iters && !ret; ) {
+		bench_begin(b);
+		for (n = 0; n < CTXSW_WINDOW && i < iters; n++, i++) {
+			ret = pingpong_round(&pp, (char)i);
+			if (ret)
+				break;
+		}
+		bench_end(b);
+		switches += b->last.switches - b->start.switches;
+		if (ret)
+			fail = "round trip";
+	}
+	if (!fail)
+		bench_collect_deferred(b);
+
+	/* end of file stops the peer */
+	close(pp.to_peer[1]);
+	pp.to_peer[1] = -1;
+	if (s->flag) {
+		pthread_join(thread, &res);
+		peer_ret = (int)(intptr_t)res;
+	} else {
+		if (wait_pid(pid, &status))
+			return t_fail(t, "wait: %s", strerror(errno));
+		peer_ret = !WIFEXITED(status) ? -ECHILD :
+			   WEXITSTATUS(status) == 2 ? -EXDEV :
+			   WEXITSTATUS(status) ? -ECHILD : 0;
+	}
+	pingpong_close(&pp);
+	if (peer_ret == -EXDEV)
+		return t_fail(t, "the peer does not run on CPU %d", b->cpu);
+	if (peer_ret && !s->flag)
+		return t_fail(t, "peer process: %s",
+			      describe_status(status, how, sizeof(how)));
+	if (peer_ret)
+		return t_fail(t, "peer thread: %s", strerror(-peer_ret));
+	if (fail)
+		return t_fail(t, "%s %ld: %s", fail, i, ret == -EPROTO ?
+			      "no or a wrong echo" : strerror(-ret));
+
+	/* 1 when the timing side switches away and back once per trip */
+	t_double(t, "own_switches_per_round_trip", per(switches, iters));
+	return bench_report(b, s->flag ?
+			    "context switch between two threads (pipe ping-pong)" :
+			    "context switch between two processes (pipe ping-pong)",
+			    iters, 2 * iters);
+}
+
 /* ---- firmware microbenchmarks (debugfs sbi_bench) ---- */
 
 /* The number after "key=" in a line of key=value pairs, or -1. */
@@ -777,10 +1116,12 @@ static int run_sbi(struct bench *b, const struct bench_spec *s)
 		return t_fail(t, "open %s: %s", SBI_BENCH_PATH, strerror(errno));
 
 	len = snprintf(cmd, sizeof(cmd), "%s %lld\n", kind, iters);
+	bench_begin(b);				/* for the firmware counters */
 	t0 = now_ns();
 	w = write(fd, cmd, len);
 	t1 = now_ns();
 	ret = w == len ? 0 : w < 0 ? -errno : -EIO;
+	bench_end(b);
 	close(fd);
 	if (ret && !b->active)
 		return t_skip(t, "write '%s %lld': %s (pvmmu inactive)", kind,
@@ -817,6 +1158,7 @@ static int run_sbi(struct bench *b, const struct bench_spec *s)
 	t_double(t, "entries_per_op", per(entries, n));
 	t_double(t, "entries_per_call", per(entries, calls));
 	t_double(t, "traps_per_op", per(calls, n));
+	report_fw(b, n);
 	t_int(t, "faults", 0);
 	t_double(t, "faults_per_op", 0);
 	t_int(t, "pvmmu_active", b->active);
@@ -846,6 +1188,8 @@ static const struct bench_spec bench_specs[] = {
 	{ "dontneed_16m",	run_dontneed,	16 * MIB,	45, false },
 	{ "munmap_16m",		run_munmap,	16 * MIB,	45, false },
 	{ "fault_storm_64m",	run_fault_storm, 64 * MIB,	9, false },
+	{ "ctxsw_proc",		run_ctxsw,	0,		20000, false },
+	{ "ctxsw_thread",	run_ctxsw,	0,		20000, true },
 	{ "sbi_null",		run_sbi,	0,		150000, false },
 	{ "sbi_update1",	run_sbi,	0,		150000, false },
 	{ "sbi_update_batch",	run_sbi,	0,		15000, false },
@@ -955,6 +1299,8 @@ static const struct agent_case bench_cases[] = {
 	{ "dontneed_16m", bench_case },
 	{ "munmap_16m", bench_case },
 	{ "fault_storm_64m", bench_case },
+	{ "ctxsw_proc", bench_case },
+	{ "ctxsw_thread", bench_case },
 	{ "sbi_null", bench_case },
 	{ "sbi_update1", bench_case },
 	{ "sbi_update_batch", bench_case },

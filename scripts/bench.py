@@ -6,8 +6,8 @@ Boots the same kernel Image once per mode, each under
 "-icount shift=N,sleep=off" (guest time = instructions x 2^N ns, the same
 on every run), runs the agent's "bench" group and prints, per workload,
 guest time per operation, its ratio to native on pvmmu's firmware, the
-page-table SBI calls, entries per call, faults and a modelled hardware
-cost:
+page-table SBI calls, entries per call, faults, the firmware's own trap
+count when the kernel prints it, and a modelled hardware cost:
 
     modelled cycles/op = guest instructions/op + traps/op x --trap-cycles
 
@@ -85,6 +85,8 @@ WORKLOADS = [
     ("dontneed_16m", "madvise(MADV_DONTNEED) of 16 MiB populated"),
     ("munmap_16m", "munmap of 16 MiB populated (mapping and touching untimed)"),
     ("fault_storm_64m", "one first-touch page fault (64 MiB storm)"),
+    ("ctxsw_proc", "one context switch between two processes (pipe ping-pong)"),
+    ("ctxsw_thread", "one context switch between two threads of a process (pipe ping-pong)"),
     ("sbi_null", "one null SBI round trip (firmware microbenchmark)"),
     ("sbi_update1", "one single-entry UPDATE call (firmware microbenchmark)"),
     ("sbi_update_batch", "one full-batch UPDATE call (firmware microbenchmark)"),
@@ -93,9 +95,13 @@ WORKLOAD_NAMES = [w for w, _ in WORKLOADS]
 WHAT = dict(WORKLOADS)
 QUICK_WORKLOADS = ["map_16", "map_4096", "fork_1m", "fork_exec", "mprotect_1m",
                    "mremap_16m", "dontneed_16m", "munmap_16m",
-                   "fault_storm_64m",
+                   "fault_storm_64m", "ctxsw_proc", "ctxsw_thread",
                    "sbi_null", "sbi_update1", "sbi_update_batch"]
 QUICK_SCALE = 0.1
+
+# firmware counters of /proc/pvmmu (absent on older kernels): every trap
+# from S/U-mode on any hart, satp writes accepted, sfence.vma emulated
+FW_KEYS = ["fw_traps", "fw_satp", "fw_sfence"]
 
 HEARTBEAT_S = 30
 
@@ -402,6 +408,11 @@ def fmt_ratio(v):
     return "-" if v is None else "%.2fx" % v
 
 
+def fw_modes(modes):
+    """The modes that boot pvmmu's firmware, which counts its own traps."""
+    return [m for m in modes if MODE_BY_NAME[m].firmware == "pvmmu"]
+
+
 def passed(data, mode, workload, rep=0):
     boots = data.get(mode, {}).get("boots", [])
     if rep >= len(boots):
@@ -444,6 +455,9 @@ def summarize(data, meta, trap_cycles):
                 "faults_per_op": res.get("faults_per_op"),
                 "batch": res.get("batch"),
             }
+            # the firmware's counters, None when the kernel does not give them
+            for key in FW_KEYS:
+                fig[key + "_per_op"] = res.get(key + "_per_op")
             # raw counters behind call_breakdown()
             for key, value in res.items():
                 if key.startswith(("flush_", "direct.")) or key == "table_calls":
@@ -541,33 +555,41 @@ def markdown(summary, spread, meta):
                      "firmware; \"model\" is the same for modelled cycles.")
         lines.append("")
 
+    # "fw traps/op" only when a mode boots pvmmu's firmware, and filled only
+    # for those modes: Debian's OpenSBI does not count its traps
+    with_fw = fw_modes(modes)
     for w, row in summary.items():
         lines.append("### %s: %s" % (w, WHAT.get(w, w)))
         lines.append("")
-        lines.append("| mode | time/op | vs native | SBI calls/op | entries/call "
-                     "| traps/op | faults/op | modelled cycles/op | vs native |")
-        lines.append("|---|---|---|---|---|---|---|---|---|")
+        head = ["mode", "time/op", "vs native", "SBI calls/op", "entries/call",
+                "traps/op"] + (["fw traps/op"] if with_fw else []) + [
+                "faults/op", "modelled cycles/op", "vs native"]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "---|" * len(head))
         for m in modes:
             fig = row.get(m, {})
             label = MODE_BY_NAME[m].label
             if fig.get("result") != "pass":
                 detail = fig.get("detail") or ""
-                lines.append("| %s | %s%s | | | | | | | |"
-                             % (label, fig.get("result", "missing"),
-                                (": " + detail[:60]) if detail else ""))
+                lines.append("| %s | %s%s |%s" % (
+                    label, fig.get("result", "missing"),
+                    (": " + detail[:60]) if detail else "", " |" * (len(head) - 2)))
                 continue
             if fig.get("batch") is not None and MODE_BY_NAME[m].pv:
                 label += " (batch %d)" % fig["batch"]
             time_op = fmt_ns(fig["ns_per_op"])
             if not MODE_BY_NAME[m].icount:
                 time_op += " (wall)"
-            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                label, time_op, fmt_ratio(fig.get("rel_native")),
-                fmt_num(fig["sbi_calls_per_op"]),
-                fmt_num(fig["entries_per_call"]) if fig["sbi_calls_per_op"] else "-",
-                fmt_num(fig["traps_per_op"]), fmt_num(fig["faults_per_op"]),
-                fmt_cycles(fig.get("modelled_cycles_per_op")),
-                fmt_ratio(fig.get("rel_native_modelled"))))
+            cells = [label, time_op, fmt_ratio(fig.get("rel_native")),
+                     fmt_num(fig["sbi_calls_per_op"]),
+                     fmt_num(fig["entries_per_call"]) if fig["sbi_calls_per_op"] else "-",
+                     fmt_num(fig["traps_per_op"])]
+            if with_fw:
+                cells.append(fmt_num(fig.get("fw_traps_per_op")) if m in with_fw else "-")
+            cells += [fmt_num(fig["faults_per_op"]),
+                      fmt_cycles(fig.get("modelled_cycles_per_op")),
+                      fmt_ratio(fig.get("rel_native_modelled"))]
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
         breakdown = call_breakdown(row.get("pv-batched", {}))
         if breakdown:
@@ -604,6 +626,9 @@ def call_breakdown(fig):
     if "table_calls" in fig:
         text += "; PT_REGISTER + PT_RELEASE calls %s" % fmt_num(
             fig["table_calls"] / ops)
+    if fig.get("fw_satp_per_op") is not None or fig.get("fw_sfence_per_op") is not None:
+        text += "; firmware: satp writes %s, sfence.vma emulated %s" % (
+            fmt_num(fig.get("fw_satp_per_op")), fmt_num(fig.get("fw_sfence_per_op")))
     return text
 
 
