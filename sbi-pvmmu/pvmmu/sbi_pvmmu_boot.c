@@ -10,6 +10,7 @@
  * the firmware, the next stage's image, the initrd nor the FDT.
  */
 #include <libfdt.h>
+#include <sbi/riscv_asm.h>
 #include <sbi/riscv_atomic.h>
 #include <sbi/sbi_config.h>
 #include <sbi/sbi_console.h>
@@ -349,6 +350,18 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 	/* The FDT grows in place by the fixups */
 	boot.avoid[AVOID_FDT].base = (unsigned long)fdt;
 	boot.avoid[AVOID_FDT].size = fdt_totalsize(fdt) + SBI_FDT_FIXUP_SLACK;
+
+	/*
+	 * T-Head's MAE gives PTE bits 59-63 vendor meanings (cacheability,
+	 * ordering) that the core's leaf rules do not know: refuse rather
+	 * than validate something else than what the walker uses.
+	 */
+	if (csr_read(CSR_MVENDORID) == MVENDORID_THEAD) {
+		sbi_snprintf(boot.note, sizeof(boot.note),
+			     "T-Head vendor PTE bits (MAE) not supported, "
+			     "extension disabled");
+		return;
+	}
 
 	def = pvmmu_pool_default_size(total);
 	want = bootargs_pool_size(fdt, &arg);

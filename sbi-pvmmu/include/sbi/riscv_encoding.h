@@ -117,6 +117,9 @@
 #define SATP_MODE_OFF		_UL(0)
 
 /* misa */
+/* JEDEC id of T-Head, whose cores may set vendor bits in PTEs (MAE) */
+#define MVENDORID_THEAD		_UL(0x5b7)
+
 #define MISA_EXT(c)		(_UL(1) << ((c) - 'A'))
 
 /* CSR numbers */
