@@ -66,7 +66,7 @@ kernel: kconfig
 firmware: tree
 	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) \
 		LIBFDT_DIR=$(KSRC)/scripts/dtc/libfdt CROSS_COMPILE=$(CROSS_COMPILE) \
-		all selftest
+		all selftest attack
 
 agent initramfs: tree
 	@$(MAKE) -s -C agent O=$(AGENT_OUT) LINUX_SRC=$(KSRC) \

@@ -6,7 +6,9 @@
 # boots also leave their console in build/logs/<name>.log.
 #   host   the kernel-side series exports and `git am`s onto pristine 6.12,
 #          and passes checkpatch; the firmware's bare S-mode self-test
-#          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts; the PVMMU
+#          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts, and its
+#          adversarial payload (sbi-pvmmu/tests/attack, a malicious
+#          kernel) finds every attack refused on 3 harts; the PVMMU
 #          core's host unit tests pass (gcc and clang, with the reference
 #          model), and a 60 s libFuzzer smoke run finds nothing; gcov
 #          coverage of the core from the unit tests and the seed corpus
@@ -79,6 +81,14 @@ fw_selftest() {
 		-kernel "$repo/build/sbi-pvmmu/tests/sbi-selftest.elf" < /dev/null
 }
 
+# The adversarial payload: QEMU exits 0 only if every attack was refused.
+fw_attack() {
+	timeout 180 qemu-system-riscv64 -M virt -cpu rv64 -smp 3 -m 2G \
+		-nographic -monitor none -serial stdio -no-reboot \
+		-bios "$repo/build/sbi-pvmmu/sbi-pvmmu.bin" \
+		-kernel "$repo/build/sbi-pvmmu/tests/sbi-attack.elf" < /dev/null
+}
+
 # KUnit: every case of every suite is one test.
 run_kunit() {
 	local json=$logs/kunit.json start=$SECONDS
@@ -149,6 +159,7 @@ for layer in $layers; do
 		check host.checkpatch checkpatch_clean
 		check fw.selftest-smp1 fw_selftest 1
 		check fw.selftest-smp4 fw_selftest 4
+		check fw.attack-smp3 fw_attack
 		check fw.host-tests make -s -C "$repo/sbi-pvmmu" \
 			O="$repo/build/sbi-pvmmu" host-test
 		check fw.host-tests-clang make -s -C "$repo/sbi-pvmmu" \

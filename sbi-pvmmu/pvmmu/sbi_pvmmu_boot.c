@@ -210,13 +210,24 @@ static bool overlaps_ram(u64 base, u64 size)
 	return false;
 }
 
-/* Keep the scan sorted by base; the firmware's devices and RAM never enter */
+/*
+ * Keep the scan sorted by base; the firmware's devices and RAM never
+ * enter. A region is widened to whole pages first (the smallest leaf is
+ * one page: a 0x100-byte UART must still be mappable), and dropped if
+ * the widened region touches a firmware device or RAM.
+ */
 static void mmio_add(u64 base, u64 size)
 {
+	u64 end = base + size;
 	unsigned int i;
 
-	if (!size || base + size < base || overlaps_fw_device(base, size) ||
-	    overlaps_ram(base, size) || mmio_scan_count == MMIO_SCAN_MAX)
+	if (!size || end < base || end > -PVMMU_PAGE_SIZE)
+		return;
+	base &= ~(u64)(PVMMU_PAGE_SIZE - 1);
+	end = (end + PVMMU_PAGE_SIZE - 1) & ~(u64)(PVMMU_PAGE_SIZE - 1);
+	size = end - base;
+	if (overlaps_fw_device(base, size) || overlaps_ram(base, size) ||
+	    mmio_scan_count == MMIO_SCAN_MAX)
 		return;
 	for (i = mmio_scan_count; i && mmio_scan[i - 1].base > base; i--)
 		mmio_scan[i] = mmio_scan[i - 1];

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * S-mode self-test payload for sbi-pvmmu: entry points.
- * Boot hart: a0 = hart id, a1 = FDT. Secondary harts (HSM start):
- * a0 = hart id, a1 = opaque.
+ * Entry points of the bare S-mode test payloads (tests/selftest,
+ * tests/attack). Boot hart: a0 = hart id, a1 = FDT -> boot_main().
+ * Secondary harts (HSM start): a0 = hart id, a1 = opaque ->
+ * secondary_main(). Each hart gets its own stack; tp = hart id.
  */
 #define STACK_SIZE	8192
 #define MAX_HARTS	16
