@@ -424,8 +424,9 @@ static u64 compute_new(unsigned int op, u64 old, u64 value)
 	}
 }
 
+/* Apply one entry: *@oldp gets the previous value, *@valid whether V is set now */
 static int apply_one(struct pvmmu_state *st, u64 target, u64 value,
-		     u64 *oldp)
+		     u64 *oldp, bool *valid)
 {
 	unsigned long pa = (unsigned long)(target & ~SBI_PVMMU_OP_MASK);
 	unsigned long page = pa & ~(PVMMU_PAGE_SIZE - 1), child = 0;
@@ -488,6 +489,7 @@ static int apply_one(struct pvmmu_state *st, u64 target, u64 value,
 		pvmmu_add_long(&st->links, -1);
 	}
 	*oldp = old;
+	*valid = new & PTE_V;
 out:
 	pvmmu_unlock(lock);
 	return rc;
@@ -501,6 +503,7 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 	struct sbi_pvmmu_entry *ents;
 	unsigned long i;
 	u64 target, value, old = 0;
+	bool valid = false;
 	int rc = SBI_SUCCESS;
 
 	*applied = 0;
@@ -518,13 +521,12 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 		/* Copy in once: S-mode may rewrite the buffer meanwhile */
 		target = __atomic_load_n(&ents[i].target, __ATOMIC_RELAXED);
 		value = __atomic_load_n(&ents[i].value, __ATOMIC_RELAXED);
-		rc = apply_one(st, target, value, &old);
+		rc = apply_one(st, target, value, &old, &valid);
 		if (rc)
 			break;
 		__atomic_store_n(&ents[i].old, old, __ATOMIC_RELAXED);
 		/* A valid entry may be a new mapping: fence before returning */
-		if (compute_new(target & SBI_PVMMU_OP_MASK, old, value) & PTE_V)
-			h->need_fence = true;
+		h->need_fence |= valid;
 	}
 	*applied = i - first;
 	stat_inc(st, hartid, SBI_PVMMU_STAT_ENTRIES, i - first);

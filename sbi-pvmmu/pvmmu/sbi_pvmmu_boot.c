@@ -68,7 +68,8 @@ const char *sbi_pvmmu_unavailable_reason(void)
 
 bool sbi_pvmmu_available(void)
 {
-	return !*sbi_pvmmu_unavailable_reason();
+	return boot.live && sbi_pmp_protects_pool() &&
+	       !READ_ONCE(boot.cbo_inval_open);
 }
 
 void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
@@ -341,6 +342,7 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 	const char *arg = "";
 	char bad[17];
 	unsigned int i, n = 0, len;
+	unsigned long h;
 	int rc;
 
 	for (i = 0; i < sbi_mem_ram_count() && n < PVMMU_MAX_RAM; i++) {
@@ -429,6 +431,11 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 			     "core init failed (%d), extension disabled", rc);
 		return;
 	}
+	/* The trap path counts into the core's per-hart TRAPS counter */
+	for_each_hart_in_mask(h, sbi_hart_valid_mask)
+		if (h < PVMMU_MAX_HARTS)
+			sbi_hartid_to_scratch((u32)h)->trap_counter =
+				&pvmmu_st.harts[h].stats[SBI_PVMMU_STAT_TRAPS];
 	boot.placed = true;
 }
 

@@ -30,6 +30,8 @@ struct sbi_scratch {
 
 	/* HSM: state (SBI_HSM_STATE_* or internal) and start parameters */
 	atomic_t hsm_state;
+	/* Bumped on every trap from S/U-mode when set (PVMMU's STATS TRAPS) */
+	unsigned long *trap_counter;
 	unsigned long hsm_start_addr;
 	unsigned long hsm_start_arg1;
 

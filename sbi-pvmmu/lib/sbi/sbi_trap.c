@@ -13,8 +13,6 @@
 #include <sbi/sbi_console.h>
 #include <sbi/sbi_ecall.h>
 #include <sbi/sbi_ipi.h>
-#include <sbi/sbi_pvmmu.h>
-#include <sbi/sbi_pvmmu_abi.h>
 #include <sbi/sbi_scratch.h>
 #include <sbi/sbi_system.h>
 #include <sbi/sbi_timer.h>
@@ -57,15 +55,18 @@ void sbi_trap_redirect(struct sbi_trap_regs *regs, unsigned long cause,
 void sbi_trap_handler(struct sbi_trap_regs *regs)
 {
 	unsigned long mcause = csr_read(CSR_MCAUSE);
+	struct sbi_scratch *scratch;
 
 	if (((regs->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == PRV_M)
 		sbi_trap_fatal("unexpected trap in M-mode", regs);
-	sbi_pvmmu_count(SBI_PVMMU_STAT_TRAPS);
+	scratch = sbi_scratch_thishart_ptr();
+	if (scratch->trap_counter)
+		(*scratch->trap_counter)++;
 
 	if (mcause & MCAUSE_IRQ_BIT) {
 		switch (mcause & ~MCAUSE_IRQ_BIT) {
 		case IRQ_M_SOFT:
-			sbi_ipi_process(sbi_scratch_thishart_ptr(), true);
+			sbi_ipi_process(scratch, true);
 			return;
 		case IRQ_M_TIMER:
 			sbi_timer_process();

@@ -89,6 +89,12 @@ unsigned int pvmmu_root_level(void);
 /* Set once the firmware holds satp: read by head.S before its MMU is on. */
 extern unsigned long pvmmu_satp_locked;
 
+/* Does sfence.vma trap to the firmware (satp under its control)? */
+static inline bool pvmmu_sfence_traps(void)
+{
+	return READ_ONCE(pvmmu_satp_locked);
+}
+
 #else /* !CONFIG_RISCV_PVMMU */
 
 static inline bool pvmmu_active(void) { return false; }
@@ -115,6 +121,8 @@ static inline void pvmmu_sync_entries(void *entry, unsigned int nr) { }
 static inline void pvmmu_flush_pending(void) { }
 
 static inline bool pvmmu_fence_done(void) { return false; }
+
+static inline bool pvmmu_sfence_traps(void) { return false; }
 
 static inline unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry,
 					bool final)
