@@ -131,6 +131,7 @@ extern const struct agent_group vm_group;
 extern const struct agent_group stress_group;
 extern const struct agent_group adsafety_group;
 extern const struct agent_group pvmmu_group;
+extern const struct agent_group reject_group;
 extern const struct agent_group bench_group;
 extern const struct agent_group selftest_group;
 

@@ -12,6 +12,7 @@ const struct agent_group *const agent_groups[] = {
 	&stress_group,
 	&adsafety_group,
 	&pvmmu_group,
+	&reject_group,
 	&bench_group,
 	&selftest_group,
 	NULL,

@@ -5,14 +5,19 @@
  * Most cases swap the backend for a recorder that logs every submission
  * (and applies it natively to plain memory), so the queue's decisions are
  * visible call by call: order, flush on full / leave / sync op, the
- * interrupt bypass, nesting, error propagation, batch size 1. The last
- * case runs the same sequence batched and unbatched on the real firmware
- * and compares the page tables.
+ * interrupt bypass, nesting, error propagation, batch size 1. The
+ * rejection cases give the recorder pool tables (so the hooks take the
+ * pvmmu path: pvmmu_owns()) and let it apply what it does not reject
+ * through the firmware: one case per kind of rejection (set, clear, a
+ * clear in the middle of a run, link, register) checks what the kernel
+ * does about it. The last case runs the same sequence batched and
+ * unbatched on the real firmware and compares the page tables.
  */
 
 #include <kunit/test.h>
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
+#include <linux/pgalloc.h>
 #include <linux/slab.h>
 #include <asm/pvmmu.h>
 #include <asm/sbi.h>
@@ -34,6 +39,14 @@ static struct {
 	unsigned int ncalls;
 	int fail_call;		/* submission that fails, or -1 */
 	unsigned int fail_index;
+	/*
+	 * What applies the entries the recorder lets through: the native
+	 * backend on plain memory, the firmware on pool tables (S-mode
+	 * cannot store to those).
+	 */
+	const struct pvmmu_mmu_ops *apply;
+	bool fail_register;	/* register_table refuses */
+	unsigned int registers;	/* register_table calls */
 } rec;
 
 static long rec_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
@@ -55,20 +68,27 @@ static long rec_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 		error = SBI_ERR_INVALID_PARAM;
 	}
 	rec.ncalls++;
-	if (n)
-		pvmmu_native_ops.submit(batch, first + n, first, applied);
+	if (n) {
+		long err = rec.apply->submit(batch, first + n, first, applied);
+
+		if (err)
+			return err;
+	}
 	*applied = n;
 	return error;
 }
 
 static int rec_register(phys_addr_t pa, unsigned int level, bool root)
 {
-	return 0;
+	rec.registers++;
+	if (rec.fail_register)
+		return -EINVAL;
+	return rec.apply->register_table(pa, level, root);
 }
 
 static int rec_release(phys_addr_t pa)
 {
-	return 0;
+	return rec.apply->release_table(pa);
 }
 
 static const struct pvmmu_mmu_ops recorder_ops = {
@@ -96,6 +116,7 @@ static int batch_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ctx->table);
 	memset(&rec, 0, sizeof(rec));
 	rec.fail_call = -1;
+	rec.apply = &pvmmu_native_ops;
 	ctx->saved_batch = pvmmu_batch;
 	pvmmu_batch = PVMMU_QUEUE_MAX;
 	ctx->saved_ops = pvmmu_set_backend(&recorder_ops);
@@ -361,6 +382,259 @@ static void batch_size_one_is_unbatched(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, rec.calls[i].nr, 1U);
 }
 
+/*
+ * A pool table of @level, so that the hooks take the pvmmu path; the
+ * recorder applies what it lets through with the firmware from now on.
+ */
+static unsigned long *rec_pool_table(struct kunit *test, unsigned int level)
+{
+	struct batch_ctx *ctx = test->priv;
+	struct ptdesc *ptdesc;
+
+	rec.apply = ctx->saved_ops;
+	ptdesc = pvmmu_alloc_table(current->mm, level);
+	KUNIT_ASSERT_NOT_NULL(test, ptdesc);
+	KUNIT_ASSERT_TRUE(test, pvmmu_owns(ptdesc_address(ptdesc)));
+	return ptdesc_address(ptdesc);
+}
+
+/* A user leaf for @page with the A/D bits @ad. */
+static unsigned long page_leaf(struct page *page, unsigned long ad)
+{
+	return pte_val(pfn_pte(page_to_pfn(page), PAGE_SHARED)) | ad;
+}
+
+/* The next submission rejects its entry @index. */
+static void reject_next(unsigned int index)
+{
+	rec.fail_call = rec.ncalls;
+	rec.fail_index = index;
+}
+
+/*
+ * Between the two snapshots: one rejection, of @site, with @failures
+ * rejected UPDATE entries and @pinned pages pinned, and no task killed
+ * (KUnit runs in a kernel thread).
+ */
+static void expect_rejection(struct kunit *test,
+			     const struct pvmmu_cpu_stats *before,
+			     const struct pvmmu_cpu_stats *after,
+			     enum pvmmu_reject_site site,
+			     unsigned long failures, unsigned long pinned)
+{
+	unsigned long want;
+	unsigned int i;
+
+	for (i = 0; i < PVMMU_NR_REJECT_SITES; i++) {
+		want = i == site;
+		KUNIT_EXPECT_EQ_MSG(test, after->rejected[i] - before->rejected[i],
+				    want, "rejected_%s", pvmmu_reject_names[i]);
+	}
+	KUNIT_EXPECT_EQ(test, after->failures - before->failures, failures);
+	KUNIT_EXPECT_EQ(test, after->pinned - before->pinned, pinned);
+	KUNIT_EXPECT_EQ(test, after->killed, before->killed);
+}
+
+/* A rejected set (a store of a leaf, an AND) changes nothing: a set. */
+static void batch_reject_set(struct kunit *test)
+{
+	unsigned long *table = rec_pool_table(test, 0);
+	struct pvmmu_cpu_stats before, after;
+	struct page *page = alloc_page(GFP_KERNEL);
+	pte_t *p = (pte_t *)table;
+	unsigned long leaf;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	leaf = page_leaf(page, _PAGE_ACCESSED);
+
+	reject_next(0);
+	pvmmu_sum_cpu_stats(&before);
+	set_pte(&p[6], __pte(leaf));
+	pvmmu_sum_cpu_stats(&after);
+	KUNIT_EXPECT_EQ(test, table[6], 0UL);
+	expect_rejection(test, &before, &after, PVMMU_REJECT_SET, 1, 0);
+
+	set_pte(&p[5], __pte(leaf));
+	KUNIT_ASSERT_EQ(test, table[5], leaf);
+	reject_next(0);
+	pvmmu_sum_cpu_stats(&before);
+	ptep_set_wrprotect(&init_mm, 0, &p[5]);
+	pvmmu_sum_cpu_stats(&after);
+	KUNIT_EXPECT_EQ(test, table[5], leaf);
+	expect_rejection(test, &before, &after, PVMMU_REJECT_SET, 1, 0);
+
+	pte_clear(&init_mm, 0, &p[5]);
+	KUNIT_EXPECT_EQ(test, table[5], 0UL);
+	KUNIT_EXPECT_TRUE(test, pvmmu_free_table(virt_to_ptdesc(table)));
+	__free_page(page);
+}
+
+/*
+ * A rejected ptep_get_and_clear() returns the entry as it still is, and
+ * the page it still maps takes a reference that is never dropped.
+ */
+static void batch_reject_clear_pins(struct kunit *test)
+{
+	unsigned long *table = rec_pool_table(test, 0);
+	struct pvmmu_cpu_stats before, after;
+	struct page *page = alloc_page(GFP_KERNEL);
+	pte_t *p = (pte_t *)table;
+	unsigned long leaf, old;
+	int refs;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	leaf = page_leaf(page, _PAGE_ACCESSED | _PAGE_DIRTY);
+	set_pte(&p[7], __pte(leaf));
+	KUNIT_ASSERT_EQ(test, table[7], leaf);
+	refs = page_ref_count(page);
+
+	reject_next(0);
+	pvmmu_sum_cpu_stats(&before);
+	old = pte_val(ptep_get_and_clear(&init_mm, 0, &p[7]));
+	pvmmu_sum_cpu_stats(&after);
+	KUNIT_EXPECT_EQ(test, old, leaf);
+	KUNIT_EXPECT_EQ(test, table[7], leaf);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), refs + 1);
+	expect_rejection(test, &before, &after, PVMMU_REJECT_CLEAR, 1, 1);
+
+	pte_clear(&init_mm, 0, &p[7]);
+	KUNIT_EXPECT_EQ(test, table[7], 0UL);
+	KUNIT_EXPECT_TRUE(test, pvmmu_free_table(virt_to_ptdesc(table)));
+	if (page_ref_count(page) > refs)
+		put_page(page);		/* the pin */
+	__free_page(page);
+}
+
+#define REJ_RUN		8U
+#define REJ_AT		3U
+
+/*
+ * A run of clears rejected in the middle: the entries before and after
+ * it are cleared, every old value stays at its own index (the rejected
+ * one is the entry as it still is), and the result is the first old
+ * value with the A/D bits of all.
+ */
+static void batch_reject_clear_in_run(struct kunit *test)
+{
+	unsigned long *table = rec_pool_table(test, 0);
+	unsigned long vals[REJ_RUN], olds[REJ_RUN], old, want;
+	struct pvmmu_cpu_stats before, after;
+	struct page *pages[REJ_RUN];
+	pte_t *p = (pte_t *)table + 16;
+	unsigned int call, cpu, i;
+	int refs[REJ_RUN];
+
+	for (i = 0; i < REJ_RUN; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+		vals[i] = page_leaf(pages[i], _PAGE_ACCESSED);
+	}
+	vals[REJ_RUN - 2] |= _PAGE_DIRTY;
+	want = vals[0] | _PAGE_DIRTY;
+	for (i = 0; i < REJ_RUN; i++) {
+		set_pte(&p[i], __pte(vals[i]));
+		KUNIT_ASSERT_EQ(test, pte_val(p[i]), vals[i]);
+		refs[i] = page_ref_count(pages[i]);
+	}
+
+	call = rec.ncalls;
+	reject_next(REJ_AT);
+	pvmmu_sum_cpu_stats(&before);
+	cpu = get_cpu();
+	old = pte_val(get_and_clear_full_ptes(&init_mm, 0, p, REJ_RUN, 0));
+	for (i = 0; i < REJ_RUN; i++)
+		olds[i] = pvmmu_cpu_buffer(cpu)[i].old;
+	put_cpu();
+	pvmmu_sum_cpu_stats(&after);
+
+	KUNIT_EXPECT_EQ(test, old, want);
+	for (i = 0; i < REJ_RUN; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, olds[i], vals[i], "old value %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, pte_val(p[i]),
+				    i == REJ_AT ? vals[i] : 0UL,
+				    "entry %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(pages[i]),
+				    refs[i] + (i == REJ_AT), "page %u", i);
+	}
+	expect_rejection(test, &before, &after, PVMMU_REJECT_CLEAR, 1, 1);
+	/* one call, then the rest of the run from the entry after */
+	KUNIT_ASSERT_EQ(test, rec.ncalls, call + 2);
+	KUNIT_EXPECT_EQ(test, rec.calls[call].nr, REJ_RUN);
+	KUNIT_EXPECT_EQ(test, rec.calls[call + 1].nr, REJ_RUN - REJ_AT - 1);
+	KUNIT_EXPECT_EQ(test, rec.calls[call + 1].entries[0].target,
+			target(&table[16 + REJ_AT + 1], SBI_PVMMU_OP_XCHG));
+
+	pte_clear(&init_mm, 0, &p[REJ_AT]);
+	KUNIT_EXPECT_TRUE(test, pvmmu_free_table(virt_to_ptdesc(table)));
+	for (i = 0; i < REJ_RUN; i++) {
+		if (page_ref_count(pages[i]) > refs[i])
+			put_page(pages[i]);	/* the pin */
+		__free_page(pages[i]);
+	}
+}
+
+/* A rejected link (pmd_populate) leaves the entry empty: a link. */
+static void batch_reject_link(struct kunit *test)
+{
+	unsigned long *pmd_table = rec_pool_table(test, 1);
+	unsigned long *pte_table = rec_pool_table(test, 0);
+	struct pvmmu_cpu_stats before, after;
+	pmd_t *pmdp = (pmd_t *)pmd_table;
+
+	reject_next(0);
+	pvmmu_sum_cpu_stats(&before);
+	pmd_populate(&init_mm, &pmdp[3], virt_to_page(pte_table));
+	pvmmu_sum_cpu_stats(&after);
+	KUNIT_EXPECT_EQ(test, pmd_table[3], 0UL);
+	expect_rejection(test, &before, &after, PVMMU_REJECT_LINK, 1, 0);
+
+	/* not linked: the firmware lets it go */
+	KUNIT_EXPECT_TRUE(test, pvmmu_free_table(virt_to_ptdesc(pte_table)));
+	KUNIT_EXPECT_TRUE(test, pvmmu_free_table(virt_to_ptdesc(pmd_table)));
+}
+
+/*
+ * A refused PT_REGISTER: no table, the pool page goes back, counted as a
+ * register rejection (and not as an UPDATE failure).
+ */
+static void batch_reject_register(struct kunit *test)
+{
+	struct batch_ctx *ctx = test->priv;
+	struct pvmmu_pool_stats pool_before, pool_after;
+	struct pvmmu_cpu_stats before, after;
+	struct ptdesc **kept, *ptdesc;
+	unsigned int n = 0, i;
+
+	kept = kunit_kcalloc(test, PVMMU_RECYCLE_MAX + 1, sizeof(*kept),
+			     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kept);
+	rec.apply = ctx->saved_ops;
+	rec.fail_register = true;
+	/* Recycled tables come back without PT_REGISTER: take them all. */
+	do {
+		pvmmu_pool_get_stats(&pool_before);
+		pvmmu_sum_cpu_stats(&before);
+		ptdesc = pvmmu_alloc_table(current->mm, 0);
+		if (ptdesc)
+			kept[n++] = ptdesc;
+	} while (ptdesc && n <= PVMMU_RECYCLE_MAX);
+	pvmmu_pool_get_stats(&pool_after);
+	pvmmu_sum_cpu_stats(&after);
+	rec.fail_register = false;
+
+	KUNIT_EXPECT_NULL(test, ptdesc);
+	KUNIT_EXPECT_EQ(test, rec.registers, 1U);
+	KUNIT_EXPECT_EQ(test, pool_after.used, pool_before.used);
+	KUNIT_EXPECT_EQ(test, pool_after.recycled, pool_before.recycled);
+	KUNIT_EXPECT_EQ(test, pool_after.exhausted, pool_before.exhausted);
+	KUNIT_EXPECT_EQ(test, pool_after.register_failures -
+			pool_before.register_failures, 1UL);
+	expect_rejection(test, &before, &after, PVMMU_REJECT_REGISTER, 0, 0);
+	kunit_info(test, "%u recycled tables taken first\n", n);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_TRUE(test, pvmmu_free_table(kept[i]));
+}
+
 /* One sequence of hook operations on a pool table. */
 static void run_sequence(unsigned long *t, unsigned long leaf)
 {
@@ -437,6 +711,11 @@ static struct kunit_case riscv_pvmmu_batch_cases[] = {
 	KUNIT_CASE(batch_nesting_detected),
 	KUNIT_CASE(batch_error_propagation),
 	KUNIT_CASE(batch_size_one_is_unbatched),
+	KUNIT_CASE(batch_reject_set),
+	KUNIT_CASE(batch_reject_clear_pins),
+	KUNIT_CASE(batch_reject_clear_in_run),
+	KUNIT_CASE(batch_reject_link),
+	KUNIT_CASE(batch_reject_register),
 	KUNIT_CASE(batch_matches_unbatched_on_firmware),
 	{}
 };

@@ -81,6 +81,10 @@ def parse_args(argv):
                    help="write all parsed agent results and the verdict as JSON")
     p.add_argument("--allow-warnings", action="store_true",
                    help="do not fail on kernel panic/WARNING/BUG/Oops lines")
+    p.add_argument("--allow-kernel-error", action="append", default=[],
+                   metavar="REGEX",
+                   help="a kernel panic/WARNING/BUG/Oops line matching REGEX "
+                        "does not fail the boot (repeatable)")
     p.add_argument("--gdb", action="store_true",
                    help="add -s -S (gdb on tcp::1234, start halted), no timeout")
     p.add_argument("--quiet", action="store_true",
@@ -304,8 +308,10 @@ def verdict(args, run):
     if failed and (run.done is None or run.done.get("failed") == 0):
         reasons.append("failed: %s" % ", ".join(failed))
 
-    if run.kernel_errors and not args.allow_warnings:
-        reasons.append("kernel: %s" % run.kernel_errors[0].strip())
+    unexpected = [text for text in run.kernel_errors
+                  if not any(re.search(rx, text) for rx in args.allow_kernel_error)]
+    if unexpected and not args.allow_warnings:
+        reasons.append("kernel: %s" % unexpected[0].strip())
 
     for rx, line in run.expects.items():
         if line is None:

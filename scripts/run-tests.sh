@@ -17,7 +17,8 @@
 #          every test case counts
 #   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8;
 #          Sv57, Sv48 and Sv39 with page_table_check=on at batch sizes
-#          512 (the default), 8 and 1; the A/D-safety test batched and unbatched; every
+#          512 (the default), 8 and 1; the A/D-safety test batched and unbatched;
+#          firmware rejections (reject.kill: the task dies, the kernel goes on); every
 #          boot runs CONFIG_DEBUG_VM_PGTABLE and fails on any kernel
 #          warning), with pvmmu=off, and on Debian's OpenSBI (the
 #          reference, native); SRST exit statuses
@@ -204,6 +205,11 @@ for layer in $layers; do
 		boot boot.pvmmu-adsafety-batched "${pv[@]}" --smp 4 --run adsafety,pvmmu
 		boot boot.pvmmu-adsafety-unbatched "${pv[@]}" --smp 4 --run adsafety,pvmmu \
 			--append pvmmu.batch=1
+		# Firmware rejections: the task dies, the kernel survives; the
+		# two lines are the known accounting cost of a rejected set/link.
+		boot boot.pvmmu-reject "${pv[@]}" --smp 2 --run reject \
+			--allow-kernel-error 'Bad rss-counter state' \
+			--allow-kernel-error 'non-zero pgtables_bytes'
 		boot boot.pvmmu-off --firmware pvmmu --smp 4 --run boot,smp,vm,pvmmu \
 			"${native[@]}" --append pvmmu=off \
 			--expect 'pvmmu: disabled by pvmmu=off'

@@ -611,9 +611,13 @@ void pvmmu_count(struct pvmmu_state *st, unsigned long hartid,
 
 bool pvmmu_take_fence(struct pvmmu_state *st, unsigned long hartid)
 {
-	struct pvmmu_hart *h = &st->harts[hartid];
-	bool fence = h->need_fence;
+	struct pvmmu_hart *h;
+	bool fence;
 
+	if (!hart_ok(st, hartid))
+		return false;
+	h = &st->harts[hartid];
+	fence = h->need_fence;
 	h->need_fence = false;
 	return fence;
 }

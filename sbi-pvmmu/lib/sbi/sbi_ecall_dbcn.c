@@ -8,8 +8,9 @@
  * (SBI v2.0, "shared memory physical address range" rules).
  *
  * One call moves at most SBI_DBCN_MAX_BYTES (the spec allows partial
- * writes and reads; a0 returns the count), so a long buffer cannot keep
- * the hart in M-mode with interrupts off.
+ * writes and reads; a1 returns the count), so a long buffer cannot keep
+ * the hart in M-mode with interrupts off. The whole buffer is still
+ * checked first.
  */
 #include <sbi/sbi_config.h>
 #include <sbi/sbi_console.h>
@@ -43,11 +44,12 @@ static int ecall_dbcn_handle(unsigned long extid, unsigned long funcid,
 			out->value = 0;
 			return SBI_SUCCESS;
 		}
-		if (num > SBI_DBCN_MAX_BYTES)
-			num = SBI_DBCN_MAX_BYTES;
+		/* The whole buffer must be valid, even if less of it moves */
 		rc = dbcn_check_buffer(num, lo, hi);
 		if (rc)
 			return rc;
+		if (num > SBI_DBCN_MAX_BYTES)
+			num = SBI_DBCN_MAX_BYTES;
 		if (funcid == SBI_EXT_DBCN_CONSOLE_WRITE)
 			out->value = sbi_console_write_raw((const char *)lo,
 							   num);

@@ -6,7 +6,9 @@ Each seed is a small program in the input format described at the top of
 pvmmu_fuzz.c: two header bytes, then 24-byte records (operations, and
 the entries that follow an UPDATE). The seeds walk the
 fuzzer into the deep states quickly: buffers on every hart, a kernel root,
-trees of every depth, links, leaves of every size, batches, releases.
+trees of every depth, links, leaves of every size (in RAM and in MMIO),
+batches and their tails (UPDATE's first), releases, roots loaded into
+satp on several harts, the glue's counters and fence flags.
 
     python3 tests/fuzz/mkcorpus.py [DIR]     (default: next to this file)
 """
@@ -14,8 +16,9 @@ import os
 import struct
 import sys
 
-# operations (first byte, taken % 10)
-INFO, SHMEM, KROOT, REG, REL, UPD, STATS, RAW, KWRITE, WALK = range(10)
+# operations (first byte, taken % 12)
+INFO, SHMEM, KROOT, REG, REL, UPD, STATS, RAW, KWRITE, WALK, SATP, \
+    GLUE = range(12)
 
 # PTE ops
 STORE, XCHG, AND, OR, KEEP_AD = range(5)
@@ -25,6 +28,7 @@ M_DATA, M_RAM0_END, M_KR, M_FW, M_FW_LAST, M_FW_END, M_BELOW_FW = range(7)
 M_POOL, M_POOL_LAST, M_POOL_END, M_BELOW_POOL, M_POOL_64K = range(7, 12)
 M_2G, M_2G2M, M_3G, M_ZERO = 13, 14, 15, 16
 M_RAM1, M_512G, M_256T = 19, 20, 21
+M_UART, M_MMIO_C, M_MMIO_D, M_MMIO_E, M_PCIE_END, M_HOLE = range(24, 30)
 
 # the fuzzer's PVMMU_MAX_BATCH and layout 0's pool (RAM1_END - 32 pages)
 MAX_BATCH = 512
@@ -38,12 +42,14 @@ P_RWAD, P_RWU, P_RWD = 7, 9, 14
 K_NOT_V, K_NOT_W, K_NOT_AD, K_V, K_A, K_D, K_AD, K_W, K_G = range(9)
 
 
-def cfg(features=0, layout=0, harts=0, prologue=0):
-    return bytes([features | layout << 2 | harts << 4, prologue])
+def cfg(features=0, layout=0, harts=0, prologue=0, satp_locked=False):
+    return bytes([features | layout << 2 | harts << 4 |
+                  (0x80 if satp_locked else 0), prologue])
 
 
 # prologue byte
 PRO_SHMEM, PRO_SV39, PRO_SV48, PRO_SV57, PRO_TREE = 1, 2, 4, 6, 8
+PRO_LOAD0, PRO_ROOT8 = 16, 32
 
 
 def hart(h):                    # dec_hart(); 0xf0.. stay odd harts
@@ -177,12 +183,33 @@ def ent(k, idx, o, value):
     return ent_t(target(k, idx), o, value)
 
 
-def upd(h, *entries):
-    return record(UPD, h, count(len(entries))) + b''.join(entries)
+# dec_first() encodings: 0, a small value k (0..7), count - 1 - k
+# (k 0..3), count + k (k 0..3), and odd[] = ~0, 2^32, 511, 512
+def f_small(k):
+    return bytes([0x80 + k])
 
 
-def upd_count(h, n):
-    return record(UPD, h, count(n))
+def f_last(k=0):
+    return bytes([0xc0 + k])
+
+
+def f_over(k=0):
+    return bytes([0xe0 + k])
+
+
+def f_odd(i):
+    return bytes([0xf0 + i])
+
+
+def upd(h, *entries, first=b'\0', fence=True):
+    """UPDATE of the entries; fence=False: the glue does not take the
+    hart's fence flag after it"""
+    return record(UPD, h, count(len(entries)) + first +
+                  bytes([0 if fence else 0x80])) + b''.join(entries)
+
+
+def upd_count(h, n, first=b'\0'):
+    return record(UPD, h, count(n) + first)
 
 
 def shmem(h, addr=None):
@@ -235,6 +262,49 @@ def walk(k, idx, dirty=True):
 def raw(h, fid, a0, a1, a2):
     return record(RAW, h, bytes([fid]) + raw64(a0) + raw64(a1) +
                   raw64(a2)[:5])
+
+
+# dec_satp(): what, then MODE (None: the kernel root's) and ASID
+def satp_page(h, k, mode=None, asid=0):      # pool page k (-2..33)
+    return satp_w(h, bytes([pidx(k, 36, 2)]), mode, asid)
+
+
+def satp_root(h, n=0, mode=None, asid=0):    # the n-th root registered
+    return satp_w(h, bytes([0x80 + n]), mode, asid)
+
+
+def satp_kroot(h, mode=None, asid=0):
+    return satp_w(h, bytes([0xc0]), mode, asid)
+
+
+def satp_addr(h, addr, mode=None, asid=0):   # addr: a dec_addr() code
+    return satp_w(h, bytes([0xe0]) + addr, mode, asid)
+
+
+def satp_raw(h, v):
+    return record(SATP, h, bytes([0xf0]) + raw64(v))
+
+
+def satp_w(h, what, mode, asid):
+    m = bytes([0]) if mode is None else bytes([0xf0 | mode])
+    return record(SATP, h, what + m + bytes([asid & 0xff, asid >> 8]))
+
+
+# glue events
+def stopped(h):
+    return record(GLUE, h, bytes([0]))
+
+
+def count_ev(h, counter):                    # dec_small(14) code
+    return record(GLUE, h, bytes([1, counter]))
+
+
+def take_fence(h):
+    return record(GLUE, h, bytes([2]))
+
+
+def all_stopped():
+    return record(GLUE, 0, bytes([3]))
 
 
 def tree(levels, h=0):
@@ -293,31 +363,33 @@ def seeds():
         upd_count(0, MAX_BATCH) + \
         b''.join(ent(7, i, STORE, v_leaf(M_DATA, P_RW, plus=i % 8))
                  for i in range(MAX_BATCH))
-    s['batch-stop'] = cfg() + shmem(0) + reg(0, 0, 1) + reg(0, 1, 0) + \
+    s['batch-stop'] = cfg() + shmem(0) + kroot(0, 3) + reg(0, 0, 1) + \
+        reg(0, 1, 0) + \
         upd(0, ent(0, 0, STORE, v_ptr(1)), ent(0, 1, STORE, v_ptr(1)),
             ent(0, 2, STORE, v_ptr(0)), ent(0, 3, STORE, v_ptr(1)))
-    s['harts'] = cfg(harts=0) + b''.join(
+    s['harts'] = cfg(harts=0) + kroot(0, 4) + b''.join(
         shmem(h) + reg(h, h, h % 3) for h in range(16)) + b''.join(
         upd(h, ent(h, 1, STORE,
                    v_ptr(h - 1) if h % 3 else v_leaf(M_DATA, P_RW)),
             ent(h, 2, STORE, v_leaf(M_DATA, P_RW))) for h in range(16)) + \
         upd(0xf0, ent(0, 0, STORE, v_zero())) + stats(0xf1, 0) + \
         stats(0, 0, 0xf5) + stats(0, 3) + stats(0, 0)
-    s['ops'] = cfg(features=3) + shmem(0) + reg(0, 7, 0) + reg(0, 8, 1) + \
+    s['ops'] = cfg(features=3) + shmem(0) + kroot(0, 4) + reg(0, 7, 0) + \
+        reg(0, 8, 1) + \
         upd(0, ent(7, 0, STORE, v_leaf(M_DATA, P_RW, X_A)),
             ent(7, 1, STORE, v_napot(M_DATA, P_RW)),
             ent(7, 2, STORE, v_napot(M_BELOW_POOL, P_R, True)),
             ent(7, 3, STORE, v_napot(M_POOL, P_R)),
             ent(7, 4, XCHG, v_swap(0x1234560)),
             ent(7, 4, OR, v_mask(K_V))) + \
-        upd(0, ent(8, 0, STORE, v_huge(0, 1, P_RW)),
-            ent(8, 1, STORE, v_huge(1, 0, P_RWX)),
+        upd(0, ent(8, 0, STORE, v_huge(H_1G, O_2M, P_RW)),
+            ent(8, 1, STORE, v_huge(H_1G, O_0, P_RWX)),
             ent(8, 3, STORE, v_ptr(7)),
             ent(8, 3, OR, v_mask(K_G)),
             ent(8, 3, OR, v_mask(K_A))) + \
         upd(0, ent(8, 4, STORE, v_ptr(7, X_A)),
-            ent(8, 2, STORE, v_huge(0, 0, P_RW)))
-    s['walker'] = cfg() + shmem(2) + reg(2, 9, 0) + \
+            ent(8, 2, STORE, v_huge(H_1G, O_256M, P_RW)))
+    s['walker'] = cfg() + shmem(2) + kroot(2, 3) + reg(2, 9, 0) + \
         upd(2, ent(9, 0, STORE, v_leaf(M_DATA, P_RW)),
             ent(9, 1, STORE, v_leaf(M_DATA, P_R))) + walk(9, 0) + \
         walk(9, 1) + upd(2, ent(9, 0, AND, v_mask(K_NOT_W)),
@@ -334,11 +406,15 @@ def seeds():
                              PRO_TREE) + \
         upd(1, ent(4, 1, STORE, v_leaf(M_DATA, P_RW)),
             ent(5, 0, STORE, v_leaf(M_DATA, P_RWX)))
-    s['prologue-sv48-above'] = cfg(prologue=PRO_SHMEM | PRO_SV48 |
-                                   PRO_TREE) + \
-        upd(0, ent(8, 0, STORE, v_ptr(0)), ent(8, 1, STORE, v_ptr(1))) + \
+    s['prologue-sv48-roots'] = cfg(harts=2, prologue=PRO_SHMEM | PRO_SV48 |
+                                   PRO_TREE | PRO_LOAD0 | PRO_ROOT8) + \
+        upd(0, ent(8, 0, STORE, v_ptr(1)), ent(8, 1, STORE, v_ptr(0))) + \
         upd(0, ent(0, 256, STORE, v_zero())) + \
-        upd(0, ent(2, 1, STORE, v_huge(H_1G, O_1M, P_RW)))
+        upd(0, ent(0, 1, STORE, v_leaf(M_512G, P_RW))) + \
+        upd(0, ent(2, 1, STORE, v_huge(H_1G, O_1M, P_RW))) + \
+        upd(0, ent(2, 2, STORE, v_huge(H_1G, O_2M, P_RW))) + \
+        rel(0, 8) + rel(0, 0) + satp_kroot(0) + rel(0, 0) + \
+        all_stopped() + rel(0, 8) + rel(0, 1)
     s['prologue-flat'] = cfg(features=3, harts=3,
                              prologue=PRO_SHMEM | PRO_TREE) + \
         upd(0, ent(7, 0, STORE, v_napot(M_DATA, P_RW)))
@@ -351,8 +427,8 @@ def seeds():
         rel(0, 11) + rel(0, 12) + rel(0, 10) + rel(0, 11) + rel(0, 12) + \
         rel(0, 13) + reg(0, 11, 0) + reg(0, 12, 1)
     s['rejects'] = rejects()
-    s['rejects-ext'] = cfg(features=3) + shmem(0) + reg(0, 2, 0) + \
-        reg(0, 1, 1) + \
+    s['rejects-ext'] = cfg(features=3) + shmem(0) + kroot(0, 3) + \
+        reg(0, 2, 0) + reg(0, 1, 1) + \
         upd(0, ent(2, 0, STORE, v_raw(leaf(0x40000000, 3, 3 << 61)))) + \
         upd(0, ent(2, 0, STORE, v_raw(leaf(0x40000000, 3, 1 << 63)))) + \
         upd(0, ent(1, 0, STORE, v_raw(leaf(0x40000000, 3, 1 << 63)))) + \
@@ -361,13 +437,122 @@ def seeds():
             ent(2, 2, STORE, v_raw(leaf(0x40008000, 3, 0xc << 60))))
     # NAPOT 64 KiB regions that only their later pages make illegal
     s['napot-edges'] = cfg(features=1, layout=2) + shmem(0) + \
-        reg(0, 0, 0) + upd(0, ent(0, 0, STORE, v_napot(M_2G, P_RW))) + \
+        kroot(0, 3) + reg(0, 0, 0) + \
+        upd(0, ent(0, 0, STORE, v_napot(M_2G, P_RW))) + \
         upd(0, ent(0, 1, STORE, v_napot(M_RAM0_END, P_RW)))
     s['napot-edges-3'] = cfg(features=1, layout=3) + shmem(0) + \
-        reg(0, 0, 0) + \
+        kroot(0, 3) + reg(0, 0, 0) + \
         upd(0, ent(0, 0, STORE, bytes([7, 0x80 + M_RAM1, 16, P_RW, 1]))) + \
         upd(0, ent(0, 1, STORE, v_napot(M_FW_END, P_RW)))
+    s['satp'] = satp_seed()
+    # harts 1, 3, .. 15: hart 1 has root 0, the others root 8
+    s['satp-prologue'] = cfg(harts=4, prologue=PRO_SHMEM | PRO_SV39 |
+                             PRO_TREE | PRO_LOAD0 | PRO_ROOT8) + \
+        satp_root(1, 1) + satp_root(3, 0, asid=0x1234) + rel(1, 0) + \
+        rel(1, 8) + stopped(1) + stopped(3) + rel(1, 0) + rel(1, 8) + \
+        satp_page(5, 8) + satp_page(5, 1) + satp_page(5, 0, mode=9) + \
+        satp_kroot(5) + satp_kroot(7) + rel(1, 8) + all_stopped() + \
+        rel(1, 8) + reg(1, 8, 2, True) + satp_page(7, 8) + stopped(7) + \
+        satp_root(9, 1) + satp_page(9, 8) + rel(1, 8) + stopped(9) + \
+        rel(1, 8)
+    s['update-first'] = update_first_seed()
+    s['mmio'] = mmio_seed()
+    s['glue'] = cfg(harts=3, satp_locked=True) + info(0, 1) + \
+        b''.join(count_ev(h, c) for h in (0, 5, 15, 0xf0, 0xfa)
+                 for c in range(14)) + \
+        count_ev(0, 0xf8) + count_ev(0, 0xfa) + count_ev(0, 0xf9) + \
+        take_fence(0) + take_fence(3) + take_fence(0xf0) + \
+        take_fence(0xfa) + stopped(0) + stopped(0xf0) + all_stopped() + \
+        satp_kroot(0) + satp_kroot(0xf0) + satp_raw(0, 0) + \
+        b''.join(stats(0, c, h) for c in range(8, 13) for h in (0, 5)) + \
+        stats(0, 9) + stats(0, 11)
     return s
+
+
+def satp_seed():
+    """satp writes: every refusal once, loads, moves, and release DENIED
+    while a root is loaded"""
+    out = cfg(harts=2) + shmem(0) + satp_kroot(0) + satp_page(0, 0)
+    out += kroot(0, 4)                          # Sv48: MODE 9
+    out += reg(0, 0, 3, True) + reg(0, 1, 2) + reg(0, 2, 3, True) + \
+        upd(0, ent(0, 0, STORE, v_ptr(1)))
+    out += b''.join(satp_page(0, 0, mode=m) for m in (0, 1, 8, 10, 15))
+    out += satp_page(0, 1) + satp_page(0, 5) + satp_page(0, -1) + \
+        satp_page(0, 32) + satp_addr(0, edge(4)) + satp_addr(0, edge(21)) + \
+        satp_addr(0, edge(41)) + satp_raw(0, 2**64 - 1) + \
+        satp_raw(0, 9 << 60 | 0xfffffffffff)
+    out += satp_page(0, 0, asid=0xffff) + satp_page(0, 0, asid=1) + \
+        satp_page(1, 0) + satp_page(2, 2) + satp_root(3, 1) + \
+        satp_root(4, 0) + satp_root(0xf0, 0)
+    out += rel(0, 0) + rel(0, 2) + reg(0, 0, 3, True) + reg(0, 0, 2) + \
+        satp_page(0, 2) + rel(0, 0) + satp_kroot(1) + rel(0, 0) + \
+        rel(0, 1) + satp_page(1, 0) + stopped(2) + stopped(3) + \
+        satp_kroot(4) + rel(0, 2) + satp_page(0, 2) + \
+        reg(0, 2, 3, True) + satp_page(0, 2) + satp_page(0, 2) + \
+        stopped(0) + satp_kroot(0, mode=8) + rel(0, 2) + stats(0, 8) + \
+        stats(0, 9)
+    return out
+
+
+def update_first_seed():
+    """UPDATE(count, first): tails, rejected entries in the tail, every
+    bad first, and the fence flag kept or taken"""
+    out = cfg() + shmem(0) + shmem(1) + kroot(0, 3) + reg(0, 0, 0) + \
+        reg(0, 1, 1) + reg(0, 2, 2, True)
+    es = [ent(0, i, STORE, v_leaf(M_KR, P_RW)) for i in range(6)]
+    out += upd(0, *es, first=f_small(4))
+    out += upd(0, *es, first=f_last(0), fence=False)
+    out += upd(0, *es, first=f_last(3), fence=False)
+    out += take_fence(0) + take_fence(0)
+    bad = list(es)
+    bad[4] = ent(0, 4, STORE, v_leaf(M_FW, P_R))
+    out += upd(0, *bad, first=f_small(2))
+    out += upd(0, *bad, first=f_small(4))
+    out += upd(0, *bad, first=f_small(5))
+    out += upd(0, *es, first=f_over(0)) + upd(0, *es, first=f_over(3))
+    out += upd(0, *es, first=f_small(6)) + upd(0, *es, first=f_small(7))
+    out += upd(0, ent(0, 0, STORE, v_zero()), first=f_last(1))
+    out += b''.join(upd(0, *es[:2], first=f_odd(i)) for i in range(4))
+    out += upd(0, ent(0, 6, STORE, v_zero()), ent(0, 7, STORE, v_zero()),
+               first=f_small(1), fence=False) + take_fence(0)
+    out += upd(1, ent(1, 0, STORE, v_ptr(0)), ent(1, 1, AND,
+               v_mask(K_NOT_V)), fence=False) + take_fence(0) + \
+        take_fence(1)
+    # the value stored counts, not the operand: OR of A into a valid
+    # leaf needs a fence, AND ~W on a swap entry does not
+    out += upd(0, ent(0, 10, STORE, v_leaf(M_KR, P_RW))) + \
+        upd(0, ent(0, 10, OR, v_mask(K_A)), fence=False) + take_fence(0) + \
+        upd(0, ent(0, 11, STORE, v_swap(0x1234500))) + \
+        upd(0, ent(0, 11, AND, v_mask(K_NOT_W)), fence=False) + \
+        take_fence(0)
+    out += upd(5, ent(0, 0, STORE, v_zero()), first=f_small(1))
+    out += upd_count(0, MAX_BATCH, first=f_odd(2))
+    return out
+
+
+def mmio_seed():
+    """Leaves in every MMIO range, across their ends, and next to them"""
+    out = cfg(features=3) + shmem(0) + kroot(0, 3) + reg(0, 0, 0) + \
+        reg(0, 1, 1) + reg(0, 2, 2, True)
+    ok = [v_leaf(M_UART, P_RW), v_leaf(M_MMIO_C, P_RW),
+          v_leaf(M_MMIO_D, P_RW, x_pbmt(2)), v_leaf(M_MMIO_E, P_R),
+          v_leaf(M_MMIO_E, P_R, plus=11), v_leaf(M_MMIO_C, P_RW, plus=7),
+          v_napot(M_DATA, P_RW), v_leaf(M_DATA, P_RW, plus=255)]
+    out += b''.join(upd(0, ent(0, i, STORE, v)) for i, v in enumerate(ok))
+    bad = [v_leaf(M_UART, P_RW, plus=1), v_leaf(M_MMIO_E, P_R, plus=12),
+           v_leaf(M_HOLE, P_RW), v_napot(M_MMIO_C, P_RW),
+           v_napot(M_UART, P_RW), v_napot(M_MMIO_E, P_RW),
+           v_leaf(M_MMIO_D, P_RW, plus=8)]
+    out += b''.join(upd(0, ent(0, 20 + i, STORE, v))
+                    for i, v in enumerate(bad))
+    # 2 MiB and 1 GiB: in the PCIe window only
+    out += upd(0, ent(1, 0, STORE, v_huge(H_1G, O_2M, P_RW)),
+               ent(1, 1, STORE, v_leaf(M_PCIE_END, P_RW)),
+               ent(1, 2, STORE, v_huge(H_2G, O_0, P_RW)))
+    out += upd(0, ent(2, 0, STORE, v_huge(H_1G, O_0, P_RW)),
+               ent(2, 1, STORE, v_huge(H_3G, O_0, P_RW)))
+    out += upd(0, ent(0, 0, OR, v_raw(1 << 30)))
+    return out
 
 
 def leaf(pa, perm, extra=0):
@@ -377,10 +562,12 @@ def leaf(pa, perm, extra=0):
 def rejects():
     """Every rejection rule of UPDATE and PT_REGISTER once."""
     out = cfg() + shmem(0)
-    out += reg(0, 4, 3)                      # above the root level, later
+    out += reg(0, 4, 3)                      # before the kernel root
+    out += reg(0, 4, 0) + reg(0, 4, 2, True)
     out += kroot(0, 3)
+    out += reg(0, 4, 3) + reg(0, 4, 2) + reg(0, 0, 1, True)
     out += reg(0, 0, 2, True) + reg(0, 1, 1) + reg(0, 2, 0) + \
-        reg(0, 3, 1) + reg(0, 6, 2)
+        reg(0, 3, 1) + reg(0, 6, 2, True)
     out += upd(0, ent(0, 0, STORE, v_ptr(1)), ent(1, 0, STORE, v_ptr(2)))
     bad = [
         ent_t(bytes([0xc0, 0]), STORE, v_zero()),   # kernel root page
@@ -400,12 +587,12 @@ def rejects():
         ent(1, 1, STORE, v_ptr(2, x_pbmt(1))),       # PBMT
         ent(1, 1, STORE, v_ptr(3)),                  # level 1 -> 1
         ent(6, 1, STORE, v_ptr(2)),                  # level 2 -> 0
-        ent(4, 1, STORE, v_ptr(0)),                  # to a root
+        ent(6, 2, STORE, v_ptr(0)),                  # to a root
         ent(1, 1, STORE, v_ptr(-1)),                 # out of the pool
         ent(1, 1, STORE, v_ptr(20)),                 # to a free page
         ent(2, 1, STORE, v_leaf(M_DATA, P_W)),       # W without R
         ent(2, 1, STORE, v_leaf(M_DATA, 6)),         # W and X
-        ent(4, 1, STORE, v_leaf(M_512G, P_RW)),      # leaf at level 3
+        ent(4, 1, STORE, v_leaf(M_512G, P_RW)),      # untyped page
         ent(1, 1, STORE, v_huge(H_1G, O_1M, P_RW)),  # 2 MiB, misaligned
         ent(6, 1, STORE, v_huge(H_1G, O_256M, P_RW)),
         ent(2, 1, STORE, v_leaf(M_DATA, P_RW, x_rsvd(54))),
@@ -414,6 +601,7 @@ def rejects():
         ent(2, 1, STORE, v_raw(leaf(0x40000000, 3, 1 << 61))),  # PBMT
         ent(2, 1, STORE, v_leaf(M_FW, P_R)),         # maps firmware
         ent(2, 1, STORE, v_leaf(M_POOL_LAST, P_R)),  # maps the pool
+        ent(2, 1, STORE, v_leaf(M_HOLE, P_R)),       # maps nothing
         ent(1, 1, STORE, v_huge(H_2G, O_0, P_RW)),   # 2 MiB over both
         ent(6, 1, STORE, v_huge(H_2G, O_0, P_RW)),   # 1 GiB over both
     ]
@@ -427,7 +615,7 @@ def rejects():
         reg_raw(0, 0xe0, 0, 0) + reg(0, 32, 0) + reg(0, -1, 0) + \
         reg(0, 0, 2, True)
     out += rel(0, 10) + rel_raw(0, 0xe0) + rel(0, 32) + rel(0, 1)
-    out += stats(0, 8) + stats(0, 0, 0xf0) + info(0, 5)
+    out += stats(0, 12) + stats(0, 0, 0xf0) + info(0, 5)
     # bad counts last: the entries of MAX_BATCH + 1 would swallow what
     # follows
     out += upd_count(0, 0) + upd_count(0, MAX_BATCH + 1)

@@ -20,6 +20,11 @@
  *   hole   0x800b4000-0x800bffff   PROT_NONE
  *   meta   0x800c0000              metadata words, outside RAM
  *
+ *   MMIO given to S-mode (leaves may map it, the core never touches it):
+ *          0x10000000 + 4 KiB, 0x40000000 + 1 GiB, 0x80090000 + 32 KiB and
+ *          0x80098000 + 32 KiB (adjacent, in the first hole),
+ *          0x800b4000-0x800bffff (right after RAM2)
+ *
  *   layout 0: firmware 0x80000000 + 32 KiB, pool at the end of RAM1
  *   layout 1: firmware 0x80000000 + 32 KiB, pool at the start of RAM1
  *   layout 2: firmware 0x80004000 + 16 KiB (RAM on both sides), pool at
@@ -35,28 +40,36 @@
  * reads as if padded with zeros.
  *
  *   byte 0    bits 0-1 features (SVNAPOT, SVPBMT), bits 2-3 layout,
- *             bits 4-6 hart mask (see hart_masks[])
+ *             bits 4-6 hart mask (see hart_masks[]), bit 7 feature
+ *             SATP_LOCKED
  *   byte 1    prologue, run through the same checked calls:
  *             bit 0     SET_SHMEM on every valid hart, at its slot
  *             bits 1-2  SET_KERNEL_ROOT(KR): none, Sv39, Sv48, Sv57
- *             bit 3     register pages 0-7 (page 0 a root if there is a
- *                       kernel root) and link 0 -> 1 -> ... down to a
- *                       PTE table, from the first valid hart; with a
- *                       Sv39/Sv48 kernel root, page 8 one level above
- *                       the root (typed before SET_KERNEL_ROOT)
- *   then operation records: op (% 10), hart, operands:
+ *             bit 3     register pages 0-7 (page 0 the root) and link
+ *                       0 -> 1 -> ... down to a PTE table, from the first
+ *                       valid hart; this needs a kernel root: without
+ *                       one in bits 1-2, Sv57 is set first
+ *             bit 4     with bit 3: the first valid hart loads root
+ *                       page 0 into satp
+ *             bit 5     with bit 3: page 8 is a second root, loaded by
+ *                       every other valid hart
+ *   then operation records: op (% 12), hart, operands:
  *     0 GET_INFO      sel
  *     1 SET_SHMEM     addr hi flags
  *     2 SET_KERNEL_ROOT addr levels
  *     3 PT_REGISTER   page level flags
  *     4 PT_RELEASE    page
- *     5 UPDATE        count; then min(count, 512) entry records, written
- *                     to the hart's buffer: target (8 bytes), op (1),
- *                     value (15)
- *     6 STATS         counter hart
+ *     5 UPDATE        count first fence; then min(count, 512) entry
+ *                     records, written to the hart's buffer: target (8
+ *                     bytes), op (1), value (15); fence < 0x80: the glue
+ *                     takes the hart's fence flag after the call
+ *     6 STATS         counter (0-12) hart
  *     7 raw call      fid a0(8) a1(8) a2(5)
  *     8 S-mode write to the kernel root page   index(2) value
  *     9 walker sets A (and D) on a leaf        target(8) dirty
+ *    10 satp write (pvmmu_satp_load)           what mode asid(2)
+ *    11 glue event    kind (% 4): 0 hart stopped, 1 pvmmu_count(counter),
+ *                     2 take the fence flag, 3 every hart stops
  *   The operand decoders (dec_*) map most byte values onto interesting
  *   choices and the rest onto hostile ones; see each one.
  */
@@ -86,6 +99,17 @@
 #define POOL_PAGES	32UL
 #define POOL_BYTES	(POOL_PAGES << 12)
 #define MAX_CALLS	400
+/* MMIO ranges (see the map above) */
+#define UART		0x10000000UL
+#define PCIE		0x40000000UL
+#define MMIO_C		RAM1_END
+#define MMIO_D		(RAM1_END + 0x8000)
+#define MMIO_E		RAM2_END
+
+static const struct pvmmu_range mmio[] = {
+	{ UART, 0x1000 }, { PCIE, 0x40000000UL }, { MMIO_C, 0x8000 },
+	{ MMIO_D, 0x8000 }, { MMIO_E, META_PA - RAM2_END },
+};
 
 _Static_assert(SHMEM_BYTES + 0x400 <= SLOT(1) - SLOT(0) &&
 	       SLOT(16) <= RAM0_END && RAM2_END - RAM2 >= SHMEM_BYTES,
@@ -321,7 +345,8 @@ static unsigned long dec_map(struct rd *r)
 		pool_base - 0x10000, pe + 0x8000, 0x80000000UL, 0x80200000UL,
 		0xc0000000UL, 0, 0x7fffffffff000UL, RAM2, RAM1,
 		0x8000000000UL, 0x1000000000000UL, 0x80100000UL,
-		0x90000000UL,
+		0x90000000UL, UART, MMIO_C, MMIO_D, MMIO_E, 0x7fe00000UL,
+		MMIO_D + 0x8000,
 	};
 	u8 b = get8(r);
 
@@ -437,8 +462,11 @@ static void boot(u8 cfgb)
 		{ RAM0, RAM0_END - RAM0 }, { RAM1, RAM1_END - RAM1 },
 		{ RAM2, RAM2_END - RAM2 },
 	};
+	unsigned long features = (cfgb & 3) |
+				 (cfgb & 0x80 ? SBI_PVMMU_FEAT_SATP_LOCKED : 0);
 	struct pvmmu_config cfg;
 	struct model_machine mc;
+	unsigned int i;
 	int rc;
 
 	pool_base = l->pool;
@@ -469,9 +497,11 @@ static void boot(u8 cfgb)
 		.ram = ram,
 		.ram_count = 3,
 		.fw = { fw_base, fw_size },
+		.mmio = mmio,
+		.mmio_count = array_size(mmio),
 		.pool_base = pool_base,
 		.pool_size = POOL_BYTES,
-		.features = cfgb & 3,
+		.features = features,
 		.hart_mask = hart_masks[(cfgb >> 4) & 7],
 		.meta = fake_core_ptr(&fm, META_PA),
 		.meta_entries = POOL_PAGES,
@@ -489,9 +519,12 @@ static void boot(u8 cfgb)
 	mc.ram[2] = (struct model_range){ RAM2, RAM2_END - RAM2 };
 	mc.ram_count = 3;
 	mc.fw = (struct model_range){ fw_base, fw_size };
+	for (i = 0; i < array_size(mmio); i++)
+		mc.mmio[i] = (struct model_range){ mmio[i].base, mmio[i].size };
+	mc.mmio_count = array_size(mmio);
 	mc.pool_base = pool_base;
 	mc.pool_pages = POOL_PAGES;
-	mc.features = cfgb & 3;
+	mc.features = features;
 	mc.hart_mask = hart_masks[(cfgb >> 4) & 7];
 	mc.meta = meta;
 	/* no watch windows: stray writes into S-mode RAM fault instead */
@@ -528,6 +561,23 @@ static void do_call(unsigned long hart, unsigned long fid, unsigned long a0,
 	model_check(&model, &st);
 	if (model.errors) {
 		model_dump_log(&model);
+		fflush(stdout);		/* abort() would lose it in a pipe */
+		fprintf(stderr, "pvmmu fuzz: the reference model disagrees\n");
+		abort();
+	}
+}
+
+/* One of the glue's direct calls (satp, hart stop, counters, fence) */
+static void do_glue(unsigned long hart, unsigned long fn, unsigned long arg)
+{
+	long rc = model_glue(&model, &st, hart, fn, arg);
+
+	if (trace)
+		printf("h%lu glue %#lx %#lx -> %ld\n", hart, fn, arg, rc);
+	model_check(&model, &st);
+	if (model.errors) {
+		model_dump_log(&model);
+		fflush(stdout);		/* abort() would lose it in a pipe */
 		fprintf(stderr, "pvmmu fuzz: the reference model disagrees\n");
 		abort();
 	}
@@ -587,6 +637,16 @@ static void walker(struct rd *r)
 	model_walker_ad(&model, pa, dirty);
 }
 
+/* satp of the kernel root's paging mode (Sv39 if none) for @pa */
+static unsigned long satp_for(unsigned long pa, unsigned long asid)
+{
+	unsigned long levels = model.kroot ? (unsigned long)(model.kroot & 7)
+					   : 3;
+
+	return (5 + levels) << 60 | (asid & 0xffff) << 44 |
+	       ((pa >> 12) & ((1UL << 44) - 1));
+}
+
 /* A head start: buffers, a kernel root, a chain of tables (byte 1) */
 static void prologue(u8 p)
 {
@@ -603,22 +663,27 @@ static void prologue(u8 p)
 	}
 	if (h0 == MODEL_HARTS)
 		return;
-	top = 4;
-	if (p & 6) {
-		top = ((p >> 1) & 3) + 1;
-		/* a table above the root level, typed while that was legal */
-		if ((p & 8) && top < 4)
-			do_call(h0, SBI_PVMMU_PT_REGISTER, pool_page(8),
-				top + 1, 0);
+	/* tables need the root level, known from SET_KERNEL_ROOT on */
+	top = (p & 6) ? ((p >> 1) & 3) + 1 : 4;
+	if (p & 0xe)
 		do_call(h0, SBI_PVMMU_SET_KERNEL_ROOT, KR, top + 1, 0);
-	}
 	if (!(p & 8))
 		return;
-	/* page k at level top - k, the last ones at level 0 */
+	/* page k at level top - k (page 0 the root), the last ones at 0 */
 	for (k = 0; k < 8; k++) {
 		level = k < top ? top - k : 0;
 		do_call(h0, SBI_PVMMU_PT_REGISTER, pool_page((long)k), level,
-			!k && (p & 6) ? SBI_PVMMU_PT_ROOT : 0);
+			!k ? SBI_PVMMU_PT_ROOT : 0);
+	}
+	if (p & 0x10)
+		do_glue(h0, MODEL_GLUE_SATP_LOAD, satp_for(pool_page(0), h0));
+	if (p & 0x20) {
+		do_call(h0, SBI_PVMMU_PT_REGISTER, pool_page(8), top,
+			SBI_PVMMU_PT_ROOT);
+		for (h = h0 + 1; h < MODEL_HARTS; h++)
+			if ((model.mc.hart_mask >> h) & 1)
+				do_glue(h, MODEL_GLUE_SATP_LOAD,
+					satp_for(pool_page(8), h));
 	}
 	if (!model.shmem_set[h0])
 		return;
@@ -628,6 +693,88 @@ static void prologue(u8 p)
 		e[k].value = mk_pte(pool_page((long)k + 1), PTE_V);
 	}
 	do_call(h0, SBI_PVMMU_UPDATE, top, 0, 0);
+	do_glue(h0, MODEL_GLUE_TAKE_FENCE, 0);
+}
+
+/*
+ * UPDATE's first: mostly 0, else small, around count, or hostile
+ */
+static unsigned long dec_first(struct rd *r, unsigned long count)
+{
+	static const unsigned long odd[4] = {
+		~0UL, 1UL << 32, PVMMU_MAX_BATCH - 1, PVMMU_MAX_BATCH,
+	};
+	u8 b = get8(r);
+
+	if (b < 0x80)
+		return 0;
+	if (b < 0xc0)
+		return b % 8;
+	if (b < 0xe0)		/* the last entries (wraps when count < 4) */
+		return count - 1 - b % 4;
+	if (b < 0xf0)
+		return count + b % 4;
+	return odd[b & 3];
+}
+
+/*
+ * A satp value: what (pool page, a registered root, the kernel root, an
+ * address, or all 64 bits raw), then MODE (mostly the kernel root's) and
+ * ASID
+ */
+static unsigned long dec_satp(struct rd *r)
+{
+	u8 w = get8(r), mb;
+	unsigned long pa, k, n = 0, roots[POOL_PAGES], asid;
+
+	if (w < 0x80) {
+		pa = pool_page(dec_pidx(w, 36, 2));
+	} else if (w < 0xc0) {
+		/* the (w % 16)-th root the model knows of */
+		for (k = 0; k < POOL_PAGES; k++)
+			if (model.page[k].typed && model.page[k].root)
+				roots[n++] = pool_page((long)k);
+		pa = n ? roots[(w & 15) % n] : KR;
+	} else if (w < 0xe0) {
+		pa = model.kroot ? (unsigned long)(model.kroot & ~4095UL) : KR;
+	} else if (w < 0xf0) {
+		pa = dec_addr(r);
+	} else {
+		return get64(r);
+	}
+	mb = get8(r);
+	asid = get8(r);
+	asid |= (unsigned long)get8(r) << 8;
+	if (mb < 0xc0)
+		return satp_for(pa, asid);
+	/* any other MODE, Bare included */
+	return (satp_for(pa, asid) & ~(15UL << 60)) |
+	       (unsigned long)(mb & 15) << 60;
+}
+
+/* Things the glue does besides emulating satp */
+static void glue_event(struct rd *r, unsigned long hart)
+{
+	unsigned long h, counter;
+	u8 kind = get8(r);
+
+	switch (kind % 4) {
+	case 0:
+		do_glue(hart, MODEL_GLUE_HART_STOPPED, 0);
+		break;
+	case 1:
+		/* pvmmu_count() takes an unsigned int */
+		counter = (unsigned int)dec_small(r, 14);
+		do_glue(hart, MODEL_GLUE_COUNT, counter);
+		break;
+	case 2:
+		do_glue(hart, MODEL_GLUE_TAKE_FENCE, 0);
+		break;
+	default:
+		for (h = 0; h < MODEL_HARTS; h++)
+			do_glue(h, MODEL_GLUE_HART_STOPPED, 0);
+		break;
+	}
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
@@ -644,7 +791,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	prologue(get8(&r));
 	while (r.n && calls++ < MAX_CALLS) {
 		q = take(&r, REC);
-		op = get8(&q) % 10;
+		op = get8(&q) % 12;
 		hart = dec_hart(&q);
 		switch (op) {
 		case 0:
@@ -676,11 +823,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			break;
 		case 5:
 			a0 = dec_count(&q);
+			a1 = dec_first(&q, a0);
+			fid = get8(&q) < 0x80;
 			fill_entries(&r, hart, a0);
-			do_call(hart, SBI_PVMMU_UPDATE, a0, 0, 0);
+			do_call(hart, SBI_PVMMU_UPDATE, a0, a1, 0);
+			if (fid)
+				do_glue(hart, MODEL_GLUE_TAKE_FENCE, 0);
 			break;
 		case 6:
-			a0 = dec_small(&q, 9);
+			a0 = dec_small(&q, 13);	/* 12: the first bad one */
 			a1 = (get8(&q) & 1) ? ~0UL : dec_hart(&q);
 			do_call(hart, SBI_PVMMU_STATS, a0, a1, 0);
 			break;
@@ -694,8 +845,14 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 8:
 			kernel_write(&q);
 			break;
-		default:
+		case 9:
 			walker(&q);
+			break;
+		case 10:
+			do_glue(hart, MODEL_GLUE_SATP_LOAD, dec_satp(&q));
+			break;
+		default:
+			glue_event(&q, hart);
 			break;
 		}
 	}

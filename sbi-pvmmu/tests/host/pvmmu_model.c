@@ -3,11 +3,14 @@
  * Reference model of the PVMMU extension (see pvmmu_model.h).
  *
  * Deliberately simple: the pool is an array of 64-bit words, the shadow
- * record says per page "free" or "typed at level L (root or not)", and
- * reference counts are never stored: they are recounted from the tables'
- * contents whenever they are needed. Range checks use 128-bit arithmetic
- * so that no wrap-around case needs thought. Nothing here calls into the
- * core except pvmmu_call() and reads of struct pvmmu_state.
+ * record says per page "free" or "typed at level L (root or not)", each
+ * hart has the pool root it loaded in satp (or none), and reference
+ * counts are never stored: they are recounted from the tables' contents
+ * and the harts' loaded roots whenever they are needed. Range checks use
+ * 128-bit arithmetic so that no wrap-around case needs thought. Nothing
+ * here calls into the core except the functions under test (pvmmu_call()
+ * and the glue's pvmmu_satp_load(), pvmmu_hart_stopped(), pvmmu_count(),
+ * pvmmu_take_fence()) and reads of struct pvmmu_state.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +27,9 @@ typedef unsigned __int128 u128;
 #define KHALF		256UL
 #define MAX_BATCH	512UL
 #define SHMEM_BYTES	(MAX_BATCH * 24)
+#define NSTATS		12UL	/* STATS counters 0..11 */
+#define STAT_SATP	8
+#define STAT_SATP_REFUSED 9
 
 /* PTE fields (RISC-V privileged spec, Sv39/48/57) */
 #define B_V		0x001UL
@@ -119,6 +125,21 @@ static u128 pool_bytes(const struct model *m)
 	return (u128)m->mc.pool_pages * PG;
 }
 
+/* [base, base + len) inside one MMIO range given to S-mode */
+static bool s_mmio(const struct model *m, u128 base, u128 len)
+{
+	const struct model_range *r;
+	unsigned int i;
+
+	for (i = 0; i < m->mc.mmio_count; i++) {
+		r = &m->mc.mmio[i];
+		if (len && base >= r->base &&
+		    base + len <= (u128)r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
 /* [base, base + len) inside one RAM range, away from firmware and pool */
 static bool s_ram(const struct model *m, unsigned long base, unsigned long len)
 {
@@ -152,9 +173,15 @@ static bool hart_valid(const struct model *m, unsigned long hart)
 	return hart < MODEL_HARTS && ((m->mc.hart_mask >> hart) & 1);
 }
 
+/* The root level: levels - 1 of SET_KERNEL_ROOT (callers check kroot) */
 static unsigned int top_level(const struct model *m)
 {
-	return m->kroot ? (unsigned int)(m->kroot & 7) - 1 : 4;
+	return (unsigned int)(m->kroot & 7) - 1;
+}
+
+static unsigned long kroot_page(const struct model *m)
+{
+	return (unsigned long)(m->kroot & ~(u64)(PG - 1));
 }
 
 bool model_page_typed(const struct model *m, unsigned long pa)
@@ -193,8 +220,9 @@ static long leaf_error(const struct model *m, unsigned int level, u64 e)
 		first = (u128)(ppn - 8) * PG;
 		len = 16 * PG;
 	}
-	if (touches(first, len, m->mc.fw.base, m->mc.fw.size) ||
-	    touches(first, len, m->mc.pool_base, pool_bytes(m)))
+	/* all of it S-mode RAM (one range), or all of it one MMIO range */
+	if (!s_ram(m, (unsigned long)first, (unsigned long)len) &&
+	    !s_mmio(m, first, len))
 		return SBI_ERR_DENIED;
 	return 0;
 }
@@ -238,6 +266,17 @@ static long value_error(const struct model *m, unsigned int level, u64 e)
 
 /* ---- recounting */
 
+/* Harts that have pool page k loaded in satp */
+static u32 loads_of(const struct model *m, unsigned long k)
+{
+	unsigned long h, pa = m->mc.pool_base + k * PG;
+	u32 n = 0;
+
+	for (h = 0; h < MODEL_HARTS; h++)
+		n += m->loaded[h] == pa;
+	return n;
+}
+
 /* Entries of page k that belong to S-mode (not a root's kernel half) */
 static unsigned long user_entries(const struct model *m, unsigned long k)
 {
@@ -270,6 +309,16 @@ static unsigned long recount(const struct model *m, const u64 *pool,
 	return links;
 }
 
+/* The metadata count: links to a table, loads of a root */
+static void expected_refs(const struct model *m, u32 *refs)
+{
+	unsigned long k;
+
+	recount(m, m->pool, refs);
+	for (k = 0; k < m->mc.pool_pages; k++)
+		refs[k] += loads_of(m, k);
+}
+
 static unsigned long typed_pages(const struct model *m)
 {
 	unsigned long k, n = 0;
@@ -294,11 +343,12 @@ static long p_info(const struct model *m, unsigned long sel,
 {
 	switch (sel) {
 	case 0:
-		*v = 0x10000;
+		*v = 0x20000;		/* 2.0 */
 		return 0;
 	case 1:
 		*v = m->mc.features &
-		     (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT);
+		     (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT |
+		      SBI_PVMMU_FEAT_SATP_LOCKED);
 		return 0;
 	case 2:
 		*v = m->mc.pool_base;
@@ -358,11 +408,13 @@ static long p_register(struct model *m, unsigned long hart, unsigned long pa,
 		return SBI_ERR_INVALID_ADDRESS;
 	if (flags & ~1UL)
 		return SBI_ERR_INVALID_PARAM;
+	/* nothing is typed before the root level is known */
+	if (!m->kroot)
+		return SBI_ERR_DENIED;
 	if (level > top_level(m))
 		return SBI_ERR_INVALID_PARAM;
-	if (root && !m->kroot)
-		return SBI_ERR_DENIED;
-	if (root && level != top_level(m))
+	/* roots exactly at the root level */
+	if (root != (level == top_level(m)))
 		return SBI_ERR_INVALID_PARAM;
 	if (m->page[k].typed)
 		return SBI_ERR_ALREADY_AVAILABLE;
@@ -399,7 +451,8 @@ static long p_release(struct model *m, unsigned long hart, unsigned long pa)
 	if (!m->page[k].typed)
 		return SBI_ERR_INVALID_PARAM;
 	refs = calloc(m->mc.pool_pages, sizeof(*refs));
-	recount(m, m->pool, refs);
+	expected_refs(m, refs);
+	/* linked, or (a root) loaded in some hart's satp */
 	if (refs[k]) {
 		rc = SBI_ERR_DENIED;
 	} else {
@@ -412,7 +465,8 @@ static long p_release(struct model *m, unsigned long hart, unsigned long pa)
 }
 
 /* One UPDATE entry against the model's pool */
-static long p_entry(struct model *m, u64 target, u64 value, u64 *old)
+static long p_entry(struct model *m, u64 target, u64 value, u64 *old,
+		    u64 *stored)
 {
 	unsigned long pa = (unsigned long)(target & ~7ULL), idx;
 	unsigned int op = (unsigned int)(target & 7);
@@ -446,35 +500,41 @@ static long p_entry(struct model *m, u64 target, u64 value, u64 *old)
 		return rc;
 	m->pool[k * NPTE + idx] = next;
 	*old = cur;
+	*stored = next;
 	return 0;
 }
 
+/* UPDATE(count, first): entries first .. count - 1 */
 static long p_update(struct model *m, unsigned long hart, unsigned long count,
-		     struct expect *ex)
+		     unsigned long first, struct expect *ex)
 {
-	unsigned long i, buf = m->shmem[hart];
-	u64 target, value, old = 0;
+	unsigned long i, n = 0, buf = m->shmem[hart];
+	u64 target, value, old = 0, stored = 0;
 	long rc = 0;
 
 	m->stats[hart][SBI_PVMMU_STAT_UPDATE_CALLS]++;
 	if (!m->shmem_set[hart])
 		return SBI_ERR_NO_SHMEM;
-	if (!count || count > MAX_BATCH)
+	if (!count || count > MAX_BATCH || first >= count)
 		return SBI_ERR_INVALID_PARAM;
 	if (!s_ram(m, buf, SHMEM_BYTES))
 		return SBI_ERR_INVALID_ADDRESS;
-	for (i = 0; i < count; i++) {
+	for (i = first; i < count; i++, n++) {
 		target = rd64(m, buf + i * 24);
 		value = rd64(m, buf + i * 24 + 8);
-		rc = p_entry(m, target, value, &old);
+		rc = p_entry(m, target, value, &old, &stored);
 		if (rc)
 			break;
-		ex->old_pa[i] = buf + i * 24 + 16;
-		ex->old_val[i] = old;
+		ex->old_pa[n] = buf + i * 24 + 16;
+		ex->old_val[n] = old;
+		/* a valid value stored: the hart needs a fence */
+		if (stored & B_V)
+			m->fence[hart] = true;
 	}
-	ex->olds = i;
-	ex->value = i;
-	m->stats[hart][SBI_PVMMU_STAT_ENTRIES] += i;
+	/* a1: entries applied, counted from @first */
+	ex->olds = n;
+	ex->value = n;
+	m->stats[hart][SBI_PVMMU_STAT_ENTRIES] += n;
 	return rc;
 }
 
@@ -484,7 +544,7 @@ static long p_stats(const struct model *m, unsigned long counter,
 	unsigned long h, sum = 0;
 	u32 *refs;
 
-	if (counter >= 8)
+	if (counter >= NSTATS)
 		return SBI_ERR_INVALID_PARAM;
 	if (hart != ~0UL && !hart_valid(m, hart))
 		return SBI_ERR_INVALID_PARAM;
@@ -536,7 +596,7 @@ static void predict(struct model *m, unsigned long hart, unsigned long fid,
 		rc = p_release(m, hart, a0);
 		break;
 	case SBI_PVMMU_UPDATE:
-		rc = p_update(m, hart, a0, ex);
+		rc = p_update(m, hart, a0, a1, ex);
 		break;
 	case SBI_PVMMU_STATS:
 		rc = p_stats(m, a0, a1, &ex->value);
@@ -550,6 +610,68 @@ static void predict(struct model *m, unsigned long hart, unsigned long fid,
 	if (rc)
 		m->stats[hart][SBI_PVMMU_STAT_REJECTED]++;
 	ex->rc = rc;
+}
+
+/*
+ * satp written by S-mode (trapped): MODE must be the kernel root's
+ * (Sv39 = 8 for 3 levels, Sv48 = 9, Sv57 = 10), the PPN the kernel root
+ * or a registered root at the root level. ASID is ignored.
+ */
+static long p_satp(struct model *m, unsigned long hart, unsigned long satp)
+{
+	unsigned long mode = satp >> 60;
+	unsigned long pa = (satp & 0xfffffffffffUL) * PG;	/* PPN 43:0 */
+	long k;
+
+	if (!m->kroot || mode != 8 + (m->kroot & 7) - 3)
+		return SBI_ERR_INVALID_PARAM;
+	if (pa == kroot_page(m)) {
+		m->loaded[hart] = 0;	/* no pool root loaded any more */
+		return 0;
+	}
+	k = pool_index(m, pa, PG);
+	if (k < 0 || !m->page[k].typed || !m->page[k].root ||
+	    m->page[k].level != top_level(m))
+		return SBI_ERR_DENIED;
+	m->loaded[hart] = pa;
+	return 0;
+}
+
+static void predict_glue(struct model *m, unsigned long hart,
+			 unsigned long fn, unsigned long arg,
+			 struct expect *ex)
+{
+	bool valid = hart_valid(m, hart);
+
+	ex->value = 0;
+	ex->olds = 0;
+	ex->rc = 0;
+	switch (fn) {
+	case MODEL_GLUE_SATP_LOAD:
+		if (!valid) {
+			ex->rc = SBI_ERR_FAILED;
+			break;
+		}
+		ex->rc = p_satp(m, hart, arg);
+		m->stats[hart][ex->rc ? STAT_SATP_REFUSED : STAT_SATP]++;
+		break;
+	case MODEL_GLUE_HART_STOPPED:
+		if (valid)
+			m->loaded[hart] = 0;
+		break;
+	case MODEL_GLUE_COUNT:
+		if (valid && arg < NSTATS) {
+			m->stats[hart][arg]++;
+			m->glue_counts[hart][arg]++;
+		}
+		break;
+	case MODEL_GLUE_TAKE_FENCE:
+		if (hart < MODEL_HARTS) {
+			ex->value = m->fence[hart];
+			m->fence[hart] = false;
+		}
+		break;
+	}
 }
 
 /* ---- comparisons after a call */
@@ -639,6 +761,8 @@ static void compare_state(struct model *m, const struct pvmmu_state *st)
 
 	refs = calloc(m->mc.pool_pages, sizeof(*refs));
 	links = recount(m, m->pool, refs);
+	for (k = 0; k < m->mc.pool_pages; k++)
+		refs[k] += loads_of(m, k);
 	for (k = 0; k < m->mc.pool_pages; k++) {
 		p = &m->page[k];
 		want = meta_word(p->typed, p->level, p->root, refs[k]);
@@ -669,7 +793,36 @@ static void compare_state(struct model *m, const struct pvmmu_state *st)
 				fail(m, "hart %lu counter %lu = %lu, want %lu",
 				     h, c, st->harts[h].stats[c],
 				     m->stats[h][c]);
+		if (st->harts[h].root != m->loaded[h])
+			fail(m, "hart %lu loaded root = %#lx, want %#lx", h,
+			     st->harts[h].root, m->loaded[h]);
+		if (st->harts[h].need_fence != m->fence[h])
+			fail(m, "hart %lu need_fence = %d, want %d", h,
+			     st->harts[h].need_fence, m->fence[h]);
 	}
+}
+
+static void compare_all(struct model *m, struct pvmmu_state *st,
+			const struct expect *ex, unsigned long before)
+{
+	/*
+	 * Rejected before anything was applied: nothing may change. The
+	 * model's pool is the pool as it was before the call (the model
+	 * changes it only for accepted entries), so compare with it.
+	 */
+	if (ex->rc && !ex->olds) {
+		if (memcmp(m->pool, host(m, m->mc.pool_base),
+			   m->mc.pool_pages * PG))
+			fail(m, "rejected call changed the pool");
+		if (memcmp(m->meta_before, m->mc.meta,
+			   m->mc.pool_pages * sizeof(u32)))
+			fail(m, "rejected call changed the metadata");
+	}
+	compare_pool(m);
+	compare_watch(m, ex);
+	compare_state(m, st);
+	if (m->errors != before && !(m->quiet && before > m->quiet))
+		model_dump_log(m);
 }
 
 long model_call(struct model *m, struct pvmmu_state *st, unsigned long hart,
@@ -691,34 +844,63 @@ long model_call(struct model *m, struct pvmmu_state *st, unsigned long hart,
 		fail(m, "call h%lu f%lu (%#lx, %#lx, %#lx) = %ld/%#lx, "
 		     "want %ld/%#lx", hart, fid, a0, a1, a2, rc, v, ex.rc,
 		     ex.value);
-	/*
-	 * Rejected before anything was applied: nothing may change. The
-	 * model's pool is the pool as it was before the call (the model
-	 * changes it only for accepted entries), so compare with it.
-	 */
-	if (ex.rc && !ex.olds) {
-		if (memcmp(m->pool, host(m, m->mc.pool_base),
-			   m->mc.pool_pages * PG))
-			fail(m, "rejected call changed the pool");
-		if (memcmp(m->meta_before, m->mc.meta,
-			   m->mc.pool_pages * sizeof(u32)))
-			fail(m, "rejected call changed the metadata");
-	}
-	compare_pool(m);
-	compare_watch(m, &ex);
-	compare_state(m, st);
-	if (m->errors != before && !(m->quiet && before > m->quiet))
-		model_dump_log(m);
+	compare_all(m, st, &ex, before);
 	if (value)
 		*value = v;
 	return rc;
 }
+
+long model_glue(struct model *m, struct pvmmu_state *st, unsigned long hart,
+		unsigned long fn, unsigned long arg)
+{
+	static struct expect ex;
+	struct model_log *l = &m->log[m->calls % MODEL_LOG];
+	unsigned long before = m->errors;
+	long rc = 0;
+
+	snapshot(m, hart, fn);
+	predict_glue(m, hart, fn, arg, &ex);
+	switch (fn) {
+	case MODEL_GLUE_SATP_LOAD:
+		rc = pvmmu_satp_load(st, hart, arg);
+		break;
+	case MODEL_GLUE_HART_STOPPED:
+		pvmmu_hart_stopped(st, hart);
+		break;
+	case MODEL_GLUE_COUNT:
+		pvmmu_count(st, hart, (unsigned int)arg);
+		/* the core takes an unsigned int: the model must see it so */
+		if (arg != (unsigned int)arg)
+			fail(m, "pvmmu_count counter %#lx is not an unsigned "
+			     "int (harness error)", arg);
+		break;
+	case MODEL_GLUE_TAKE_FENCE:
+		if (hart < MODEL_HARTS)
+			rc = pvmmu_take_fence(st, hart);
+		break;
+	default:
+		fail(m, "model_glue: unknown function %#lx", fn);
+		break;
+	}
+
+	*l = (struct model_log){ hart, fn, arg, 0, 0, rc, 0 };
+	m->calls++;
+	if (fn == MODEL_GLUE_TAKE_FENCE ? (unsigned long)rc != ex.value :
+					  rc != ex.rc)
+		fail(m, "glue h%lu fn %#lx (%#lx) = %ld, want %ld", hart, fn,
+		     arg, rc, fn == MODEL_GLUE_TAKE_FENCE ? (long)ex.value :
+							    ex.rc);
+	compare_all(m, st, &ex, before);
+	return rc;
+}
+
 
 /* ---- the invariant walk over real memory */
 
 unsigned long model_check(struct model *m, const struct pvmmu_state *st)
 {
 	unsigned long k, i, h, c, links = 0, typed = 0, before = m->errors;
+	unsigned long own[MODEL_NSTATS];
 	const struct model_page *p;
 	const u64 *t;
 	u32 *refs, mw;
@@ -783,10 +965,28 @@ unsigned long model_check(struct model *m, const struct pvmmu_state *st)
 			     "snapshot", k);
 	}
 	for (k = 0; k < m->mc.pool_pages; k++)
-		if ((m->mc.meta[k] & ((1U << 26) - 1)) != refs[k])
-			fail(m, "page %lu: %u references, %u links", k,
-			     m->mc.meta[k] & ((1U << 26) - 1), refs[k]);
+		if ((m->mc.meta[k] & ((1U << 26) - 1)) !=
+		    refs[k] + loads_of(m, k))
+			fail(m, "page %lu: %u references, %u links, %u loads",
+			     k, m->mc.meta[k] & ((1U << 26) - 1), refs[k],
+			     loads_of(m, k));
 	free(refs);
+	/* a loaded root stays a typed root at the root level */
+	for (h = 0; h < MODEL_HARTS; h++) {
+		if (st->harts[h].root != m->loaded[h])
+			fail(m, "hart %lu has %#lx loaded, want %#lx", h,
+			     st->harts[h].root, m->loaded[h]);
+		if (!m->loaded[h])
+			continue;
+		ck = pool_index(m, m->loaded[h], PG);
+		if (ck < 0 || m->loaded[h] % PG || !m->kroot ||
+		    !m->page[ck].typed || !m->page[ck].root ||
+		    m->page[ck].level != top_level(m) ||
+		    (m->mc.meta[ck] >> 26 & 7) != 3 + top_level(m) ||
+		    !(m->mc.meta[ck] & (1U << 29)))
+			fail(m, "hart %lu: loaded root %#lx is not a root", h,
+			     m->loaded[h]);
+	}
 
 	if (st->pages_typed != typed)
 		fail(m, "PAGES_TYPED %lu, typed pages %lu", st->pages_typed,
@@ -808,13 +1008,18 @@ unsigned long model_check(struct model *m, const struct pvmmu_state *st)
 			for (c = 0; c < MODEL_NSTATS; c++)
 				if (st->harts[h].stats[c])
 					fail(m, "invalid hart %lu counted", h);
+			if (st->harts[h].root || st->harts[h].need_fence)
+				fail(m, "invalid hart %lu has a root or a "
+				     "fence", h);
 		}
-		if (st->harts[h].stats[SBI_PVMMU_STAT_UPDATE_CALLS] >
-		    st->harts[h].stats[SBI_PVMMU_STAT_CALLS] ||
-		    st->harts[h].stats[SBI_PVMMU_STAT_REJECTED] >
-		    st->harts[h].stats[SBI_PVMMU_STAT_CALLS] ||
-		    st->harts[h].stats[SBI_PVMMU_STAT_ENTRIES] >
-		    MAX_BATCH * st->harts[h].stats[SBI_PVMMU_STAT_UPDATE_CALLS])
+		/* what the calls counted, without the glue's pvmmu_count()s */
+		for (c = 0; c < MODEL_NSTATS; c++)
+			own[c] = st->harts[h].stats[c] - m->glue_counts[h][c];
+		if (own[SBI_PVMMU_STAT_UPDATE_CALLS] >
+		    own[SBI_PVMMU_STAT_CALLS] ||
+		    own[SBI_PVMMU_STAT_REJECTED] > own[SBI_PVMMU_STAT_CALLS] ||
+		    own[SBI_PVMMU_STAT_ENTRIES] >
+		    MAX_BATCH * own[SBI_PVMMU_STAT_UPDATE_CALLS])
 			fail(m, "hart %lu counters inconsistent", h);
 	}
 	return m->errors - before;
@@ -881,8 +1086,22 @@ void model_reload_stats(struct model *m, const struct pvmmu_state *st)
 	unsigned long h, c;
 
 	for (h = 0; h < MODEL_HARTS; h++)
-		for (c = 0; c < MODEL_NSTATS; c++)
+		for (c = 0; c < MODEL_NSTATS; c++) {
+			/* the glue's counts stay as the model knows them */
 			m->stats[h][c] = st->harts[h].stats[c];
+			if (m->glue_counts[h][c] > m->stats[h][c])
+				m->glue_counts[h][c] = m->stats[h][c];
+		}
+}
+
+void model_reload_harts(struct model *m, const struct pvmmu_state *st)
+{
+	unsigned long h;
+
+	for (h = 0; h < MODEL_HARTS; h++) {
+		m->loaded[h] = st->harts[h].root;
+		m->fence[h] = st->harts[h].need_fence;
+	}
 }
 
 /* ---- setup */
@@ -892,7 +1111,8 @@ int model_init(struct model *m, const struct model_machine *mc)
 	unsigned long w, pages = mc->pool_pages;
 
 	memset(m, 0, sizeof(*m));
-	if (mc->watch_count >= MODEL_MAX_WATCH)
+	if (mc->watch_count >= MODEL_MAX_WATCH ||
+	    mc->mmio_count > MODEL_MAX_MMIO)
 		return -1;
 	m->mc = *mc;
 	for (w = 0; w < mc->watch_count; w++)

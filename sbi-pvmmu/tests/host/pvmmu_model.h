@@ -9,20 +9,28 @@
  *
  * model_call()   predicts the result of one call from the model's own
  *                state (its copy of the pool, a shadow record of every
- *                registration, kernel root, buffers and counters), runs the
- *                call on the core, and compares everything: the error, a1,
- *                the pool, the metadata words, the S-mode RAM it watches
- *                and the caller's buffer (only the predicted "old" fields
- *                may change), the core's counters and registrations.
+ *                registration, kernel root, buffers, the root each hart
+ *                has loaded in satp, the harts' need-fence flags and
+ *                counters), runs the call on the core, and compares
+ *                everything: the error, a1, the pool, the metadata words,
+ *                the S-mode RAM it watches and the caller's buffer (only
+ *                the predicted "old" fields may change), the core's
+ *                counters, registrations, loaded roots and fence flags.
  *                A call that returns an error before applying anything
  *                must leave pool, metadata, watched RAM and state exactly
  *                as they were.
  *
+ * model_glue()   the same for the functions the firmware glue calls
+ *                directly (satp emulation, hart stop, glue counters, the
+ *                fence after UPDATE): MODEL_GLUE_*.
+ *
  * model_check()  walks the real fake memory and recomputes from scratch,
- *                using only the shadow record of registrations: page types,
- *                reference counts, links, free pages all zero, every valid
- *                entry of every typed table legal, root kernel halves equal
- *                to their snapshot, counters, no lock left held.
+ *                using only the shadow record of registrations and loaded
+ *                roots: page types, reference counts (links, and for a
+ *                root the harts that have it loaded), links, free pages all
+ *                zero, every valid entry of every typed table legal, root
+ *                kernel halves equal to their snapshot, every loaded root
+ *                a typed root, counters, no lock left held.
  *
  * Mismatches are printed ("MODEL: ...") and counted in model.errors.
  */
@@ -34,8 +42,9 @@
 
 #define MODEL_HARTS		16
 #define MODEL_MAX_RAM		8
+#define MODEL_MAX_MMIO		16
 #define MODEL_MAX_WATCH		8
-#define MODEL_NSTATS		6	/* per-hart counters CALLS..RELEASED */
+#define MODEL_NSTATS		12	/* per-hart counters CALLS..TRAPS */
 #define MODEL_LOG		64
 
 struct model_range {
@@ -50,6 +59,9 @@ struct model_machine {
 	struct model_range ram[MODEL_MAX_RAM];
 	unsigned int ram_count;
 	struct model_range fw;
+	/* MMIO ranges S-mode may map, as given to pvmmu_init() */
+	struct model_range mmio[MODEL_MAX_MMIO];
+	unsigned int mmio_count;
 	unsigned long pool_base;
 	unsigned long pool_pages;
 	unsigned long features;		/* as given to pvmmu_init() */
@@ -85,7 +97,14 @@ struct model {
 	u64 kroot;			/* pa | levels; 0 while unset */
 	bool shmem_set[MODEL_HARTS];
 	unsigned long shmem[MODEL_HARTS];
+	/* pool root in the hart's satp (0: the kernel root, Bare, none) */
+	unsigned long loaded[MODEL_HARTS];
+	/* an UPDATE stored a valid value since the last fence */
+	bool fence[MODEL_HARTS];
+	/* per hart; PAGES_TYPED and LINKS are only counted by the glue */
 	unsigned long stats[MODEL_HARTS][MODEL_NSTATS];
+	/* the part of stats[][] that pvmmu_count() added */
+	unsigned long glue_counts[MODEL_HARTS][MODEL_NSTATS];
 
 	/* scratch of one call */
 	u32 *meta_before;
@@ -108,6 +127,28 @@ long model_call(struct model *m, struct pvmmu_state *st, unsigned long hart,
 		unsigned long fid, unsigned long a0, unsigned long a1,
 		unsigned long a2, unsigned long *value);
 
+/*
+ * The glue's direct calls into the core, predicted and compared like
+ * model_call(); @arg and the result (the error, or for TAKE_FENCE 0/1):
+ *
+ *   MODEL_GLUE_SATP_LOAD     pvmmu_satp_load(hart, arg = satp)
+ *   MODEL_GLUE_HART_STOPPED  pvmmu_hart_stopped(hart)
+ *   MODEL_GLUE_COUNT         pvmmu_count(hart, arg = counter)
+ *   MODEL_GLUE_TAKE_FENCE    pvmmu_take_fence(hart); the core does not
+ *                            check the hart, so the model does not call
+ *                            it for hart >= MODEL_HARTS (returns 0)
+ *
+ * They are logged with fid MODEL_GLUE_BASE + n.
+ */
+#define MODEL_GLUE_BASE		0x1000
+#define MODEL_GLUE_SATP_LOAD	(MODEL_GLUE_BASE + 0)
+#define MODEL_GLUE_HART_STOPPED	(MODEL_GLUE_BASE + 1)
+#define MODEL_GLUE_COUNT	(MODEL_GLUE_BASE + 2)
+#define MODEL_GLUE_TAKE_FENCE	(MODEL_GLUE_BASE + 3)
+
+long model_glue(struct model *m, struct pvmmu_state *st, unsigned long hart,
+		unsigned long fn, unsigned long arg);
+
 /* The invariant walk over real memory; returns the violations found */
 unsigned long model_check(struct model *m, const struct pvmmu_state *st);
 
@@ -126,6 +167,8 @@ void model_reload_pool(struct model *m);
 void model_set_shmem(struct model *m, unsigned long hart, bool set,
 		     unsigned long pa);
 void model_reload_stats(struct model *m, const struct pvmmu_state *st);
+/* Take the loaded roots and fence flags of every hart from the core */
+void model_reload_harts(struct model *m, const struct pvmmu_state *st);
 
 /* Print the last calls (for a fuzzer crash report) */
 void model_dump_log(const struct model *m);

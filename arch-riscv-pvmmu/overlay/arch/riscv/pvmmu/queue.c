@@ -48,7 +48,9 @@
  * SFENCE.VMA in the firmware. A submission that applied an entry which
  * may be valid sets this CPU's @fenced flag, and update_mmu_cache() then
  * skips its own fence (an SFENCE.VMA traps to the firmware once satp is
- * under its control): a page fault costs one trap, not two.
+ * under its control): a page fault costs one trap, not two. Inside a lazy
+ * section with entries queued (fault-around maps up to 16 pages) it skips
+ * it too: the flush that applies them will fence.
  */
 
 #define pr_fmt(fmt) "pvmmu: " fmt
@@ -97,11 +99,16 @@ static DEFINE_PER_CPU(struct pvmmu_queue, cpu_queue);
 /* The firmware fenced this CPU after a valid store (see "Fences"). */
 static DEFINE_PER_CPU(bool, fenced);
 
-bool pvmmu_fence_done(void)
+bool pvmmu_update_fenced(void)
 {
+	struct pvmmu_queue *q = this_cpu_ptr(&cpu_queue);
+
+	/* Queued in a lazy section: the flush that applies it will fence */
+	if (q->lazy && q->count)
+		return true;
 	return this_cpu_xchg(fenced, false);
 }
-EXPORT_SYMBOL_GPL(pvmmu_fence_done);
+EXPORT_SYMBOL_GPL(pvmmu_update_fenced);
 
 /* Entries per submission; 1 = every update its own call (unbatched). */
 unsigned int pvmmu_batch __read_mostly = PVMMU_DEFAULT_BATCH;

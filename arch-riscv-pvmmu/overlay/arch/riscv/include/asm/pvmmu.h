@@ -73,10 +73,11 @@ void pvmmu_context_switch(void);
 /* Submit what this CPU queued: before a TLB flush or a table operation. */
 void pvmmu_flush_pending(void);
 /*
- * Has the firmware fenced this CPU after a valid store since the last
- * call? (update_mmu_cache() then needs no SFENCE.VMA of its own.)
+ * update_mmu_cache() of a pool entry needs no SFENCE.VMA of its own: the
+ * firmware fenced this CPU after a valid store since the last call, or
+ * will when this CPU's lazy section flushes what it queued.
  */
-bool pvmmu_fence_done(void);
+bool pvmmu_update_fenced(void);
 
 /* Page-table pages: allocation from the pool, typed at @level. */
 struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level);
@@ -120,7 +121,7 @@ static inline void pvmmu_sync_entries(void *entry, unsigned int nr) { }
 
 static inline void pvmmu_flush_pending(void) { }
 
-static inline bool pvmmu_fence_done(void) { return false; }
+static inline bool pvmmu_update_fenced(void) { return false; }
 
 static inline bool pvmmu_sfence_traps(void) { return false; }
 
