@@ -186,20 +186,6 @@ static unsigned long image_size(unsigned long addr, bool *header)
 static struct pvmmu_range mmio_scan[MMIO_SCAN_MAX];
 static unsigned int mmio_scan_count;
 
-static bool overlaps_fw_device(u64 base, u64 size)
-{
-	struct sbi_mem_region devs[PMP_MAX_DEVICES];
-	unsigned int i, n = 0;
-
-	if (sbi_platform.fw_devices)
-		n = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
-	for (i = 0; i < n; i++)
-		if (pvmmu_range_overlaps(base, size, devs[i].base,
-					 devs[i].size))
-			return true;
-	return false;
-}
-
 static bool overlaps_ram(u64 base, u64 size)
 {
 	unsigned int i;
@@ -227,7 +213,7 @@ static void mmio_add(u64 base, u64 size)
 	base &= ~(u64)(PVMMU_PAGE_SIZE - 1);
 	end = (end + PVMMU_PAGE_SIZE - 1) & ~(u64)(PVMMU_PAGE_SIZE - 1);
 	size = end - base;
-	if (overlaps_fw_device(base, size) || overlaps_ram(base, size) ||
+	if (sbi_mem_range_overlaps_fw_device(base, size) || overlaps_ram(base, size) ||
 	    mmio_scan_count == MMIO_SCAN_MAX)
 		return;
 	for (i = mmio_scan_count; i && mmio_scan[i - 1].base > base; i--)

@@ -115,6 +115,7 @@
 
 /* satp */
 #define SATP_MODE_OFF		_UL(0)
+#define SATP_ASID_MASK		(_UL(0xffff) << 44)
 
 /* misa */
 /* JEDEC id of T-Head, whose cores may set vendor bits in PTEs (MAE) */
@@ -134,6 +135,8 @@
 #define CSR_SIP			0x144
 #define CSR_STIMECMP		0x14d
 #define CSR_SATP		0x180
+#define CSR_VSATP		0x280
+#define CSR_HGATP		0x680
 
 #define CSR_MSTATUS		0x300
 #define CSR_MISA		0x301

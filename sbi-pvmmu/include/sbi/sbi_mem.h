@@ -40,5 +40,7 @@ bool sbi_mem_range_overlaps_pt_pool(unsigned long base, unsigned long size);
  * pool: memory that S-mode owns and M-mode may access on its behalf.
  */
 bool sbi_mem_range_s_accessible(unsigned long base, unsigned long size);
+/* Does [base, base + size) touch a device the firmware owns (sbi_platform)? */
+bool sbi_mem_range_overlaps_fw_device(unsigned long base, unsigned long size);
 
 #endif

@@ -34,7 +34,9 @@ struct sbi_platform {
 	/*
 	 * MMIO regions of the devices the firmware owns (IPI, timer, reset):
 	 * closed to S/U-mode by PMP, never the target of a PVMMU leaf, and
-	 * disabled in the OS's FDT. Fills at most @max, returns the count.
+	 * disabled in the OS's FDT. Fills at most @max and returns how many
+	 * there are: more than @max means some could not be listed, and
+	 * callers must then fail closed.
 	 */
 	unsigned int (*fw_devices)(struct sbi_mem_region *out,
 				   unsigned int max);

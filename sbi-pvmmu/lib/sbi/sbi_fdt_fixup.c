@@ -16,8 +16,6 @@
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_fdt.h>
 #include <sbi/sbi_mem.h>
-#include <sbi/sbi_platform.h>
-#include <sbi/sbi_pmp.h>
 #include <sbi/sbi_pvmmu.h>
 
 static int put_cells(fdt32_t *cells, int n, u64 val)
@@ -108,26 +106,17 @@ restart:
 	return 0;
 }
 
-static bool node_is_fw_device(const void *fdt, int node,
-			      const struct sbi_mem_region *devs,
-			      unsigned int ndevs)
+static bool node_is_fw_device(const void *fdt, int node)
 {
-	unsigned int i;
 	u64 base, size;
 
 	if (node < 0 || sbi_fdt_get_reg(fdt, node, 0, &base, &size))
 		return false;
-	for (i = 0; i < ndevs; i++)
-		if (base < devs[i].base + devs[i].size &&
-		    devs[i].base < base + (size ? size : 1))
-			return true;
-	return false;
+	return sbi_mem_range_overlaps_fw_device(base, size ? size : 1);
 }
 
 /* A syscon-poweroff/-reboot node whose regmap is one of those devices */
-static bool node_uses_fw_device(const void *fdt, int node,
-				const struct sbi_mem_region *devs,
-				unsigned int ndevs)
+static bool node_uses_fw_device(const void *fdt, int node)
 {
 	const fdt32_t *regmap;
 	int len;
@@ -140,25 +129,20 @@ static bool node_uses_fw_device(const void *fdt, int node,
 		return false;
 	return node_is_fw_device(fdt,
 				 fdt_node_offset_by_phandle(fdt,
-						fdt32_to_cpu(*regmap)),
-				 devs, ndevs);
+						fdt32_to_cpu(*regmap)));
 }
 
 static int disable_fw_devices(void *fdt)
 {
-	struct sbi_mem_region devs[PMP_MAX_DEVICES];
-	unsigned int ndevs = 0;
 	int node, depth, rc;
 
-	if (sbi_platform.fw_devices)
-		ndevs = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
 restart:
 	depth = 0;
 	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
 	     node = fdt_next_node(fdt, node, &depth)) {
 		if (!sbi_fdt_node_is_enabled(fdt, node) ||
-		    (!node_is_fw_device(fdt, node, devs, ndevs) &&
-		     !node_uses_fw_device(fdt, node, devs, ndevs)))
+		    (!node_is_fw_device(fdt, node) &&
+		     !node_uses_fw_device(fdt, node)))
 			continue;
 		rc = fdt_setprop_string(fdt, node, "status", "disabled");
 		if (rc)

@@ -6,6 +6,7 @@
 #include <sbi/riscv_asm.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_hart.h>
+#include <sbi/sbi_hsm.h>
 #include <sbi/sbi_console.h>
 #include <sbi/sbi_mem.h>
 #include <sbi/sbi_pmp.h>
@@ -117,6 +118,22 @@ int sbi_hartmask_from_sbi(unsigned long hmask, unsigned long hbase,
 
 #define DELEG_INTERRUPTS	(MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_LCOFIP)
 
+/*
+ * S-mode could discard the firmware's pool writes with cbo.inval on this
+ * hart. The boot hart (nothing runs in S-mode yet) turns the extension
+ * off; a later hart is parked, as the extension may already be in use.
+ */
+static void cbo_inval_open(struct sbi_scratch *scratch)
+{
+	if (atomic_read(&scratch->hsm_state) == SBI_HSM_STATE_START_PENDING) {
+		sbi_pvmmu_disable_cbo_inval_open((u32)scratch->hartid);
+		return;
+	}
+	sbi_printf("sbi-pvmmu: hart %lu: menvcfg.CBIE stays at invalidate, "
+		   "hart parked\n", scratch->hartid);
+	sbi_hart_hang();
+}
+
 void sbi_hart_init(struct sbi_scratch *scratch)
 {
 	unsigned long medeleg = DELEG_EXCEPTIONS;
@@ -173,7 +190,7 @@ void sbi_hart_init(struct sbi_scratch *scratch)
 		csr_set(CSR_MENVCFG, menvcfg);
 		if (((csr_read(CSR_MENVCFG) & ENVCFG_CBIE) >> ENVCFG_CBIE_SHIFT) ==
 		    ENVCFG_CBIE_INV && sbi_mem_pt_pool())
-			sbi_pvmmu_disable_cbo_inval_open((u32)scratch->hartid);
+			cbo_inval_open(scratch);
 	}
 
 	/* A hart on which the pool's PMP entry did not hold never runs S-mode */

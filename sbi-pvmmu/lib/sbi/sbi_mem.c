@@ -6,6 +6,8 @@
 #include <sbi/sbi_config.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_mem.h>
+#include <sbi/sbi_platform.h>
+#include <sbi/sbi_pmp.h>
 
 /* Linker symbols (firmware/fw.ld) */
 extern char _fw_start[], _fw_end[];
@@ -107,4 +109,21 @@ bool sbi_mem_range_s_accessible(unsigned long base, unsigned long size)
 	return sbi_mem_range_in_ram(base, size) &&
 	       !sbi_mem_range_overlaps_fw(base, size) &&
 	       !sbi_mem_range_overlaps_pt_pool(base, size);
+}
+
+bool sbi_mem_range_overlaps_fw_device(unsigned long base, unsigned long size)
+{
+	struct sbi_mem_region devs[PMP_MAX_DEVICES];
+	unsigned int i, n = 0;
+
+	if (sbi_platform.fw_devices)
+		n = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
+	/* Devices beyond the list: sbi_pmp_protects_pool() fails closed */
+	if (n > PMP_MAX_DEVICES)
+		n = PMP_MAX_DEVICES;
+	for (i = 0; i < n; i++)
+		if (base < devs[i].base + devs[i].size &&
+		    devs[i].base < base + size)
+			return true;
+	return false;
 }

@@ -73,6 +73,8 @@ static unsigned int pmp_entries;
 /* Slots of the layout (catch-all included) and whether they read back */
 static unsigned int pmp_used;
 static bool pmp_verified;
+/* Firmware devices beyond PMP_MAX_DEVICES: not closed, so no pool either */
+static unsigned int pmp_devices_dropped;
 
 struct pmp_slot {
 	bool used;
@@ -185,6 +187,11 @@ void sbi_pmp_setup(void)
 
 	if (sbi_platform.fw_devices)
 		ndevs = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
+	/* A firmware device left open would void the pool's protection too */
+	if (ndevs > PMP_MAX_DEVICES) {
+		pmp_devices_dropped = ndevs - PMP_MAX_DEVICES;
+		ndevs = PMP_MAX_DEVICES;
+	}
 	pmp_used = PMP_SLOT_DEVICES + ndevs + 1;
 	if (pmp_entries < pmp_used)
 		return;
@@ -250,7 +257,8 @@ int sbi_pmp_init_hart(void)
 
 bool sbi_pmp_protects_pool(void)
 {
-	return pmp_verified && pmp_layout[PMP_SLOT_PT_POOL].used;
+	return pmp_verified && pmp_layout[PMP_SLOT_PT_POOL].used &&
+	       !pmp_devices_dropped;
 }
 
 void sbi_pmp_print(void)
@@ -264,6 +272,10 @@ void sbi_pmp_print(void)
 	}
 	sbi_printf(", %u used%s\n", pmp_used,
 		   pmp_verified ? "" : ", NOT as programmed (read back differs)");
+	if (pmp_devices_dropped)
+		sbi_printf("  %u firmware device(s) beyond %u left open: "
+			   "pool not protected\n", pmp_devices_dropped,
+			   PMP_MAX_DEVICES);
 
 	for (n = 0; n < pmp_used; n++) {
 		const struct pmp_slot *s = &pmp_layout[n];

@@ -32,8 +32,9 @@ static struct sbi_rfence_req rfence_mbox[SBI_MAX_HARTS][SBI_MAX_HARTS];
 
 static bool rfence_is_full(unsigned long start, unsigned long size)
 {
+	/* A range touching the last page would wrap the page loop */
 	return size == 0 || size == -1UL || size > SBI_TLB_FLUSH_MAX_SIZE ||
-	       start + size < start;
+	       start + size < start || start + size > -PAGE_SIZE;
 }
 
 void sbi_rfence_local(const struct sbi_rfence_req *req)

@@ -42,6 +42,14 @@ unsigned long sbi_tvm_hart_mstatus(unsigned long mstatus)
 		return mstatus & ~MSTATUS_TVM;
 	/* Delegated, the trap TVM raises would go straight to S-mode */
 	csr_clear(CSR_MEDELEG, BIT(CAUSE_ILLEGAL_INSTRUCTION));
+	/*
+	 * TVM covers hgatp too (its writes are refused from now on): no
+	 * G-stage table S-mode set up before may stay, nor a VS-stage one.
+	 */
+	if (csr_read(CSR_MISA) & MISA_EXT('H')) {
+		csr_write(CSR_HGATP, 0);
+		csr_write(CSR_VSATP, 0);
+	}
 	return mstatus | MSTATUS_TVM;
 }
 
@@ -67,25 +75,16 @@ static void set_reg(struct sbi_trap_regs *regs, unsigned int n,
 }
 
 /*
- * The instruction: QEMU and most cores report it in mtval; otherwise
- * read it through S-mode's translation (MPRV, MXR for execute-only).
+ * The instruction comes from mtval, which QEMU (and most cores) fill on an
+ * illegal-instruction exception. It is never read from memory: a load
+ * through S-mode's translation can fault, and a fault in M-mode is fatal.
+ * A zero or compressed mtval is none of ours. (On a core that leaves
+ * mtval at zero every satp access would come back to S-mode as illegal:
+ * such a platform cannot offer satp control as it is.)
  */
-static u32 trapped_insn(const struct sbi_trap_regs *regs, unsigned long mtval)
+static u32 trapped_insn(unsigned long mtval)
 {
-	unsigned long mstatus, lo, hi;
-
-	if ((mtval & 3) == 3)
-		return (u32)mtval;
-	if (mtval)
-		return 0;	/* a compressed instruction: none of ours */
-
-	mstatus = csr_read(CSR_MSTATUS);
-	csr_write(CSR_MSTATUS, (mstatus & ~MSTATUS_MPP) | MSTATUS_MPRV |
-			       MSTATUS_MXR | (PRV_S << MSTATUS_MPP_SHIFT));
-	__asm__ __volatile__("lhu %0, 0(%2)\n\tlhu %1, 2(%2)"
-			     : "=&r"(lo), "=&r"(hi) : "r"(regs->mepc));
-	csr_write(CSR_MSTATUS, mstatus);
-	return (u32)(lo | (hi << 16));
+	return (mtval & 3) == 3 ? (u32)mtval : 0;
 }
 
 static void emulate_sfence_vma(struct sbi_trap_regs *regs, u32 insn)
@@ -131,6 +130,15 @@ static bool emulate_satp(struct sbi_trap_regs *regs, u32 insn)
 		if (sbi_pvmmu_satp_write(new))
 			return false;
 		csr_write(CSR_SATP, new);
+		/*
+		 * WARL: a MODE or PPN the hart does not take would leave the
+		 * counts on a root it does not walk. Put the old one back.
+		 */
+		if ((csr_read(CSR_SATP) ^ new) & ~SATP_ASID_MASK) {
+			csr_write(CSR_SATP, old);
+			sbi_pvmmu_satp_write(old);
+			return false;
+		}
 	}
 	set_reg(regs, INSN_RD(insn), old);
 	return true;
@@ -145,7 +153,7 @@ void sbi_tvm_illegal_insn(struct sbi_trap_regs *regs, unsigned long mtval)
 	/* TVM traps only S-mode; U-mode's are plain illegal instructions */
 	if (prev != PRV_S || !(regs->mstatus & MSTATUS_TVM))
 		goto redirect;
-	insn = trapped_insn(regs, mtval);
+	insn = trapped_insn(mtval);
 	if ((insn & INSN_OPCODE_MASK) != INSN_OPCODE_SYSTEM)
 		goto redirect;
 

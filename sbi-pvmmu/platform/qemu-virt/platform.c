@@ -27,15 +27,21 @@ static unsigned long clint_first_base;
 static unsigned int clint_count, clint_harts;
 static unsigned long finisher_size = 0x1000;
 
-/* The firmware's own MMIO: every CLINT, then the test finisher */
-#define VIRT_MAX_FW_DEVICES	4
+/*
+ * The firmware's own MMIO: every CLINT, the test finisher, and QEMU's
+ * fw-cfg, whose DMA interface writes any physical address (PMP does not
+ * check devices): S-mode must not reach it.
+ */
+#define VIRT_MAX_FW_DEVICES	8
 static struct sbi_mem_region fw_devs[VIRT_MAX_FW_DEVICES];
 static unsigned int fw_dev_count;
 
 static void fw_device_add(unsigned long base, unsigned long size)
 {
 	if (fw_dev_count < VIRT_MAX_FW_DEVICES)
-		fw_devs[fw_dev_count++] = (struct sbi_mem_region){ base, size };
+		fw_devs[fw_dev_count] = (struct sbi_mem_region){ base, size };
+	/* Counted even when it does not fit: the caller must fail closed */
+	fw_dev_count++;
 }
 
 static const char *const uart_compats[] = {
@@ -46,6 +52,9 @@ static const char *const clint_compats[] = {
 };
 static const char *const finisher_compats[] = {
 	"sifive,test1", "sifive,test0", NULL,
+};
+static const char *const fw_cfg_compats[] = {
+	"qemu,fw-cfg-mmio", NULL,
 };
 
 static u32 fdt_u32_prop(const void *fdt, int node, const char *name, u32 def)
@@ -195,14 +204,26 @@ static void virt_finisher_init(const void *fdt)
 	fw_device_add(test_finisher_base(), finisher_size);
 }
 
+static void virt_fw_cfg_init(const void *fdt)
+{
+	int node;
+	u64 base, size;
+
+	for (node = fdt ? sbi_fdt_find_compatible(fdt, -1, fw_cfg_compats) : -1;
+	     node >= 0; node = sbi_fdt_find_compatible(fdt, node, fw_cfg_compats))
+		if (!sbi_fdt_get_reg(fdt, node, 0, &base, &size))
+			fw_device_add((unsigned long)base,
+				      size ? (unsigned long)size : 0x1000);
+}
+
 static unsigned int virt_fw_devices(struct sbi_mem_region *out,
 				    unsigned int max)
 {
 	unsigned int i;
 
-	for (i = 0; i < fw_dev_count && i < max; i++)
+	for (i = 0; i < fw_dev_count && i < max && i < VIRT_MAX_FW_DEVICES; i++)
 		out[i] = fw_devs[i];
-	return i;
+	return fw_dev_count;
 }
 
 static int virt_early_init(void *fdt)
@@ -210,6 +231,7 @@ static int virt_early_init(void *fdt)
 	virt_uart_init(fdt);
 	virt_clint_init(fdt);
 	virt_finisher_init(fdt);
+	virt_fw_cfg_init(fdt);
 	return 0;
 }
 

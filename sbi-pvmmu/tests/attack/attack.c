@@ -17,10 +17,11 @@
  *   [5]  PT_RELEASE of a root loaded on another hart, before and after
  *        that hart switched away or stopped
  *   [6]  roots and non-roots at the wrong level
- *   [7]  loads and stores to the CLINT and the test finisher
+ *   [7]  loads and stores to the CLINT, the test finisher and fw-cfg
  *   [8]  leaves mapping firmware-owned memory and devices
  *   [9]  SFENCE.VMA and satp reads under TVM
- *   [10] a DBCN write longer than one call may move
+ *   [10] a DBCN write longer than one call may move; a remote fence of the
+ *        last page (a page loop that wraps)
  *
  * They run in the order 0-4, 6-10, 5, then the helper part of 3: an
  * attack a firmware lets through can kill the hart it runs on (a satp of
@@ -56,6 +57,8 @@
 static const void *fdt;
 static ulong ram_end;
 static ulong clint_base = 0x2000000, finisher_base = 0x100000;
+/* QEMU's fw-cfg: its DMA interface writes any physical address */
+static ulong fw_cfg_base = 0x10100000;
 static ulong pool_base, pool_size, pool_used;
 static ulong h1 = NO_HART, h2 = NO_HART;
 
@@ -625,6 +628,7 @@ static void attack_devices(void)
 	check_disabled("[7] FDT test finisher", "sifive,test0");
 	check_disabled("[7] FDT syscon poweroff", "syscon-poweroff");
 	check_disabled("[7] FDT syscon reboot", "syscon-reboot");
+	check_disabled("[7] FDT fw-cfg (DMA)", "qemu,fw-cfg-mmio");
 
 	/* another hart's msip: the helper spins without entering M-mode */
 	if (!helper_start(h1, "[7] msip of another hart")) {
@@ -681,6 +685,10 @@ static void attack_devices(void)
 	/* the finisher: a value it ignores (0), should it get through */
 	device_load("[7] load test finisher", finisher_base, 4);
 	device_store("[7] store to test finisher", finisher_base, 4, 0);
+	/* fw-cfg's DMA address register: a store would start a transfer */
+	device_load("[7] load fw-cfg", fw_cfg_base, 4);
+	device_store("[7] store to fw-cfg DMA address (high word)",
+		     fw_cfg_base + 0x10, 4, 0);
 }
 
 /* ---- [8] leaf targets */
@@ -698,6 +706,7 @@ static void attack_leaves(void)
 		{ "[8] leaf on the CLINT (msip)", clint_base },
 		{ "[8] leaf on the CLINT (mtime)", CLINT_MTIME & ~0xfffUL },
 		{ "[8] leaf on the test finisher", finisher_base },
+		{ "[8] leaf on fw-cfg (DMA)", fw_cfg_base },
 		{ "[8] leaf on the firmware (start)", 0x80000000UL },
 		{ "[8] leaf on the firmware (last page)", 0x8007f000UL },
 		{ "[8] leaf on the pool (first page)", pool_base },
@@ -828,6 +837,15 @@ static void attack_dbcn(void)
 	check("[10] DBCN read of 1000 bytes: no error", r.error, 0);
 	check_true("[10] DBCN read of 1000 bytes: at most 256 read",
 		   r.value >= 0 && r.value <= 256, r.value);
+
+	/*
+	 * A remote fence of the last page of the address space: a page loop
+	 * that wraps would run 2^52 times in M-mode (the payload would hang
+	 * here, and QEMU's timeout end it).
+	 */
+	r = sbi_call(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_SFENCE_VMA,
+		     1UL << hartid(), 0, -4096UL, 4095, 0);
+	check("[10] remote fence of the last page returns", r.error, 0);
 }
 
 /* ---- [5] loaded roots */
@@ -975,6 +993,9 @@ static void find_fdt_devices(void)
 	node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
 	if (node >= 0 && !fdt_reg(fdt, node, 0, &base, &size))
 		finisher_base = base;
+	node = fdt_node_offset_by_compatible(fdt, -1, "qemu,fw-cfg-mmio");
+	if (node >= 0 && !fdt_reg(fdt, node, 0, &base, &size))
+		fw_cfg_base = base;
 
 	node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
 					     sizeof("memory"));
