@@ -433,8 +433,12 @@ static char *align_up(char *p, size_t align)
 	return (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
 }
 
-/* set: a fresh page under a PTE table that is already there */
-static int prepare_set(struct reject_args *a, char **target)
+/*
+ * A 2 MiB-aligned block whose first page is populated (so its PTE table
+ * is there); *target = that page plus @offset.
+ */
+static int prepare_populated(struct reject_args *a, char **target,
+			     size_t offset)
 {
 	char *base = map_anon(2 * PMD_BYTES), *p;
 
@@ -442,21 +446,20 @@ static int prepare_set(struct reject_args *a, char **target)
 		return child_fail(a, 10, "mmap: %s", strerror(errno));
 	p = align_up(base, PMD_BYTES);
 	touch(p);
-	*target = p + page_size();
+	*target = p + offset;
 	return 0;
+}
+
+/* set: a fresh page under a PTE table that is already there */
+static int prepare_set(struct reject_args *a, char **target)
+{
+	return prepare_populated(a, target, page_size());
 }
 
 /* clear: a populated page, unmapped */
 static int prepare_clear(struct reject_args *a, char **target)
 {
-	char *base = map_anon(2 * PMD_BYTES), *p;
-
-	if (!base)
-		return child_fail(a, 10, "mmap: %s", strerror(errno));
-	p = align_up(base, PMD_BYTES);
-	touch(p);
-	*target = p;
-	return 0;
+	return prepare_populated(a, target, 0);
 }
 
 /*

@@ -16,21 +16,26 @@
 
 /* ---- memory map checks */
 
-static bool range_in_ram(const struct pvmmu_state *st, unsigned long base,
-			 unsigned long size)
+/* [base, base + size) lies inside one of the @count ranges of @r */
+static bool range_inside_one(const struct pvmmu_range *r, unsigned int count,
+			     unsigned long base, unsigned long size)
 {
-	const struct pvmmu_range *r;
 	unsigned int i;
 
-	if (!size || base + size < base)
-		return false;
-	for (i = 0; i < st->ram_count; i++) {
-		r = &st->ram[i];
+	for (i = 0; i < count; i++, r++) {
 		if (base >= r->base && base - r->base <= r->size &&
 		    size <= r->size - (base - r->base))
 			return true;
 	}
 	return false;
+}
+
+static bool range_in_ram(const struct pvmmu_state *st, unsigned long base,
+			 unsigned long size)
+{
+	if (!size || base + size < base)
+		return false;
+	return range_inside_one(st->ram, st->ram_count, base, size);
 }
 
 /* Plain RAM that S-mode owns: one RAM range, outside firmware and pool */
@@ -46,16 +51,7 @@ static bool range_is_s_ram(const struct pvmmu_state *st, unsigned long base,
 static bool range_is_s_mmio(const struct pvmmu_state *st, unsigned long base,
 			    unsigned long size)
 {
-	const struct pvmmu_range *r;
-	unsigned int i;
-
-	for (i = 0; i < st->mmio_count; i++) {
-		r = &st->mmio[i];
-		if (base >= r->base && base - r->base <= r->size &&
-		    size <= r->size - (base - r->base))
-			return true;
-	}
-	return false;
+	return range_inside_one(st->mmio, st->mmio_count, base, size);
 }
 
 /* ---- counters */
