@@ -150,8 +150,9 @@ void sbi_tvm_illegal_insn(struct sbi_trap_regs *regs, unsigned long mtval)
 	unsigned int funct3;
 	u32 insn;
 
-	/* TVM traps only S-mode; U-mode's are plain illegal instructions */
-	if (prev != PRV_S || !(regs->mstatus & MSTATUS_TVM))
+	/* TVM traps only HS-mode; U- and V-mode's are plain illegal ones */
+	if (prev != PRV_S || (regs->mstatus & MSTATUS_MPV) ||
+	    !(regs->mstatus & MSTATUS_TVM))
 		goto redirect;
 	insn = trapped_insn(mtval);
 	if ((insn & INSN_OPCODE_MASK) != INSN_OPCODE_SYSTEM)
