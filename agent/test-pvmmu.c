@@ -331,7 +331,7 @@ static int pvmmu_accounting(struct test_ctx *t)
 		      s.sbi_calls, s.entries, s.used, s.roots, s.fw_links);
 }
 
-/* ---- pvmmu.reject ---- */
+/* ---- reject.kill ---- */
 
 #define INJECT_PATH		"/sys/kernel/debug/pvmmu/inject_reject"
 #define RECYCLE_PATH		"/sys/module/pvmmu/parameters/recycle"
