@@ -201,7 +201,10 @@ static void handle_rejected(struct sbi_pvmmu_entry *e, long error)
 	u64 pa = e->target & ~SBI_PVMMU_OP_MASK;
 
 	this_cpu_inc(pvmmu_cpu_stats.failures);
-	e->old = READ_ONCE(*(unsigned long *)__va(pa));
+	/* A target outside the pool (a kernel bug) is not read back */
+	e->old = 0;
+	if (pvmmu_owns(__va(pa)))
+		e->old = READ_ONCE(*(unsigned long *)__va(pa));
 	if (site == PVMMU_REJECT_CLEAR)
 		pin_still_mapped(e->old);
 	pvmmu_reject_task(site, pa, e->value, error);
