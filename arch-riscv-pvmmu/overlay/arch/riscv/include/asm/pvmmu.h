@@ -90,10 +90,13 @@ unsigned int pvmmu_root_level(void);
 /* Set once the firmware holds satp: read by head.S before its MMU is on. */
 extern unsigned long pvmmu_satp_locked;
 
-/* Does sfence.vma trap to the firmware (satp under its control)? */
-static inline bool pvmmu_sfence_traps(void)
+/*
+ * Does sfence.vma trap to the firmware (satp under its control)? A
+ * patched static branch while pvmmu is off, like pvmmu_owns().
+ */
+static __always_inline bool pvmmu_sfence_traps(void)
 {
-	return READ_ONCE(pvmmu_satp_locked);
+	return pvmmu_active() && READ_ONCE(pvmmu_satp_locked);
 }
 
 #else /* !CONFIG_RISCV_PVMMU */
