@@ -229,6 +229,23 @@ static int read_marker(const char *dir, long long *before, long long *after,
 	return 0;
 }
 
+/*
+ * Read /proc/pvmmu for a case that needs pvmmu active: -1 to go on, or
+ * the case's verdict (skip without the file or with pvmmu off).
+ */
+static int need_active(struct test_ctx *t, struct pvmmu_stat *s)
+{
+	int ret = pvmmu_stat_read(s);
+
+	if (ret == -ENOENT)
+		return t_skip(t, "no %s", PVMMU_STAT_PATH);
+	if (ret)
+		return t_fail(t, "%s: %s", PVMMU_STAT_PATH, strerror(-ret));
+	if (!s->active)
+		return t_skip(t, "pvmmu inactive");
+	return -1;
+}
+
 static int pvmmu_leak(struct test_ctx *t)
 {
 	const char *dir = agent_param("tmpdir") ? agent_param("tmpdir") : "/tmp";
@@ -248,13 +265,9 @@ static int pvmmu_leak(struct test_ctx *t)
 	bool marker;
 	int ret;
 
-	ret = pvmmu_stat_read(&base);
-	if (ret == -ENOENT)
-		return t_skip(t, "no %s", PVMMU_STAT_PATH);
-	if (ret)
-		return t_fail(t, "%s: %s", PVMMU_STAT_PATH, strerror(-ret));
-	if (!base.active)
-		return t_skip(t, "pvmmu inactive");
+	ret = need_active(t, &base);
+	if (ret >= 0)
+		return ret;
 
 	/* the heavy work: stress.mix, if it ran earlier in this boot */
 	ret = read_marker(dir, &sbefore, &safter, &shigh, &rbefore, &rafter);
@@ -313,13 +326,9 @@ static int pvmmu_accounting(struct test_ctx *t)
 	unsigned int reads;
 	int ret;
 
-	ret = pvmmu_stat_read(&s);
-	if (ret == -ENOENT)
-		return t_skip(t, "no %s", PVMMU_STAT_PATH);
-	if (ret)
-		return t_fail(t, "%s: %s", PVMMU_STAT_PATH, strerror(-ret));
-	if (!s.active)
-		return t_skip(t, "pvmmu inactive");
+	ret = need_active(t, &s);
+	if (ret >= 0)
+		return ret;
 
 	/* the runner has no other test process alive now */
 	ret = poll_identities(&s, PVMMU_CHECK_MS, why, sizeof(why), &reads);
@@ -861,13 +870,9 @@ static int pvmmu_reject(struct test_ctx *t)
 	bool skip;
 	char *msg;
 
-	ret = pvmmu_stat_read(&s);
-	if (ret == -ENOENT)
-		return t_skip(t, "no %s", PVMMU_STAT_PATH);
-	if (ret)
-		return t_fail(t, "%s: %s", PVMMU_STAT_PATH, strerror(-ret));
-	if (!s.active)
-		return t_skip(t, "pvmmu inactive");
+	ret = need_active(t, &s);
+	if (ret >= 0)
+		return ret;
 	if (access(INJECT_PATH, W_OK))
 		return t_skip(t, "no %s (%s): rejections cannot be injected",
 			      INJECT_PATH, strerror(errno));
