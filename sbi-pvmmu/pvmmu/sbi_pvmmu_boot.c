@@ -40,7 +40,6 @@ static struct {
 	bool placed;		/* core initialised, pool zeroed */
 	bool live;		/* in the FDT and in the memory map */
 	bool cbo_inval_open;	/* a hart lets S-mode discard cache lines */
-	u32 cbo_hart;
 	unsigned int mmio_dropped;	/* S-mode MMIO beyond PVMMU_MAX_MMIO */
 	bool from_bootargs;
 	struct pvmmu_range avoid[AVOID_COUNT];
@@ -68,15 +67,13 @@ const char *sbi_pvmmu_unavailable_reason(void)
 
 bool sbi_pvmmu_available(void)
 {
-	return boot.live && sbi_pmp_protects_pool() &&
-	       !READ_ONCE(boot.cbo_inval_open);
+	return !*sbi_pvmmu_unavailable_reason();
 }
 
 void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
 {
 	if (!boot.live || READ_ONCE(boot.cbo_inval_open))
 		return;
-	boot.cbo_hart = hartid;
 	WRITE_ONCE(boot.cbo_inval_open, true);
 	sbi_printf("sbi-pvmmu: hart %u: menvcfg.CBIE stays at invalidate, "
 		   "PVMMU extension disabled\n", hartid);
