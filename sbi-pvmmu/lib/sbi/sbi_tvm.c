@@ -7,7 +7,6 @@
  */
 #include <sbi/riscv_asm.h>
 #include <sbi/riscv_atomic.h>
-#include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_pvmmu_abi.h>
 #include <sbi/sbi_trap.h>
