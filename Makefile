@@ -7,6 +7,10 @@ BUILD		:= $(REPO)/build
 KSRC		:= $(BUILD)/linux
 KBUILD		:= $(BUILD)/kernel
 IMAGE		:= $(KBUILD)/arch/riscv/boot/Image
+# The distribution-like kernel: pvmmu.config + distro.config.
+KDISTRO		:= $(BUILD)/kernel-distro
+DISTRO_FRAGMENTS := $(REPO)/arch-riscv-pvmmu/pvmmu.config \
+		   $(REPO)/arch-riscv-pvmmu/distro.config
 FW_OUT		:= $(BUILD)/sbi-pvmmu
 FIRMWARE	:= $(FW_OUT)/sbi-pvmmu.bin
 AGENT_OUT	:= $(BUILD)/agent
@@ -26,7 +30,8 @@ export CCACHE_BASEDIR := $(REPO)
 DEB_PACKAGES	:= gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
 		   qemu-system-misc opensbi linux-source-6.12 flex bison bc \
 		   libssl-dev libelf-dev cpio ccache python3 rsync xz-utils git \
-		   gdb-multiarch python3-ply python3-git clang libclang-rt-14-dev
+		   gdb-multiarch python3-ply python3-git clang libclang-rt-14-dev \
+		   u-boot-qemu
 
 KUNIT		:= cd $(KSRC) && python3 tools/testing/kunit/kunit.py
 KUNIT_ARGS	:= --build_dir=$(KBUILD) \
@@ -36,10 +41,10 @@ KUNIT_ARGS	:= --build_dir=$(KBUILD) \
 KMAKE		:= $(MAKE) -C $(KSRC) ARCH=riscv O=$(KBUILD) \
 		   CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS)
 
-.PHONY: all deps tree kconfig kernel firmware agent initramfs run test \
+.PHONY: all deps tree kconfig kernel kernel-distro firmware agent initramfs run test \
 	kunit boot debug patches checkpatch fuzz coverage clean distclean
 
-all: kernel firmware initramfs
+all: kernel kernel-distro firmware initramfs
 
 # Install what is missing from Debian's archive; a no-op when all is there.
 deps:
@@ -62,6 +67,21 @@ kconfig: tree
 kernel: kconfig
 	@$(KMAKE) -s
 	@echo "kernel: $(IMAGE)"
+
+# Merged with alldefconfig; a value the fragments ask for that does not
+# survive (a missing dependency) fails the build instead of going unseen.
+$(KDISTRO)/.config: $(DISTRO_FRAGMENTS) | tree
+	@mkdir -p $(KDISTRO)
+	@cd $(KSRC) && ARCH=riscv CROSS_COMPILE=$(CROSS_COMPILE) \
+		scripts/kconfig/merge_config.sh -O $(KDISTRO) $(DISTRO_FRAGMENTS) \
+		> $(KDISTRO)/merge.log 2>&1 || { cat $(KDISTRO)/merge.log; exit 1; }
+	@if grep -A3 '^Value requested' $(KDISTRO)/merge.log; then \
+		rm -f $@; exit 1; fi
+
+kernel-distro: tree $(KDISTRO)/.config
+	@$(MAKE) -C $(KSRC) ARCH=riscv O=$(KDISTRO) \
+		CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS) -s
+	@echo "kernel-distro: $(KDISTRO)/arch/riscv/boot/Image"
 
 firmware: tree
 	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) \

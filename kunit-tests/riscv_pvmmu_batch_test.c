@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <asm/pvmmu.h>
 #include <asm/sbi.h>
+#include <asm/tlbflush.h>
 
 #include "../pvmmu.h"
 
@@ -200,13 +201,88 @@ static void batch_flush_explicit(struct kunit *test)
 
 	pvmmu_lazy_enter();
 	queue_stores(ctx->table, 0, 3);
-	pvmmu_lazy_flush();
+	arch_flush_lazy_mmu_mode();
 	KUNIT_EXPECT_EQ(test, rec.ncalls, 1U);
 	KUNIT_EXPECT_EQ(test, ctx->table[2], 0x1002UL);
 	queue_stores(ctx->table, 3, 1);
 	pvmmu_lazy_leave();
 	KUNIT_ASSERT_EQ(test, rec.ncalls, 2U);
 	KUNIT_EXPECT_EQ(test, rec.calls[1].nr, 1U);
+}
+
+/*
+ * Lazy-mode ordering: each TLB flush primitive, local or remote, lands
+ * what the CPU queued before it flushes, inside the lazy section.
+ */
+static void batch_tlb_flush_lands_queue(struct kunit *test)
+{
+	struct batch_ctx *ctx = test->priv;
+	struct vm_area_struct vma = { .vm_mm = &init_mm };
+	unsigned long addr = (unsigned long)ctx->table;
+	struct pvmmu_cpu_stats before, after;
+	unsigned int i, nr_flushes = 7;
+
+	pvmmu_sum_cpu_stats(&before);
+	pvmmu_lazy_enter();
+	for (i = 0; i < nr_flushes; i++) {
+		queue_stores(ctx->table, i, 1);
+		KUNIT_ASSERT_EQ(test, rec.ncalls, i);
+		switch (i) {
+		case 0:
+			local_flush_tlb_page(addr);
+			break;
+		case 1:
+			local_flush_tlb_all();
+			break;
+		case 2:
+			flush_tlb_page(&vma, addr);
+			break;
+		case 3:
+			flush_tlb_range(&vma, addr, addr + 2 * PAGE_SIZE);
+			break;
+		case 4:
+			flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+			break;
+		case 5:
+			flush_tlb_mm(&init_mm);
+			break;
+		case 6:
+			flush_tlb_all();
+			break;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, rec.ncalls, i + 1,
+				    "TLB flush %u did not land the queue", i);
+		KUNIT_EXPECT_EQ(test, ctx->table[i], 0x1000UL + i);
+	}
+	pvmmu_lazy_leave();
+	pvmmu_sum_cpu_stats(&after);
+
+	KUNIT_EXPECT_EQ(test, rec.ncalls, nr_flushes);
+	KUNIT_EXPECT_EQ(test, after.flushes[PVMMU_FLUSH_TLB] -
+			before.flushes[PVMMU_FLUSH_TLB], (unsigned long)nr_flushes);
+}
+
+/*
+ * Lazy-mode ordering: releasing a PTE lock inside a lazy section (as
+ * pagemap_scan_pmd_entry() does) lands the queue first, so the next
+ * holder of the lock sees the entries as they are.
+ */
+static void batch_pte_unlock_lands_queue(struct kunit *test)
+{
+	struct batch_ctx *ctx = test->priv;
+	spinlock_t ptl;
+
+	spin_lock_init(&ptl);
+	rcu_read_lock();		/* ended by pte_unmap() */
+	spin_lock(&ptl);
+	pvmmu_lazy_enter();
+	queue_stores(ctx->table, 0, 2);
+	KUNIT_EXPECT_EQ(test, rec.ncalls, 0U);
+	pte_unmap_unlock((pte_t *)ctx->table, &ptl);
+	KUNIT_EXPECT_EQ(test, rec.ncalls, 1U);
+	KUNIT_EXPECT_EQ(test, ctx->table[1], 0x1001UL);
+	pvmmu_lazy_leave();
+	KUNIT_EXPECT_EQ(test, rec.ncalls, 1U);
 }
 
 /* An op that needs its result flushes the queue, then goes alone. */
@@ -706,6 +782,8 @@ static struct kunit_case riscv_pvmmu_batch_cases[] = {
 	KUNIT_CASE(batch_flush_on_full),
 	KUNIT_CASE(batch_flush_explicit),
 	KUNIT_CASE(batch_flush_before_sync_op),
+	KUNIT_CASE(batch_tlb_flush_lands_queue),
+	KUNIT_CASE(batch_pte_unlock_lands_queue),
 	KUNIT_CASE(batch_deferred_exchange),
 	KUNIT_CASE(batch_interrupt_bypass),
 	KUNIT_CASE(batch_nesting_detected),

@@ -28,7 +28,7 @@ set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 logs=$repo/build/logs
-layers=${PVMMU_TESTS:-host kunit boot}
+layers=${PVMMU_TESTS:-host kunit boot distro}
 passed=0
 failed=0
 skipped=0
@@ -153,6 +153,16 @@ print("qemu_exit", run["qemu_exit"], "agent", run["done"])
 sys.exit(0 if run["qemu_exit"] == 3 and run["done"]["failed"] == 1 else 1)' "$json"
 }
 
+banner=(--expect '^sbi-pvmmu v' --expect 'SBI specification v2\.0 detected')
+pv=(--firmware pvmmu --append agent.pvmmu=1
+    --expect 'pvmmu: active: sbi backend')
+native=(--append agent.pvmmu=0)
+# QEMU virt with two NUMA nodes of 1 GiB, two harts each (--mem 2G).
+numa2=(--qemu-arg=-object --qemu-arg=memory-backend-ram,id=mem0,size=1G
+       --qemu-arg=-object --qemu-arg=memory-backend-ram,id=mem1,size=1G
+       --qemu-arg=-numa --qemu-arg=node,nodeid=0,cpus=0-1,memdev=mem0
+       --qemu-arg=-numa --qemu-arg=node,nodeid=1,cpus=2-3,memdev=mem1)
+
 for layer in $layers; do
 	case $layer in
 	host)
@@ -177,10 +187,6 @@ for layer in $layers; do
 		run_kunit
 		;;
 	boot)
-		banner=(--expect '^sbi-pvmmu v' --expect 'SBI specification v2\.0 detected')
-		pv=(--firmware pvmmu --append agent.pvmmu=1
-		    --expect 'pvmmu: active: sbi backend')
-		native=(--append agent.pvmmu=0)
 		boot boot.pvmmu-smp1 "${pv[@]}" --smp 1 --run boot,smp,vm,pvmmu "${banner[@]}"
 		boot boot.pvmmu-smp2 "${pv[@]}" --smp 2 --run boot,smp,pvmmu "${banner[@]}"
 		boot boot.pvmmu-smp4-stress "${pv[@]}" --smp 4 --run boot,smp,vm,stress,pvmmu \
@@ -218,6 +224,26 @@ for layer in $layers; do
 			--expect 'smp: Brought up 1 node, 4 CPUs' \
 			--expect 'pvmmu: firmware has no PVMMU extension'
 		check boot.srst-reboot-exit-3 reboot_exits_3
+		;;
+	distro)
+		# The distribution-like kernel (arch-riscv-pvmmu/distro.config):
+		# every RAM size and a two-node NUMA layout, PV on, with
+		# DEBUG_VM, DEBUG_VM_PGTABLE and page_table_check.
+		dk=(--kernel "$repo/build/kernel-distro/arch/riscv/boot/Image")
+		dpv=("${dk[@]}" "${pv[@]}" --append page_table_check=on
+		     --expect 'debug_vm_pgtable: .*Validating')
+		for mem in 512M 1G 2G 4G 8G; do
+			boot "boot.distro-pvmmu-mem$mem" "${dpv[@]}" --smp 2 \
+				--mem "$mem" --run boot,vm,pvmmu
+		done
+		boot boot.distro-pvmmu-numa2 "${dpv[@]}" --smp 4 --mem 2G \
+			--run boot,smp,vm,pvmmu "${numa2[@]}" \
+			--expect 'NODE_DATA\(1\)'
+		boot boot.distro-pvmmu-smp4-stress "${dpv[@]}" --smp 4 \
+			--run boot,smp,vm,stress,pvmmu
+		boot boot.distro-native-smp4-stress "${dk[@]}" --firmware pvmmu \
+			--smp 4 --run boot,smp,vm,stress,pvmmu "${native[@]}" \
+			--append pvmmu=off --append page_table_check=on
 		;;
 	*)
 		result FAIL "layer.$layer" "(unknown test layer)"

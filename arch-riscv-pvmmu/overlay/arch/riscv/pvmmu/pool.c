@@ -74,6 +74,15 @@ static const struct kernel_param_ops recycle_param_ops = {
 module_param_cb(recycle, &recycle_param_ops, &pvmmu_recycle, 0644);
 MODULE_PARM_DESC(recycle, "empty page tables kept typed per level for reuse (0 = off)");
 
+/*
+ * Tables below the root one address space may hold, counted as VmPTE
+ * counts them (PTE, PMD and PUD tables); 0 = no bound. The pool is shared
+ * by every process: this keeps one from taking all of it.
+ */
+static unsigned int mm_max_tables __read_mostly;
+module_param(mm_max_tables, uint, 0644);
+MODULE_PARM_DESC(mm_max_tables, "page tables below the root per address space (0 = no bound)");
+
 int __init pvmmu_pool_init(phys_addr_t base, phys_addr_t size)
 {
 	unsigned long nr = size >> PAGE_SHIFT;
@@ -224,10 +233,33 @@ static long recycle_steal(unsigned int level)
 	return -ENOMEM;
 }
 
+static bool mm_over_bound(struct mm_struct *mm)
+{
+	unsigned int max = READ_ONCE(mm_max_tables);
+
+	return max && mm_pgtables_bytes(mm) >= ((unsigned long)max << PAGE_SHIFT);
+}
+
+/*
+ * A table refused to @mm: a user fault that needed it returns VM_FAULT_OOM,
+ * and riscv's fault handler raises SIGBUS instead of retrying the fault
+ * forever (the OOM killer cannot free pool pages).
+ */
+static void refuse_table(struct mm_struct *mm)
+{
+	WRITE_ONCE(mm->context.pvmmu_refused, 1);
+}
+
+bool pvmmu_take_refusal(struct mm_struct *mm)
+{
+	return pvmmu_active() && mm && xchg(&mm->context.pvmmu_refused, 0);
+}
+
 /*
  * A page table of @level for @mm, typed by the backend, or NULL when the
- * pool is exhausted (the fault or fork then fails with -ENOMEM) or the
- * firmware refuses. The caller runs the usual ptdesc constructor.
+ * pool is exhausted or @mm holds its bound of tables (a user fault then
+ * gets SIGBUS, fork and mremap -ENOMEM) or the firmware refuses. The
+ * caller runs the usual ptdesc constructor.
  */
 struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 {
@@ -237,6 +269,11 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 	int err;
 
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[PVMMU_HOOK_ALLOC_TABLE]);
+	if (!root && mm_over_bound(mm)) {
+		pool_count(&pool_stats.mm_limited);
+		refuse_table(mm);
+		return NULL;
+	}
 	idx = recycle_take(level, level, true);
 	if (idx >= 0)
 		return page_ptdesc(phys_to_page(pool_pa(idx)));
@@ -247,6 +284,7 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 		pool_count(&pool_stats.exhausted);
 		pr_warn_ratelimited("page-table pool exhausted (%s[%d])\n",
 				    current->comm, task_pid_nr(current));
+		refuse_table(mm);
 		return NULL;
 	}
 
@@ -273,7 +311,7 @@ bool pvmmu_free_table(struct ptdesc *ptdesc)
 
 	this_cpu_inc(pvmmu_cpu_stats.hook_calls[PVMMU_HOOK_FREE_TABLE]);
 	/* An unlink of this table may still be queued on this CPU. */
-	pvmmu_flush_pending();
+	pvmmu_flush_pending(PVMMU_FLUSH_SYNC);
 	if (recycle_put(idx, ptdesc_address(ptdesc)))
 		return true;
 	err = pvmmu_get_backend()->release_table(pa);

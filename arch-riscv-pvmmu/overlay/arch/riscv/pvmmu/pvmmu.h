@@ -48,6 +48,7 @@ struct pvmmu_pool_stats {
 	unsigned long recycled;		/* freed, kept typed for reuse */
 	unsigned long reused;		/* allocations served from those */
 	unsigned long exhausted;	/* allocations refused: pool empty */
+	unsigned long mm_limited;	/* refused: pvmmu.mm_max_tables */
 	unsigned long registered;	/* PT_REGISTER calls that succeeded */
 	unsigned long released;		/* PT_RELEASE calls that succeeded */
 	unsigned long register_failures;

@@ -7,8 +7,12 @@
  *   - when the lazy section ends (arch_leave_lazy_mmu_mode),
  *   - when the batch is full (pvmmu.batch entries, 1 = unbatched),
  *   - before an operation whose result or ordering the queue cannot give
- *     (an exchange whose old value is not known exactly, a table release,
- *     a TLB flush: tlb_flush() calls pvmmu_flush_pending()),
+ *     (an exchange whose old value is not known exactly, a table release),
+ *   - before any TLB flush, local or remote (the flush primitives in
+ *     asm/tlbflush.h and tlbflush.c call pvmmu_land_before_tlb_flush()),
+ *     and before a page-table lock is released (pte_unmap_unlock() calls
+ *     arch_flush_lazy_mmu_mode()): the rule lives in the primitives, not
+ *     in the call sites of lazy sections,
  *   - before a context switch (a lazy section must not sleep, but if it
  *     does the queue must not follow another task),
  *   - on arch_flush_lazy_mmu_mode().
@@ -511,15 +515,6 @@ void pvmmu_lazy_leave(void)
 	preempt_enable();
 }
 
-void pvmmu_lazy_flush(void)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	flush_queue(this_cpu_ptr(&cpu_queue), PVMMU_FLUSH_EXPLICIT);
-	local_irq_restore(flags);
-}
-
 void pvmmu_context_switch(void)
 {
 	struct pvmmu_queue *q = this_cpu_ptr(&cpu_queue);
@@ -536,13 +531,14 @@ void pvmmu_context_switch(void)
  * Tables are typed and released in order with this CPU's queued writes,
  * and a TLB flush comes after them.
  */
-void pvmmu_flush_pending(void)
+void pvmmu_flush_pending(enum pvmmu_flush_reason reason)
 {
 	unsigned long flags;
 
 	if (!this_cpu_read(cpu_queue.count))
 		return;
 	local_irq_save(flags);
-	flush_queue(this_cpu_ptr(&cpu_queue), PVMMU_FLUSH_SYNC);
+	flush_queue(this_cpu_ptr(&cpu_queue), reason);
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL_GPL(pvmmu_flush_pending);

@@ -198,19 +198,39 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 	return &pvmmu_sbi_ops;
 }
 
-static int pvmmu_cpu_online(unsigned int cpu)
+/*
+ * Each hart registers its own buffer, from the STARTING hotplug section: on
+ * the way up before the CPU is online (before any task, interrupt, RCU
+ * callback or workqueue item can write a page table on it), on the way down
+ * in stop_machine after all of those have left it. That section runs with
+ * interrupts off and cannot allocate, so every possible CPU's buffer is
+ * allocated at boot.
+ */
+static int __init pvmmu_alloc_cpu_buffers(void)
 {
-	struct sbi_pvmmu_entry *batch = pvmmu_cpu_buffer(cpu);
-	struct sbiret ret;
+	struct sbi_pvmmu_entry *batch;
+	unsigned int cpu;
 
-	if (!batch) {
+	for_each_possible_cpu(cpu) {
 		batch = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
 						 buffer_order);
 		if (!batch)
 			return -ENOMEM;
 		pvmmu_set_cpu_buffer(cpu, batch);
 	}
-	ret = pvmmu_ecall(SBI_PVMMU_SET_SHMEM, __pa(batch), 0, 0);
+	return 0;
+}
+
+/*
+ * A STARTING callback cannot fail the bring-up: a refusal here (the
+ * firmware rejecting a page of the linear map) is logged, and every update
+ * the CPU makes is then rejected and fails its task.
+ */
+static int pvmmu_cpu_starting(unsigned int cpu)
+{
+	struct sbiret ret;
+
+	ret = pvmmu_ecall(SBI_PVMMU_SET_SHMEM, __pa(pvmmu_cpu_buffer(cpu)), 0, 0);
 	if (ret.error) {
 		pr_err("cpu%u: batch buffer registration failed: %ld\n", cpu,
 		       ret.error);
@@ -220,7 +240,7 @@ static int pvmmu_cpu_online(unsigned int cpu)
 }
 
 /* A stopped hart must not keep a buffer registered for its next start. */
-static int pvmmu_cpu_offline(unsigned int cpu)
+static int pvmmu_cpu_dying(unsigned int cpu)
 {
 	pvmmu_ecall(SBI_PVMMU_SET_SHMEM, SBI_PVMMU_SHMEM_DISABLE,
 		    SBI_PVMMU_SHMEM_DISABLE, 0);
@@ -231,8 +251,12 @@ int __init pvmmu_sbi_start(void)
 {
 	struct sbiret ret;
 	long features;
-	int state;
+	int err;
 
+	/* Before the firmware takes satp: nothing to undo if this fails. */
+	err = pvmmu_alloc_cpu_buffers();
+	if (err)
+		return err;
 	ret = pvmmu_ecall(SBI_PVMMU_SET_KERNEL_ROOT, __pa_symbol(swapper_pg_dir),
 			  pvmmu_root_level() + 1, 0);
 	if (ret.error) {
@@ -242,7 +266,7 @@ int __init pvmmu_sbi_start(void)
 	features = pvmmu_info(SBI_PVMMU_INFO_FEATURES);
 	if (features > 0 && (features & SBI_PVMMU_FEAT_SATP_LOCKED))
 		WRITE_ONCE(pvmmu_satp_locked, 1);
-	state = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "riscv/pvmmu:online",
-				  pvmmu_cpu_online, pvmmu_cpu_offline);
-	return state < 0 ? state : 0;
+	return cpuhp_setup_state(CPUHP_AP_RISCV_PVMMU_STARTING,
+				 "riscv/pvmmu:starting", pvmmu_cpu_starting,
+				 pvmmu_cpu_dying);
 }

@@ -7,6 +7,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/mm.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <asm/pvmmu.h>
@@ -39,6 +40,7 @@ static const char * const flush_names[PVMMU_NR_FLUSH_REASONS] = {
 	[PVMMU_FLUSH_SWITCH]	= "switch",
 	[PVMMU_FLUSH_EXPLICIT]	= "explicit",
 	[PVMMU_FLUSH_DIRECT]	= "direct",
+	[PVMMU_FLUSH_TLB]	= "tlb",
 };
 
 const char * const pvmmu_reject_names[PVMMU_NR_REJECT_SITES] = {
@@ -69,6 +71,26 @@ static long fw_stat(unsigned long counter)
 	return pvmmu_active() ? pvmmu_sbi_fw_stat(counter) : 0;
 }
 
+/*
+ * /proc/PID/arch_status: the pool tables of the task's address space, the
+ * root and what VmPTE counts (Sv57's few P4D tables are left out).
+ */
+int proc_pid_arch_status(struct seq_file *m, struct pid_namespace *ns,
+			 struct pid *pid, struct task_struct *task)
+{
+	struct mm_struct *mm;
+
+	if (!pvmmu_active())
+		return 0;
+	mm = get_task_mm(task);
+	if (!mm)
+		return 0;
+	seq_printf(m, "PvmmuTables:\t%lu\n",
+		   1 + (mm_pgtables_bytes(mm) >> PAGE_SHIFT));
+	mmput(mm);
+	return 0;
+}
+
 static int pvmmu_summary_show(struct seq_file *m, void *v)
 {
 	struct pvmmu_pool_stats pool;
@@ -77,12 +99,13 @@ static int pvmmu_summary_show(struct seq_file *m, void *v)
 
 	pvmmu_pool_get_stats(&pool);
 	pvmmu_sum_cpu_stats(&cpu);
-	seq_printf(m, "active=%d backend=%s batch=%u pool_pages=%lu used=%lu free=%lu high_water=%lu roots=%lu recycled=%lu reused=%lu exhausted=%lu registered=%lu released=%lu register_failures=%lu release_failures=%lu sbi_calls=%lu entries=%lu failures=%lu queued=%lu",
+	seq_printf(m, "active=%d backend=%s batch=%u pool_pages=%lu used=%lu free=%lu high_water=%lu roots=%lu recycled=%lu reused=%lu exhausted=%lu pool_mm_limited=%lu registered=%lu released=%lu register_failures=%lu release_failures=%lu sbi_calls=%lu entries=%lu failures=%lu queued=%lu",
 		   pvmmu_active(), pvmmu_get_backend()->name,
 		   min(READ_ONCE(pvmmu_batch), pvmmu_max_batch), pool.total,
 		   pool.used, pool.total - pool.used - pool.recycled,
 		   pool.high_water, pool.roots, pool.recycled, pool.reused,
-		   pool.exhausted, pool.registered, pool.released,
+		   pool.exhausted, pool.mm_limited, pool.registered,
+		   pool.released,
 		   pool.register_failures,
 		   pool.release_failures, cpu.sbi_calls, cpu.entries,
 		   cpu.failures, cpu.queued);

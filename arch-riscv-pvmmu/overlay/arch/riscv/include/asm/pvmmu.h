@@ -68,10 +68,22 @@ void pvmmu_sync_entries(void *entry, unsigned int nr);
 
 void pvmmu_lazy_enter(void);
 void pvmmu_lazy_leave(void);
-void pvmmu_lazy_flush(void);
 void pvmmu_context_switch(void);
-/* Submit what this CPU queued: before a TLB flush or a table operation. */
-void pvmmu_flush_pending(void);
+/* Submit what this CPU queued, if anything, counted under @reason. */
+void pvmmu_flush_pending(enum pvmmu_flush_reason reason);
+
+/*
+ * Lazy-mode ordering, one rule: what this CPU queued lands before any TLB
+ * flush (the TLB must not forget an entry the tables still hold) and
+ * before a page-table lock is released (the next holder must see the
+ * entries as they are). The TLB flush primitives call this one;
+ * pte_unmap_unlock() calls arch_flush_lazy_mmu_mode().
+ */
+static __always_inline void pvmmu_land_before_tlb_flush(void)
+{
+	if (pvmmu_active())
+		pvmmu_flush_pending(PVMMU_FLUSH_TLB);
+}
 /*
  * update_mmu_cache() of a pool entry needs no SFENCE.VMA of its own: the
  * firmware fenced this CPU after a valid store since the last call, or
@@ -83,6 +95,8 @@ bool pvmmu_update_fenced(void);
 struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level);
 /* Returns true when @ptdesc was a pool page and went back to the pool. */
 bool pvmmu_free_table(struct ptdesc *ptdesc);
+/* Was a table refused to @mm since the last call? (the fault path) */
+bool pvmmu_take_refusal(struct mm_struct *mm);
 
 /* The level of a root table: 2, 3 or 4 for Sv39, Sv48, Sv57. */
 unsigned int pvmmu_root_level(void);
@@ -122,7 +136,8 @@ static inline void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry,
 
 static inline void pvmmu_sync_entries(void *entry, unsigned int nr) { }
 
-static inline void pvmmu_flush_pending(void) { }
+static inline void pvmmu_land_before_tlb_flush(void) { }
+
 
 static inline bool pvmmu_update_fenced(void) { return false; }
 
@@ -147,6 +162,8 @@ static inline struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm,
 }
 
 static inline bool pvmmu_free_table(struct ptdesc *ptdesc) { return false; }
+
+static inline bool pvmmu_take_refusal(struct mm_struct *mm) { return false; }
 
 static inline unsigned int pvmmu_root_level(void) { return 0; }
 

@@ -44,6 +44,7 @@ enum pvmmu_flush_reason {
 	PVMMU_FLUSH_SYNC,	/* an operation needs a result or ordering */
 	PVMMU_FLUSH_SWITCH,	/* a context switch inside a lazy section */
 	PVMMU_FLUSH_EXPLICIT,	/* arch_flush_lazy_mmu_mode() */
+	PVMMU_FLUSH_TLB,	/* a TLB flush, local or remote */
 	PVMMU_FLUSH_DIRECT,	/* outside lazy mode: submitted at once */
 	PVMMU_NR_FLUSH_REASONS
 };
