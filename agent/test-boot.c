@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "agent.h"
@@ -213,12 +217,61 @@ static int boot_clock(struct test_ctx *t)
 		      ns_to_ms(v2 - v1));
 }
 
+#define EFIVARS "/sys/firmware/efi/efivars"
+
+/*
+ * Booted through EFI: the runtime services work. Mounting efivarfs
+ * enumerates the variables and reading one calls GetVariable, each call
+ * on efi_mm (with pvmmu: a root from the pool, loaded through the
+ * firmware's satp control, tables written through the ops).
+ */
+static int boot_efi(struct test_ctx *t)
+{
+	unsigned int names = 0, read_ok = 0;
+	char path[512], buf[256];
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	if (access("/sys/firmware/efi", F_OK))
+		return t_skip(t, "not booted through EFI");
+	if (access(EFIVARS, F_OK))
+		return t_skip(t, "EFI without variable runtime services");
+	if (mount("efivarfs", EFIVARS, "efivarfs", MS_RDONLY, NULL) &&
+	    errno != EBUSY)
+		return t_fail(t, "mount efivarfs: %s", strerror(errno));
+	dir = opendir(EFIVARS);
+	if (!dir)
+		return t_fail(t, "opendir %s: %s", EFIVARS, strerror(errno));
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		names++;
+		snprintf(path, sizeof(path), EFIVARS "/%s", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		if (read(fd, buf, sizeof(buf)) > 0)
+			read_ok++;
+		close(fd);
+	}
+	closedir(dir);
+	umount(EFIVARS);
+	t_int(t, "variables", names);
+	t_int(t, "read", read_ok);
+	if (names && !read_ok)
+		return t_fail(t, "%u variables listed, none could be read", names);
+	return t_pass(t, "runtime services: %u variables listed, %u read",
+		      names, read_ok);
+}
+
 static const struct agent_case boot_cases[] = {
 	{ "cpus", boot_cpus },
 	{ "uname", boot_uname },
 	{ "cpuinfo", boot_cpuinfo },
 	{ "meminfo", boot_meminfo },
 	{ "clock", boot_clock },
+	{ "efi", boot_efi },
 };
 
 AGENT_GROUP(boot_group, "boot", "kernel came up as configured", boot_cases);

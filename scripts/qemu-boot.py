@@ -9,6 +9,12 @@ an accepted status, the done line reports no failures, every --expect
 pattern matched a console line and the kernel logged no panic, WARNING,
 BUG or Oops.
 
+--boot uefi boots like most RISC-V boards: the firmware runs Debian's
+S-mode U-Boot, which boots the kernel's EFI stub with bootefi.  QEMU loads
+the Image and the initramfs into RAM; the script stops U-Boot's autoboot
+and types the commands (bootargs, initrd in the FDT's /chosen, bootefi)
+into the serial console, each after U-Boot's prompt.
+
 Exit status: 0 pass, 1 fail, 2 usage error.
 """
 
@@ -31,6 +37,8 @@ FIRMWARES = {
     "opensbi": Path("/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"),
 }
 
+UBOOT = Path("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin")
+
 AGENT_RE = re.compile(r"PVMMU-AGENT: (.*)$")
 KERNEL_ERROR_RE = re.compile(r"Kernel panic|\bWARNING:|\bBUG:|\bOops\b")
 
@@ -38,6 +46,35 @@ KERNEL_ERROR_RE = re.compile(r"Kernel panic|\bWARNING:|\bBUG:|\bOops\b")
 DONE_GRACE_S = 30
 # Time between SIGTERM and SIGKILL when stopping QEMU.
 KILL_GRACE_S = 2
+
+# --boot uefi: where QEMU loads the Image, the initramfs and where U-Boot
+# copies the FDT.  U-Boot runs at 0x80200000 and relocates itself to the
+# top of RAM; EFI allocations (U-Boot's copy of the PE image, the stub's
+# relocated kernel, its FDT) are taken top-down, and pvmmu's pool is the
+# highest free naturally aligned slot.  The one low allocation is
+# bootefi's copy of the FDT, just below RAM + 127 MiB.  So everything goes
+# between U-Boot's kernel_addr_r and that, unreserved: EFI turns a
+# memreserve into "Reserved" memory that Linux does not map, and a
+# /reserved-memory node would stay reserved for good.
+UEFI_RAM_BASE = 0x80000000
+UEFI_KERNEL_ADDR = 0x84000000
+UEFI_LIMIT = UEFI_RAM_BASE + (127 << 20)
+UEFI_MIN_MEM = 256 << 20
+UEFI_ALIGN = 2 << 20
+# Room for the FDT copy the commands edit (QEMU's is a few KiB).
+UEFI_FDT_SIZE = 0x10000
+# Longest bootargs piece per setenv, well inside U-Boot's 256-byte line.
+UBOOT_CHUNK = 150
+
+AUTOBOOT_TEXT = "Hit any key to stop autoboot"
+UBOOT_PROMPT = "=> "
+# Typed after each command; the echoed input never matches (it starts
+# with the prompt and has "$?").
+UBOOT_RC_CMD = "echo qemu-boot-rc $?"
+UBOOT_RC_RE = re.compile(r"^qemu-boot-rc (\d+)$")
+KERNEL_START_RE = re.compile(r"EFI stub: Booting Linux Kernel|Linux version ")
+FW_POOL_RE = re.compile(r"^PVMMU pool\s*: 0x([0-9a-fA-F]+)-0x([0-9a-fA-F]+)")
+CMDLINE_RE = re.compile(r"Kernel command line: (.*)$")
 
 
 def exit_list(text):
@@ -58,6 +95,14 @@ def parse_args(argv):
                    help="'pvmmu' (%s), 'opensbi' (%s) or a path "
                         "(default: %%(default)s)"
                         % (FIRMWARES["pvmmu"], FIRMWARES["opensbi"]))
+    p.add_argument("--boot", choices=("direct", "uefi"), default="direct",
+                   help="'direct': QEMU -kernel; 'uefi': firmware -> U-Boot -> "
+                        "bootefi of the kernel's EFI stub (default: %(default)s)")
+    p.add_argument("--uboot", default=str(UBOOT),
+                   help="--boot uefi: S-mode U-Boot (default: %(default)s)")
+    p.add_argument("--uboot-timeout", type=float, default=60, metavar="S",
+                   help="--boot uefi: limit for each step: U-Boot's prompt, "
+                        "each command, bootefi to the kernel (default: 60)")
     p.add_argument("--smp", type=int, default=4, help="harts (default: 4)")
     p.add_argument("--mem", default="1G", help="guest memory (default: 1G)")
     p.add_argument("--append", action="append", default=[],
@@ -102,6 +147,8 @@ def parse_args(argv):
         p.error("--smp must be at least 1")
     if args.timeout <= 0:
         p.error("--timeout must be positive")
+    if args.uboot_timeout <= 0:
+        p.error("--uboot-timeout must be positive")
     args.expect_exit = sorted({n for group in args.expect_exit or [[0]] for n in group})
     return args
 
@@ -113,6 +160,8 @@ def firmware_path(spec):
 def default_name(args):
     fw = args.firmware if args.firmware in FIRMWARES else Path(args.firmware).stem
     run = re.sub(r"[^A-Za-z0-9_.+-]", "+", args.run)
+    if args.boot == "uefi":
+        fw += "-uefi"
     return "%s-smp%d-%s" % (fw, args.smp, run)
 
 
@@ -134,14 +183,105 @@ def kernel_cmdline(args):
     return " ".join(parts)
 
 
-def qemu_command(args):
+def align_up(value, align):
+    return (value + align - 1) // align * align
+
+
+def mem_bytes(spec):
+    """QEMU's -m size (a number of MiB or with a K/M/G/T suffix), or None."""
+    m = re.fullmatch(r"(\d+)([KMGT]?)B?", spec.strip().upper())
+    if not m:
+        return None
+    return int(m.group(1)) << {"K": 10, "": 20, "M": 20, "G": 30, "T": 40}[m.group(2)]
+
+
+def file_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+class UefiLayout:
+    """Addresses of what --boot uefi puts in RAM, all below UEFI_LIMIT."""
+
+    def __init__(self, args):
+        self.mem = mem_bytes(args.mem)
+        self.kernel = UEFI_KERNEL_ADDR
+        self.kernel_size = file_size(args.kernel)
+        self.initrd = align_up(self.kernel + self.kernel_size, UEFI_ALIGN)
+        self.initrd_size = file_size(args.initrd)
+        self.fdt = align_up(self.initrd + self.initrd_size, UEFI_ALIGN)
+        self.end = self.fdt + UEFI_FDT_SIZE
+
+    def ranges(self):
+        return (("kernel", self.kernel, self.kernel_size),
+                ("initrd", self.initrd, self.initrd_size),
+                ("FDT", self.fdt, UEFI_FDT_SIZE))
+
+    def problem(self):
+        # U-Boot's FDT copy at RAM + 127 MiB, U-Boot and the pool above it
+        if self.mem is not None and self.mem < UEFI_MIN_MEM:
+            return "--boot uefi needs --mem %dM or more" % (UEFI_MIN_MEM >> 20)
+        if self.end > UEFI_LIMIT:
+            return ("kernel and initramfs too large for --boot uefi: they end "
+                    "at 0x%x, U-Boot copies the FDT to 0x%x"
+                    % (self.end, UEFI_LIMIT))
+        return None
+
+    def describe(self):
+        return ", ".join("%s 0x%x+0x%x" % r for r in self.ranges())
+
+
+def uboot_commands(args, layout):
+    """The commands typed at U-Boot's prompt, bootefi last."""
+    cmds = []
+    line = ""
+    # bootargs in pieces: U-Boot's command line is 256 bytes
+    for word in kernel_cmdline(args).split():
+        if line and len(line) + 1 + len(word) > UBOOT_CHUNK:
+            cmds.append(line)
+            line = ""
+        line = word if not line else line + " " + word
+    cmds.append(line)
+    # setenv joins its arguments with spaces; "${bootargs}" stays one of
+    # them (unquoted, its words could pass U-Boot's 16-argument limit)
+    cmds = ["setenv bootargs %s'%s'" % ('"${bootargs}" ' if i else "", piece)
+            for i, piece in enumerate(cmds)]
+    # A copy with room: the control FDT is followed by U-Boot's global
+    # data, "fdt resize" in place overwrites it.
+    cmds.append("fdt move ${fdtcontroladdr} 0x%x 0x%x" % (layout.fdt, UEFI_FDT_SIZE))
+    # Linux 6.12's stub keeps /chosen's initrd.  Not "fdt chosen": its
+    # end is inclusive and its memreserve becomes unmapped EFI memory.
+    end = layout.initrd + layout.initrd_size
+    for prop, addr in (("start", layout.initrd), ("end", end)):
+        cmds.append("fdt set /chosen linux,initrd-%s <0x%x 0x%x>"
+                    % (prop, addr >> 32, addr & 0xffffffff))
+    cmds.append("bootefi 0x%x:0x%x 0x%x"
+                % (layout.kernel, layout.kernel_size, layout.fdt))
+    return cmds
+
+
+def loader_device(path, addr):
+    # QEMU option syntax: a comma in a value is doubled
+    return "loader,file=%s,addr=0x%x,force-raw=on" % (str(path).replace(",", ",,"), addr)
+
+
+def qemu_command(args, layout=None):
     cmd = [args.qemu, "-M", "virt", "-cpu", args.cpu,
            "-smp", str(args.smp), "-m", args.mem,
            "-nographic", "-monitor", "none", "-serial", "stdio",
            "-no-reboot",
-           "-bios", str(firmware_path(args.firmware)),
-           "-kernel", args.kernel, "-initrd", args.initrd,
-           "-append", kernel_cmdline(args)]
+           "-bios", str(firmware_path(args.firmware))]
+    if layout is None:
+        cmd += ["-kernel", args.kernel, "-initrd", args.initrd]
+    else:
+        cmd += ["-kernel", args.uboot,
+                "-device", loader_device(args.kernel, layout.kernel),
+                "-device", loader_device(args.initrd, layout.initrd)]
+    # With U-Boot too: the firmware reads pvmmu.pool_mb from the FDT's
+    # bootargs; U-Boot's bootargs (the EFI load options) then replace them.
+    cmd += ["-append", kernel_cmdline(args)]
     if args.icount:
         cmd += ["-icount", icount_option(args.icount)]
     if args.gdb:
@@ -161,6 +301,8 @@ class Run:
         self.expects = {rx: None for rx in expects}
         self._compiled = [(rx, re.compile(rx)) for rx in expects]
         self.exit_status = None
+        self.boot_error = None
+        self.uboot = None
         self.timed_out = False
         self.stalled_after_done = False
         self.elapsed = 0.0
@@ -192,14 +334,116 @@ class Run:
             self.events.append(obj)
 
 
+class UBoot:
+    """Drive U-Boot's console for --boot uefi.
+
+    Stops autoboot, then types one command per prompt; each but bootefi
+    ends with an echo of its status, a failure stops the boot.  Every
+    step has its own time limit (none under --gdb).
+    """
+
+    def __init__(self, commands, layout, step_s):
+        self.commands = list(commands)
+        self.layout = layout
+        self.step_s = step_s
+        self.write = None
+        self.t0 = None
+        self.state = "autoboot"
+        self.deadline = None
+        self.current = None
+        self.error = None
+        self.last = ""
+        self.cmdline = None
+        self.times = {}
+        self.lines_since_send = 0
+
+    def _next(self, state, now):
+        self.state = state
+        self.deadline = None if self.step_s is None else now + self.step_s
+
+    def start(self, now, write):
+        """QEMU started at @now; @write(bytes) types into its console."""
+        self.write = write
+        self.t0 = now
+        self._next("autoboot", now)
+
+    def _send(self, text):
+        self.lines_since_send = 0
+        try:
+            self.write((text + "\n").encode())
+        except OSError:
+            pass    # QEMU is gone; its output's end stops the boot
+
+    def _type_next(self, now):
+        self.current = self.commands.pop(0)
+        if self.commands:
+            self._send("%s; %s" % (self.current, UBOOT_RC_CMD))
+            self._next("command", now)
+        else:
+            self.times["bootefi_s"] = now - self.t0
+            self._send(self.current)
+            self._next("bootefi", now)
+
+    def line(self, text, now):
+        """A complete console line."""
+        m = CMDLINE_RE.search(text)
+        if m and self.cmdline is None:
+            self.cmdline = m.group(1)
+        if self.state == "booted":
+            return
+        self.lines_since_send += 1
+        if text.strip():
+            self.last = text.strip()
+        m = FW_POOL_RE.search(text)
+        if m:
+            base, last = int(m.group(1), 16), int(m.group(2), 16)
+            for what, addr, size in self.layout.ranges():
+                if addr < last + 1 and base < addr + size:
+                    self.error = ("firmware pool 0x%x-0x%x overlaps the %s at "
+                                  "0x%x+0x%x" % (base, last, what, addr, size))
+                    break
+        if self.state == "command":
+            m = UBOOT_RC_RE.match(text)
+            if m and m.group(1) != "0":
+                self.error = "U-Boot: '%s' failed (status %s)" % (self.current, m.group(1))
+            elif m:
+                self._next("prompt", now)
+        elif self.state == "bootefi" and KERNEL_START_RE.search(text):
+            self.times["kernel_s"] = now - self.t0
+            self.state = "booted"
+            self.deadline = None
+
+    def poll(self, partial, now):
+        """After each read (and each second): the unfinished line, timers."""
+        if self.error or self.state == "booted":
+            return
+        if self.state == "autoboot" and AUTOBOOT_TEXT in partial:
+            self._send(" ")
+            self._next("prompt", now)
+        elif self.state in ("autoboot", "prompt") and partial == UBOOT_PROMPT:
+            self.times.setdefault("prompt_s", now - self.t0)
+            self._type_next(now)
+        elif (self.state == "bootefi" and partial == UBOOT_PROMPT and
+              self.lines_since_send):
+            self.error = "U-Boot: bootefi returned to the prompt (%s)" % self.last
+        elif self.deadline is not None and now >= self.deadline:
+            what = {"autoboot": "no U-Boot autoboot prompt",
+                    "prompt": "no U-Boot prompt",
+                    "command": "U-Boot: '%s' did not finish" % self.current,
+                    "bootefi": "no kernel output after bootefi"}[self.state]
+            self.error = "%s within %g s (last line: %s)" % (what, self.step_s,
+                                                             self.last or "none")
+
+
 class Console:
     """Split the QEMU output into lines, log them, optionally echo them."""
 
-    def __init__(self, log, prefix, echo, run):
+    def __init__(self, log, prefix, echo, run, uboot=None):
         self.log = log
         self.prefix = prefix
         self.echo = echo
         self.run = run
+        self.uboot = uboot
         self.partial = b""
 
     def feed(self, data):
@@ -222,6 +466,11 @@ class Console:
             sys.stdout.write(self.prefix + text + "\n")
             sys.stdout.flush()
         self.run.line(text)
+        if self.uboot is not None:
+            self.uboot.line(text, time.monotonic())
+
+    def partial_text(self):
+        return self.partial.decode("utf-8", errors="replace")
 
 
 def stop(proc):
@@ -238,14 +487,18 @@ def stop(proc):
             continue
 
 
-def boot(args, cmd, run, log):
-    console = Console(log, "[%s] " % args.name, not args.quiet, run)
+def boot(args, cmd, run, log, uboot=None):
+    console = Console(log, "[%s] " % args.name, not args.quiet, run, uboot)
     start = time.monotonic()
     deadline = None if args.gdb else start + args.timeout
 
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    # U-Boot is typed into through QEMU's stdin; direct boots get none
+    proc = subprocess.Popen(cmd,
+                            stdin=subprocess.PIPE if uboot is not None else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
+    if uboot is not None:
+        uboot.start(start, lambda data: os.write(proc.stdin.fileno(), data))
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     done_at = None
@@ -255,6 +508,11 @@ def boot(args, cmd, run, log):
             if deadline is not None and now >= deadline:
                 run.timed_out = True
                 break
+            if uboot is not None:
+                uboot.poll(console.partial_text(), now)
+                if uboot.error:
+                    run.boot_error = uboot.error
+                    break
             if run.done is not None and done_at is None:
                 done_at = now
             if done_at is not None and now - done_at > DONE_GRACE_S:
@@ -268,7 +526,7 @@ def boot(args, cmd, run, log):
                 break
             console.feed(data)
 
-        if not run.timed_out and not run.stalled_after_done:
+        if not run.timed_out and not run.stalled_after_done and not run.boot_error:
             remaining = None if deadline is None else max(0.1, deadline - time.monotonic())
             try:
                 proc.wait(timeout=remaining)
@@ -280,9 +538,14 @@ def boot(args, cmd, run, log):
         console.flush()
         sel.close()
         proc.stdout.close()
+        if proc.stdin is not None:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
 
     run.elapsed = time.monotonic() - start
-    if not run.timed_out and not run.stalled_after_done:
+    if not run.timed_out and not run.stalled_after_done and not run.boot_error:
         run.exit_status = proc.returncode
     return run
 
@@ -291,7 +554,9 @@ def verdict(args, run):
     """The list of reasons the run failed; empty means pass."""
     reasons = []
 
-    if run.timed_out:
+    if run.boot_error:
+        reasons.append(run.boot_error)
+    elif run.timed_out:
         reasons.append("timeout after %g s" % args.timeout)
     elif run.stalled_after_done:
         reasons.append("QEMU still running %d s after the done line" % DONE_GRACE_S)
@@ -300,7 +565,8 @@ def verdict(args, run):
                        % (run.exit_status, ",".join(map(str, args.expect_exit))))
 
     if run.done is None:
-        reasons.append("no done line from the agent")
+        if not run.boot_error:  # the kernel did not even start
+            reasons.append("no done line from the agent")
     elif run.done.get("failed") != 0:
         reasons.append("agent: %s failed" % run.done.get("failed"))
 
@@ -316,6 +582,14 @@ def verdict(args, run):
     for rx, line in run.expects.items():
         if line is None:
             reasons.append("expected output not seen: %s" % rx)
+
+    # Typed through U-Boot: the kernel must have got every word
+    uboot = run.uboot
+    if uboot is not None and uboot.cmdline is not None:
+        want = kernel_cmdline(args).split()
+        if uboot.cmdline.split() != want:
+            reasons.append("kernel command line is '%s', expected '%s'"
+                           % (uboot.cmdline.strip(), " ".join(want)))
     return reasons
 
 
@@ -367,7 +641,17 @@ def summarize(args, run, reasons, log_path):
             run.done.get("passed"), run.done.get("failed"), run.done.get("skipped"))
     else:
         stats = "%d results, no done line" % len(run.results)
-    status = "timeout" if run.timed_out else "exit %s" % run.exit_status
+    if run.boot_error:
+        status = "stopped"
+    else:
+        status = "timeout" if run.timed_out else "exit %s" % run.exit_status
+    uboot = run.uboot
+    if uboot is not None:
+        steps = [("U-Boot prompt", "prompt_s"), ("bootefi", "bootefi_s"),
+                 ("kernel", "kernel_s")]
+        print("%s uefi: %s" % (tag, ", ".join(
+            "%s at %.1f s" % (what, uboot.times[key])
+            for what, key in steps if key in uboot.times) or "U-Boot not reached"))
     print("%s log %s" % (tag, log_path))
     if reasons:
         print("%s FAIL (%s; %s, %s, %.1f s)" % (tag, "; ".join(reasons), stats,
@@ -392,7 +676,16 @@ def write_json(args, cmd, run, reasons, log_path):
         "expect": run.expects,
         "command": cmd,
         "log": str(log_path),
+        "boot": args.boot,
     }
+    uboot = run.uboot
+    if uboot is not None:
+        out["uefi"] = {
+            "error": uboot.error,
+            "layout": {what: [addr, size] for what, addr, size in uboot.layout.ranges()},
+            "times_s": {k: round(v, 3) for k, v in uboot.times.items()},
+            "kernel_cmdline": uboot.cmdline,
+        }
     path = Path(args.json_out)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -426,15 +719,28 @@ def main(argv):
             print("qemu-boot: bad --expect %r: %s" % (rx, e), file=sys.stderr)
             return 2
 
-    cmd = qemu_command(args)
+    layout = UefiLayout(args) if args.boot == "uefi" else None
+    if layout is not None and "'" in kernel_cmdline(args):
+        print("qemu-boot: --boot uefi: a kernel argument with ' cannot be "
+              "typed into U-Boot", file=sys.stderr)
+        return 2
+    cmd = qemu_command(args, layout)
+    uboot_cmds = uboot_commands(args, layout) if layout is not None else []
     if args.dry_run:
         print(shlex.join(cmd))
+        for text in uboot_cmds:
+            print("# U-Boot: %s" % text)
         return 0
 
-    for what, path in (("kernel", args.kernel), ("initrd", args.initrd),
-                       ("firmware", firmware_path(args.firmware))):
+    files = [("kernel", args.kernel), ("initrd", args.initrd),
+             ("firmware", firmware_path(args.firmware))]
+    if layout is not None:
+        files.append(("U-Boot", args.uboot))
+    for what, path in files:
         if not Path(path).is_file():
             return fail_early(args, "%s not found: %s" % (what, path))
+    if layout is not None and layout.problem():
+        return fail_early(args, layout.problem())
 
     log_path = Path(args.log) if args.log else REPO / "build/logs" / ("%s.log" % args.name)
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -442,13 +748,18 @@ def main(argv):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
     run = Run(args.expect)
+    if layout is not None:
+        run.uboot = UBoot(uboot_cmds, layout,
+                          None if args.gdb else args.uboot_timeout)
     if args.gdb:
         print("qemu-boot: %s: halted, attach with: gdb -ex 'target remote :1234'"
               % args.name)
     with open(log_path, "w", encoding="utf-8") as log:
         log.write("# qemu-boot: %s\n" % shlex.join(cmd))
+        if layout is not None:
+            log.write("# qemu-boot: uefi: %s\n" % layout.describe())
         try:
-            boot(args, cmd, run, log)
+            boot(args, cmd, run, log, run.uboot)
         except FileNotFoundError as e:
             return fail_early(args, "cannot run %s: %s" % (args.qemu, e))
         except KeyboardInterrupt:

@@ -223,6 +223,16 @@ for layer in $layers; do
 			--run boot,smp,vm,stress,pvmmu "${native[@]}" \
 			--expect 'smp: Brought up 1 node, 4 CPUs' \
 			--expect 'pvmmu: firmware has no PVMMU extension'
+		# firmware -> U-Boot -> the kernel's EFI stub, as on most boards
+		uefi=(--boot uefi --expect 'efi: EFI v2\.[0-9]+ by Das U-Boot')
+		boot boot.uefi-native --firmware opensbi --smp 4 --run boot,smp,vm \
+			"${native[@]}" "${uefi[@]}" \
+			--expect 'pvmmu: firmware has no PVMMU extension'
+		boot boot.uefi-pvmmu-off --firmware pvmmu --smp 4 --run boot,smp,vm \
+			"${native[@]}" --append pvmmu=off "${uefi[@]}" \
+			--expect 'pvmmu: disabled by pvmmu=off'
+		boot boot.uefi-pvmmu "${pv[@]}" --smp 4 --run boot,smp,vm,pvmmu \
+			"${uefi[@]}" --expect 'efi: Remapping and enabling EFI services'
 		check boot.srst-reboot-exit-3 reboot_exits_3
 		;;
 	distro)
