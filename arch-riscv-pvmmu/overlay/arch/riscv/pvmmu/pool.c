@@ -256,6 +256,20 @@ bool pvmmu_take_refusal(struct mm_struct *mm)
 }
 
 /*
+ * The page as the page allocator would hand it out: ->private clear
+ * (post_alloc_hook()), which ptlock_init() checks. A pool page keeps the
+ * split lock word of the table it was before (a ticket lock is not zero
+ * once it has been taken).
+ */
+static struct ptdesc *table_ptdesc(unsigned long idx)
+{
+	struct page *page = phys_to_page(pool_pa(idx));
+
+	set_page_private(page, 0);
+	return page_ptdesc(page);
+}
+
+/*
  * A page table of @level for @mm, typed by the backend, or NULL when the
  * pool is exhausted or @mm holds its bound of tables (a user fault then
  * gets SIGBUS, fork and mremap -ENOMEM) or the firmware refuses. The
@@ -276,7 +290,7 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 	}
 	idx = recycle_take(level, level, true);
 	if (idx >= 0)
-		return page_ptdesc(phys_to_page(pool_pa(idx)));
+		return table_ptdesc(idx);
 	idx = pool_take(level);
 	if (idx < 0)
 		idx = recycle_steal(level);
@@ -297,7 +311,7 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 		return NULL;
 	}
 	pool_count(&pool_stats.registered);
-	return page_ptdesc(phys_to_page(pa));
+	return table_ptdesc(idx);
 }
 
 bool pvmmu_free_table(struct ptdesc *ptdesc)
