@@ -75,6 +75,8 @@ struct stress_slot {
 	int max_op;
 	unsigned long long bytes;
 	uint64_t ns;
+	int unpinned;		/* cpus_may_go: its CPU was gone at setup */
+	unsigned long displaced;	/* cpus_may_go: ops ended elsewhere */
 	char err[STRESS_ERR_MAX];
 };
 
@@ -786,10 +788,19 @@ static int worker_setup(struct stress_worker *w)
 	int err, cur;
 
 	err = pin_to_cpu(w->slot->cpu);
+	cur = sched_getcpu();
+	/*
+	 * With CPUs going offline (hotplug), the CPU may be gone already, or
+	 * go between the two calls: the worker runs wherever it is put.
+	 */
+	if ((err || cur != w->slot->cpu) && w->o->cpus_may_go) {
+		w->slot->unpinned = 1;
+		err = 0;
+		cur = w->slot->cpu;
+	}
 	if (err)
 		return stress_fail(w, "pin to CPU %d: %s", w->slot->cpu,
 				   strerror(-err));
-	cur = sched_getcpu();
 	if (cur != w->slot->cpu)
 		return stress_fail(w, "pinned to CPU %d, running on %d",
 				   w->slot->cpu, cur);
@@ -832,6 +843,8 @@ static int worker_main(struct stress_worker *w, int start_fd)
 				s->max_op = op;
 			}
 			s->iters++;
+			if (w->o->cpus_may_go && sched_getcpu() != s->cpu)
+				s->displaced++;
 		}
 	}
 	if (!s->failed && w->home)
@@ -910,6 +923,8 @@ static void summarize(const struct stress_slot *slots, int n,
 			sum->max_op = s->max_op;
 		}
 		sum->bytes_verified += s->bytes;
+		sum->unpinned += s->unpinned;
+		sum->displaced += s->displaced;
 		/* big mappings take long: bytes explain low counts */
 		if (len < sizeof(sum->per_cpu))
 			len += snprintf(sum->per_cpu + len,

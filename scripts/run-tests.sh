@@ -223,6 +223,14 @@ for layer in $layers; do
 			--run boot,smp,vm,stress,pvmmu "${native[@]}" \
 			--expect 'smp: Brought up 1 node, 4 CPUs' \
 			--expect 'pvmmu: firmware has no PVMMU extension'
+		# CPU hotplug under the stress mix (Debian's OpenSBI v1.1 stalls
+		# in hotplug at -smp 4, so -smp 2 there)
+		boot boot.pvmmu-hotplug-stress "${pv[@]}" --smp 4 --run hotplug,pvmmu
+		boot boot.opensbi-hotplug-stress --firmware opensbi --smp 2 \
+			--run hotplug,pool,pvmmu "${native[@]}" \
+			--expect 'pvmmu: firmware has no PVMMU extension'
+		# The page-table pool runs dry: SIGBUS, ENOMEM, and back.
+		boot boot.pvmmu-pool "${pv[@]}" --smp 2 --run pool,pvmmu
 		# firmware -> U-Boot -> the kernel's EFI stub, as on most boards
 		uefi=(--boot uefi --expect 'efi: EFI v2\.[0-9]+ by Das U-Boot')
 		boot boot.uefi-native --firmware opensbi --smp 4 --run boot,smp,vm \
@@ -251,6 +259,9 @@ for layer in $layers; do
 			--expect 'NODE_DATA\(1\)'
 		boot boot.distro-pvmmu-smp4-stress "${dpv[@]}" --smp 4 \
 			--run boot,smp,vm,stress,pvmmu
+		boot boot.distro-pvmmu-hotplug-stress "${dpv[@]}" --smp 4 \
+			--run hotplug,pvmmu
+		boot boot.distro-pvmmu-pool "${dpv[@]}" --smp 2 --run pool,pvmmu
 		boot boot.distro-native-smp4-stress "${dk[@]}" --firmware pvmmu \
 			--smp 4 --run boot,smp,vm,stress,pvmmu "${native[@]}" \
 			--append pvmmu=off --append page_table_check=on

@@ -25,6 +25,7 @@
 #include <linux/bitmap.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -233,11 +234,19 @@ static long recycle_steal(unsigned int level)
 	return -ENOMEM;
 }
 
+static long pool_take_or_steal(unsigned int level)
+{
+	long idx = pool_take(level);
+
+	return idx < 0 ? recycle_steal(level) : idx;
+}
+
 static bool mm_over_bound(struct mm_struct *mm)
 {
 	unsigned int max = READ_ONCE(mm_max_tables);
 
-	return max && mm_pgtables_bytes(mm) >= ((unsigned long)max << PAGE_SHIFT);
+	return max && mm &&
+	       mm_pgtables_bytes(mm) >= ((unsigned long)max << PAGE_SHIFT);
 }
 
 /*
@@ -247,7 +256,8 @@ static bool mm_over_bound(struct mm_struct *mm)
  */
 static void refuse_table(struct mm_struct *mm)
 {
-	WRITE_ONCE(mm->context.pvmmu_refused, 1);
+	if (mm)
+		WRITE_ONCE(mm->context.pvmmu_refused, 1);
 }
 
 bool pvmmu_take_refusal(struct mm_struct *mm)
@@ -291,9 +301,17 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 	idx = recycle_take(level, level, true);
 	if (idx >= 0)
 		return table_ptdesc(idx);
-	idx = pool_take(level);
-	if (idx < 0)
-		idx = recycle_steal(level);
+	idx = pool_take_or_steal(level);
+	if (idx < 0) {
+		/*
+		 * Tables that exits and munmaps freed wait for an RCU grace
+		 * period before they return: let those land once before
+		 * refusing (user tables are allocated where GFP_PGTABLE_USER
+		 * may sleep).
+		 */
+		rcu_barrier();
+		idx = pool_take_or_steal(level);
+	}
 	if (idx < 0) {
 		pool_count(&pool_stats.exhausted);
 		pr_warn_ratelimited("page-table pool exhausted (%s[%d])\n",
