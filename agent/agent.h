@@ -81,6 +81,10 @@ enum test_result {
 struct test_record {
 	int result;
 	unsigned int nfields;
+	/* results the case emitted itself with t_report(), for the totals */
+	unsigned int sub_passed;
+	unsigned int sub_failed;
+	unsigned int sub_skipped;
 	char detail[TEST_DETAIL_MAX];
 	char fields[TEST_FIELDS_MAX];
 };
@@ -99,6 +103,13 @@ void t_uint(struct test_ctx *t, const char *key, unsigned long long val);
 void t_double(struct test_ctx *t, const char *key, double val);
 void t_str(struct test_ctx *t, const char *key, const char *val);
 void t_hex(struct test_ctx *t, const char *key, uint64_t val);
+/*
+ * Emit one more result line now, under its own name (a case that runs a
+ * whole test program reports the program's cases this way); it counts in
+ * the done line like any other.  fields: a JSON fragment or NULL.
+ */
+void t_report(struct test_ctx *t, const char *name, int result,
+	      const char *detail, const char *fields, unsigned int nfields);
 
 struct agent_case {
 	const char *name;
@@ -130,9 +141,12 @@ extern const struct agent_group smp_group;
 extern const struct agent_group vm_group;
 extern const struct agent_group stress_group;
 extern const struct agent_group adsafety_group;
+extern const struct agent_group hotplug_group;
+extern const struct agent_group pool_group;
 extern const struct agent_group pvmmu_group;
 extern const struct agent_group reject_group;
 extern const struct agent_group bench_group;
+extern const struct agent_group mmselftests_group;
 extern const struct agent_group selftest_group;
 
 struct run_stats {
@@ -227,6 +241,11 @@ struct stress_opts {
 	uint64_t seed;
 	size_t max_size;		/* largest anonymous mapping */
 	const char *tmpdir;
+	/*
+	 * CPUs may go offline during the run (test-hotplug.c): a worker
+	 * whose CPU is gone, or goes, runs on where the kernel puts it.
+	 */
+	bool cpus_may_go;
 };
 
 struct stress_summary {
@@ -239,6 +258,8 @@ struct stress_summary {
 	unsigned long long bytes_verified;
 	double ms;
 	char per_cpu[512];		/* "cpu:iterations/MiB verified ..." */
+	int unpinned;			/* cpus_may_go: workers set up elsewhere */
+	unsigned long displaced;	/* cpus_may_go: ops that ended elsewhere */
 };
 
 /*
@@ -265,6 +286,23 @@ struct pvmmu_stat;
 int pvmmu_leak_begin(struct pvmmu_stat *base);
 int pvmmu_leak_end(const struct pvmmu_stat *base, struct pvmmu_stat *after,
 		   unsigned int timeout_ms);
+
+/* ---- the kernel log and children with a deadline (watch.c) ---- */
+
+/* /dev/kmsg opened at its end (what comes later is read): fd or -errno */
+int kmsg_open_end(void);
+/*
+ * Read the records since then; count in *nbad those that mean trouble
+ * (WARNING:, BUG:, Oops, Kernel panic, Unable to handle, Bad page, Bad
+ * rss) and contain none of the NULL-terminated allow strings (allow may
+ * be NULL); the first goes to first.  0 or -errno.
+ */
+int kmsg_scan_trouble(int fd, const char *const *allow, char *first,
+		      size_t size, unsigned int *nbad);
+/* waitpid() with a deadline: 0 with *status, -ETIMEDOUT or -errno */
+int wait_pid_timeout(pid_t pid, unsigned int timeout_ms, int *status);
+/* SIGKILL and reap (status may be NULL): 0, -ETIMEDOUT or -errno */
+int kill_wait(pid_t pid, unsigned int timeout_ms, int *status);
 
 /* ---- helper mode, run by exec tests (helper.c) ---- */
 

@@ -11,9 +11,12 @@ const struct agent_group *const agent_groups[] = {
 	&vm_group,
 	&stress_group,
 	&adsafety_group,
+	&hotplug_group,
+	&pool_group,
 	&pvmmu_group,
 	&reject_group,
 	&bench_group,
+	&mmselftests_group,
 	&selftest_group,
 	NULL,
 };
