@@ -270,7 +270,7 @@ static void batch_tlb_flush_lands_queue(struct kunit *test)
 static void batch_pte_unlock_lands_queue(struct kunit *test)
 {
 	struct batch_ctx *ctx = test->priv;
-	spinlock_t ptl;
+	spinlock_t ptl;		/* stands in for a PTE table's lock */
 
 	spin_lock_init(&ptl);
 	rcu_read_lock();		/* ended by pte_unmap() */

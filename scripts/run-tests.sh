@@ -21,7 +21,16 @@
 #          firmware rejections (reject.kill: the task dies, the kernel goes on); every
 #          boot runs CONFIG_DEBUG_VM_PGTABLE and fails on any kernel
 #          warning), with pvmmu=off, and on Debian's OpenSBI (the
-#          reference, native); SRST exit statuses
+#          reference, native); CPU hotplug under the stress mix; the
+#          pool exhausted (per-mm bound and whole pool: SIGBUS, ENOMEM,
+#          recovery); UEFI boots through Debian's U-Boot bootefi
+#          (native on OpenSBI, pvmmu=off, PV with efi_mm's runtime
+#          services used); SRST exit statuses
+#   distro the distribution-like kernel (arch-riscv-pvmmu/distro.config),
+#          PV with page_table_check: 512 MiB to 8 GiB, two NUMA nodes,
+#          the stress mix PV and native, hotplug, pool exhaustion, and
+#          Linux's mm selftests native / PV unbatched / PV batched with
+#          identical per-case results
 # Set PVMMU_TESTS to a space-separated list of layers to run fewer.
 
 set -uo pipefail
@@ -240,7 +249,7 @@ for layer in $layers; do
 			"${native[@]}" --append pvmmu=off "${uefi[@]}" \
 			--expect 'pvmmu: disabled by pvmmu=off'
 		boot boot.uefi-pvmmu "${pv[@]}" --smp 4 --run boot,smp,vm,pvmmu \
-			"${uefi[@]}" --expect 'efi: Remapping and enabling EFI services'
+			"${uefi[@]}" --expect 'Remapping and enabling EFI services'
 		check boot.srst-reboot-exit-3 reboot_exits_3
 		;;
 	distro)

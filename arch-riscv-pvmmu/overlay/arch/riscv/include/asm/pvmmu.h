@@ -84,6 +84,7 @@ static __always_inline void pvmmu_land_before_tlb_flush(void)
 	if (pvmmu_active())
 		pvmmu_flush_pending(PVMMU_FLUSH_TLB);
 }
+
 /*
  * update_mmu_cache() of a pool entry needs no SFENCE.VMA of its own: the
  * firmware fenced this CPU after a valid store since the last call, or
@@ -137,7 +138,6 @@ static inline void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry,
 static inline void pvmmu_sync_entries(void *entry, unsigned int nr) { }
 
 static inline void pvmmu_land_before_tlb_flush(void) { }
-
 
 static inline bool pvmmu_update_fenced(void) { return false; }
 
