@@ -292,6 +292,12 @@ int pvmmu_leak_end(const struct pvmmu_stat *base, struct pvmmu_stat *after,
 /* /dev/kmsg opened at its end (what comes later is read): fd or -errno */
 int kmsg_open_end(void);
 /*
+ * The next record's text (after the header, up to the first newline)
+ * into msg: 1, 0 when there is none yet, or -errno (-EINVAL: a record
+ * does not fit in size - 1).  Records lost to overwriting are skipped.
+ */
+int kmsg_next(int fd, char *msg, size_t size);
+/*
  * Read the records since then; count in *nbad those that mean trouble
  * (WARNING:, BUG:, Oops, Kernel panic, Unable to handle, Bad page, Bad
  * rss) and contain none of the NULL-terminated allow strings (allow may

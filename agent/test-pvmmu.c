@@ -625,7 +625,9 @@ static const char *const reject_expected[NR_REJECT_KINDS] = {
 
 /*
  * Kernel log lines since *fd was opened that mean trouble, other than
- * @expected (may be NULL); 0 or -errno.
+ * @expected (may be NULL); *seen when one contains @want.  0 or -errno.
+ * Its list is wider than kmsg_scan_trouble()'s: "BUG" and "WARNING"
+ * without the colon.
  */
 static int kmsg_scan(int fd, const char *want, const char *expected,
 		     bool *seen, char *bad, size_t size, unsigned int *nbad)
@@ -634,24 +636,11 @@ static int kmsg_scan(int fd, const char *want, const char *expected,
 		"BUG", "WARNING", "Oops", "Bad page", "Bad rss", "Kernel panic",
 		"Unable to handle",
 	};
-	char rec[1024], *msg;
+	char msg[1024];
 	size_t i, len;
-	ssize_t n;
+	int ret;
 
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;	/* overwritten: go on from the next */
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno == EAGAIN ? 0 : -errno;
-		if (!n)
-			return 0;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		msg[strcspn(msg, "\n")] = '\0';
+	while ((ret = kmsg_next(fd, msg, sizeof(msg))) > 0) {
 		if (strstr(msg, want))
 			*seen = true;
 		if (expected && strstr(msg, expected))
@@ -667,6 +656,7 @@ static int kmsg_scan(int fd, const char *want, const char *expected,
 			break;
 		}
 	}
+	return ret;
 }
 
 /*

@@ -39,16 +39,16 @@ int kmsg_open_end(void)
 	return fd;
 }
 
-int kmsg_scan_trouble(int fd, const char *const *allow, char *first,
-		      size_t size, unsigned int *nbad)
+int kmsg_next(int fd, char *msg, size_t size)
 {
-	char rec[1024], *msg;
-	const char *const *a;
-	size_t i, len;
+	char *text;
+	size_t len;
 	ssize_t n;
 
+	if (size < 2)
+		return -EINVAL;
 	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
+		n = read(fd, msg, size - 1);
 		if (n < 0 && errno == EPIPE)
 			continue;	/* overwritten: go on from the next */
 		if (n < 0 && errno == EINTR)
@@ -57,10 +57,26 @@ int kmsg_scan_trouble(int fd, const char *const *allow, char *first,
 			return errno == EAGAIN ? 0 : -errno;
 		if (!n)
 			return 0;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		msg[strcspn(msg, "\n")] = '\0';
+		msg[n] = '\0';
+		/* "prio,seq,usec,flags[,...];text\n" + " KEY=value\n" lines */
+		text = strchr(msg, ';');
+		text = text ? text + 1 : msg;
+		len = strcspn(text, "\n");
+		memmove(msg, text, len);
+		msg[len] = '\0';
+		return 1;
+	}
+}
+
+int kmsg_scan_trouble(int fd, const char *const *allow, char *first,
+		      size_t size, unsigned int *nbad)
+{
+	const char *const *a;
+	char msg[1024];
+	size_t i, len;
+	int ret;
+
+	while ((ret = kmsg_next(fd, msg, sizeof(msg))) > 0) {
 		for (a = allow; a && *a; a++)
 			if (strstr(msg, *a))
 				break;
@@ -77,6 +93,7 @@ int kmsg_scan_trouble(int fd, const char *const *allow, char *first,
 			break;
 		}
 	}
+	return ret;
 }
 
 int wait_pid_timeout(pid_t pid, unsigned int timeout_ms, int *status)
