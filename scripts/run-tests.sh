@@ -149,6 +149,18 @@ boot() {
 	check "$name" "$repo/scripts/qemu-boot.py" --name "$name" --quiet "$@"
 }
 
+# A boot of Linux's mm selftests (agent group mmselftests, initramfs-mm.cpio):
+# it must run them all to the end without a kernel error; failed selftest
+# cases alone do not fail it (the agent then reboots: exit 3), they are
+# judged by mm-selftests.identical, which compares the three modes.
+mm_boot() {
+	local name=$1 json=$logs/$1.json
+	shift
+	rm -f "$json"
+	"$repo/scripts/qemu-boot.py" --name "$name" --quiet --json-out "$json" "$@"
+	"$repo/scripts/mm-selftests.py" boot "$json"
+}
+
 # A failing agent reboots; pvmmu's firmware turns a reboot into exit 3
 # (and a power-off into exit 0, which every passing boot already shows).
 reboot_exits_3() {
@@ -271,6 +283,28 @@ for layer in $layers; do
 		boot boot.distro-pvmmu-hotplug-stress "${dpv[@]}" --smp 4 \
 			--run hotplug,pvmmu
 		boot boot.distro-pvmmu-pool "${dpv[@]}" --smp 2 --run pool,pvmmu
+		# Linux's mm selftests natively, PV unbatched and PV batched on
+		# the distro-like kernel (two NUMA nodes of 1 GiB): a case whose
+		# result differs between the modes fails mm-selftests.identical.
+		mm=(--firmware pvmmu --smp 2 --mem 2G
+		    --kernel "$repo/build/kernel-distro/arch/riscv/boot/Image"
+		    --initrd "$repo/build/agent/initramfs-mm.cpio"
+		    --run mmselftests --agent-timeout 600 --timeout 1200
+		    --expect-exit 0,3
+		    --qemu-arg=-object --qemu-arg=memory-backend-ram,id=m0,size=1G
+		    --qemu-arg=-object --qemu-arg=memory-backend-ram,id=m1,size=1G
+		    --qemu-arg=-numa --qemu-arg=node,nodeid=0,cpus=0,memdev=m0
+		    --qemu-arg=-numa --qemu-arg=node,nodeid=1,cpus=1,memdev=m1)
+		check boot.mmselftests-native mm_boot boot.mmselftests-native \
+			"${mm[@]}" "${native[@]}" --append pvmmu=off
+		check boot.mmselftests-pv-unbatched mm_boot boot.mmselftests-pv-unbatched \
+			"${mm[@]}" "${pv[@]}" --append pvmmu.batch=1
+		check boot.mmselftests-pv-batched mm_boot boot.mmselftests-pv-batched \
+			"${mm[@]}" "${pv[@]}"
+		check mm-selftests.identical "$repo/scripts/mm-selftests.py" compare \
+			native="$logs/boot.mmselftests-native.json" \
+			pv-unbatched="$logs/boot.mmselftests-pv-unbatched.json" \
+			pv-batched="$logs/boot.mmselftests-pv-batched.json"
 		boot boot.distro-native-smp4-stress "${dk[@]}" --firmware pvmmu \
 			--smp 4 --run boot,smp,vm,stress,pvmmu "${native[@]}" \
 			--append pvmmu=off --append page_table_check=on

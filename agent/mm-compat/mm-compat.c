@@ -50,27 +50,65 @@ long move_pages(int pid, unsigned long count, void **pages, const int *nodes,
 
 /* ---- libnuma (numa.h) ---- */
 
-static unsigned long all_nodes_bits[4];
+static unsigned long all_nodes_bits[1024 / (8 * sizeof(unsigned long))];
 static struct bitmask all_nodes = {
 	.size = sizeof(all_nodes_bits) * 8,
 	.maskp = all_nodes_bits,
 };
 struct bitmask *numa_all_nodes_ptr = &all_nodes;
 
-/* bits in the kernel's node masks: hex digits of Mems_allowed times 4 */
+/* nodes in the kernel's node masks */
 static unsigned int possible_nodes = 1;
 
-/* Mems_allowed of /proc/self/status, "00000000,00000003": the mask, lowest word last */
+static void set_node(unsigned int node)
+{
+	if (node < all_nodes.size)
+		all_nodes_bits[node / BITS_PER_LONG] |= 1UL << (node % BITS_PER_LONG);
+}
+
+/* a sysfs node list, "0-1,3": calls fn for each; the highest, or -1 */
+static int read_node_list(const char *path, void (*fn)(unsigned int node))
+{
+	char buf[256], *p = buf;
+	int max = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	while (*p >= '0' && *p <= '9') {
+		unsigned long lo = strtoul(p, &p, 10), hi = lo;
+
+		if (*p == '-')
+			hi = strtoul(p + 1, &p, 10);
+		for (unsigned long n = lo; n <= hi && n < 1024; n++) {
+			if (fn)
+				fn(n);
+			max = n;
+		}
+		if (*p == ',')
+			p++;
+	}
+	return max;
+}
+
+/*
+ * numa_all_nodes_ptr: Mems_allowed of /proc/self/status (with cpusets),
+ * "00000000,00000003", lowest word last; else the nodes with memory.
+ * The possible nodes: the width of that mask, else sysfs "possible" but
+ * at least 64.
+ */
 static void __attribute__((constructor)) read_mems_allowed(void)
 {
 	char line[1024];
 	FILE *f = fopen("/proc/self/status", "r");
+	unsigned int digits = 0;
+	int max;
 
-	all_nodes_bits[0] = 1;	/* node 0 whatever happens */
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int bit = 0, digits = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned int bit = 0;
 		char *p;
 
 		if (strncmp(line, "Mems_allowed:", 13))
@@ -90,15 +128,23 @@ static void __attribute__((constructor)) read_mems_allowed(void)
 				break;
 			digits++;
 			for (unsigned int i = 0; i < 4; i++, bit++)
-				if ((v >> i) & 1 && bit < all_nodes.size)
-					all_nodes_bits[bit / BITS_PER_LONG] |=
-						1UL << (bit % BITS_PER_LONG);
+				if ((v >> i) & 1)
+					set_node(bit);
 		}
-		if (digits)
-			possible_nodes = digits * 4;
 		break;
 	}
-	fclose(f);
+	if (f)
+		fclose(f);
+	if (digits) {
+		possible_nodes = digits * 4;
+		return;
+	}
+	if (read_node_list("/sys/devices/system/node/has_memory", set_node) < 0)
+		set_node(0);
+	/* at least one word of bits, as libnuma's mask without cpusets */
+	max = read_node_list("/sys/devices/system/node/possible", NULL);
+	possible_nodes = max >= (int)BITS_PER_LONG ? (unsigned int)max + 1 :
+			 BITS_PER_LONG;
 }
 
 int numa_available(void)
