@@ -289,7 +289,7 @@ for layer in $layers; do
 		mm=(--firmware pvmmu --smp 2 --mem 2G
 		    --kernel "$repo/build/kernel-distro/arch/riscv/boot/Image"
 		    --initrd "$repo/build/agent/initramfs-mm.cpio"
-		    --run mmselftests --agent-timeout 600 --timeout 1200
+		    --run mmselftests --agent-timeout 600 --timeout 1800
 		    --expect-exit 0,3
 		    --qemu-arg=-object --qemu-arg=memory-backend-ram,id=m0,size=1G
 		    --qemu-arg=-object --qemu-arg=memory-backend-ram,id=m1,size=1G
