@@ -171,6 +171,8 @@ const char *agent_param(const char *key);
 long agent_param_long(const char *key, long def);
 
 /* ---- helpers (util.c) ---- */
+/* Is @name one of the items of @list, separated by any of @seps? */
+bool list_has(const char *list, const char *seps, const char *name);
 
 uint64_t now_ns(void);
 uint64_t now_ns_raw(void);

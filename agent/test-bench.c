@@ -156,21 +156,8 @@ static long scaled(long base)
 static bool bench_selected(const char *name)
 {
 	const char *list = agent_param("bench");
-	size_t len = strlen(name);
-	const char *s;
 
-	if (!list || !*list)
-		return true;
-	for (s = list; *s; ) {
-		size_t n = strcspn(s, ",+ ");
-
-		if (n == len && !strncmp(s, name, len))
-			return true;
-		s += n;
-		if (*s)
-			s++;
-	}
-	return false;
+	return !list || !*list || list_has(list, ",+ ", name);
 }
 
 static int bench_cpu(void)

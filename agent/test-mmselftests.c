@@ -895,23 +895,6 @@ static double budget_scale(void)
 	return f > 0 ? f : 1.0;
 }
 
-static bool in_list(const char *list, const char *name)
-{
-	size_t len = strlen(name);
-	const char *s = list;
-
-	while (s && *s) {
-		size_t n = strcspn(s, ",");
-
-		if (n == len && !strncmp(s, name, len))
-			return true;
-		s += n;
-		if (*s)
-			s++;
-	}
-	return false;
-}
-
 static const struct mm_test *find_test(const char *case_name)
 {
 	const char *dot = strchr(case_name, '.');
@@ -940,7 +923,7 @@ static int mm_run_case(struct test_ctx *t)
 		return t_fail(t, "no invocation for %s", t->name);
 	if (mt->excluded)
 		return t_skip(t, "excluded: %s", mt->excluded);
-	if (in_list(agent_param("mm_skip"), mt->name))
+	if (list_has(agent_param("mm_skip"), ",", mt->name))
 		return t_skip(t, "in agent.mm_skip");
 	if ((mt->flags & MM_LONG) && agent_param_long("mm_long", 0) != 1)
 		return t_skip(t, "long (agent.mm_long=1 runs it): %s",

@@ -224,3 +224,20 @@ const char *agent_self(void)
 {
 	return self_path;
 }
+
+bool list_has(const char *list, const char *seps, const char *name)
+{
+	size_t len = strlen(name);
+	const char *s = list;
+
+	while (s && *s) {
+		size_t n = strcspn(s, seps);
+
+		if (n == len && !strncmp(s, name, len))
+			return true;
+		s += n;
+		if (*s)
+			s++;
+	}
+	return false;
+}
