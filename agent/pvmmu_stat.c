@@ -30,6 +30,9 @@ static const struct {
 	STAT_KEY(high_water),
 	STAT_KEY(roots),
 	STAT_KEY(recycled),
+	STAT_KEY(recycled_roots),
+	STAT_KEY(kernel),
+	STAT_KEY(kernel_links),
 	STAT_KEY(exhausted),
 	STAT_KEY(register_failures),
 	STAT_KEY(release_failures),
@@ -41,6 +44,7 @@ static const struct {
 	STAT_KEY(fw_rejected),
 	STAT_KEY(fw_typed),
 	STAT_KEY(fw_links),
+	STAT_KEY(fw_kernel_root),
 };
 
 #define NR_STAT_KEYS	(sizeof(stat_keys) / sizeof(stat_keys[0]))
@@ -176,9 +180,21 @@ int pvmmu_stat_check(const struct pvmmu_stat *s, char *why, size_t size)
 	else if (s->fw_typed != s->used + s->recycled)
 		snprintf(why, size, "fw_typed=%lld != used+recycled=%lld",
 			 s->fw_typed, s->used + s->recycled);
-	else if (s->fw_links != s->used - s->roots)
-		snprintf(why, size, "fw_links=%lld != used-roots=%lld (used=%lld roots=%lld)",
-			 s->fw_links, s->used - s->roots, s->used, s->roots);
+	else if (s->active && (s->fw_kernel_root != 1 || s->kernel < 1))
+		snprintf(why, size, "fw_kernel_root=%lld kernel=%lld: the kernel's tables are not the firmware's kernel root",
+			 s->fw_kernel_root, s->kernel);
+	/*
+	 * Every table in use but a root is linked once, by its parent; every
+	 * root but the kernel's, recycled ones too, also links the kernel
+	 * root's kernel_links kernel tables.
+	 */
+	else if (s->fw_links != s->used - s->roots +
+		 s->kernel_links * (s->roots - 1 + s->recycled_roots) &&
+		 s->active)
+		snprintf(why, size, "fw_links=%lld != used-roots+kernel_links*(roots-1+recycled_roots)=%lld (used=%lld roots=%lld kernel_links=%lld recycled_roots=%lld)",
+			 s->fw_links, s->used - s->roots +
+			 s->kernel_links * (s->roots - 1 + s->recycled_roots),
+			 s->used, s->roots, s->kernel_links, s->recycled_roots);
 	else
 		return 0;
 	return -1;

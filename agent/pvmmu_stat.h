@@ -31,6 +31,9 @@ struct pvmmu_stat {
 	long long high_water;
 	long long roots;
 	long long recycled;	/* freed tables kept typed for reuse */
+	long long recycled_roots;
+	long long kernel;	/* of used: init_mm's tables */
+	long long kernel_links;	/* table entries of the kernel root's half */
 	long long exhausted;
 	long long register_failures;
 	long long release_failures;
@@ -44,6 +47,7 @@ struct pvmmu_stat {
 	long long fw_rejected;
 	long long fw_typed;
 	long long fw_links;
+	long long fw_kernel_root;	/* 1: the firmware's kernel root is init_mm's */
 	/* key=value pairs on the line, known or not */
 	unsigned int nkeys;
 	char line[PVMMU_STAT_LINE_MAX];

@@ -1081,19 +1081,20 @@ static bool line_has(const char *line, const char *word)
 /*
  * Write "<kind> N" to sbi_bench, read back "kind=<kind> iterations=N
  * calls=C entries=E ns=T" (T: guest ns measured in the kernel).  The case
- * name is "sbi_<kind>".
+ * name is "sbi_<kind>" or "kernel_<kind>" (kernel microbenchmarks).
  */
 static int run_sbi(struct bench *b, const struct bench_spec *s)
 {
 	long long iters = scaled(s->iters), n, calls, entries, ns;
 	char cmd[64], line[256], what[64], want[48];
-	const char *kind = s->name + strlen("sbi_");
+	const char *kind = strchr(s->name, '_') + 1;
 	struct test_ctx *t = b->t;
 	uint64_t t0, t1;
 	int fd, ret, len;
 	ssize_t w;
 
-	snprintf(what, sizeof(what), "firmware microbenchmark '%s'", kind);
+	snprintf(what, sizeof(what), "%s microbenchmark '%s'",
+		 s->name[0] == 'k' ? "kernel" : "firmware", kind);
 	fd = open(SBI_BENCH_PATH, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && (errno == ENOENT || !b->active))
 		return t_skip(t, "%s: %s (%s)", SBI_BENCH_PATH, strerror(errno),
@@ -1180,6 +1181,7 @@ static const struct bench_spec bench_specs[] = {
 	{ "sbi_null",		run_sbi,	0,		150000, false },
 	{ "sbi_update1",	run_sbi,	0,		150000, false },
 	{ "sbi_update_batch",	run_sbi,	0,		15000, false },
+	{ "kernel_vmalloc",	run_sbi,	0,		2000, false },
 };
 
 /* ---- running a case ---- */
@@ -1291,6 +1293,7 @@ static const struct agent_case bench_cases[] = {
 	{ "sbi_null", bench_case },
 	{ "sbi_update1", bench_case },
 	{ "sbi_update_batch", bench_case },
+	{ "kernel_vmalloc", bench_case },
 };
 
 _Static_assert(ARRAY_SIZE(bench_cases) == ARRAY_SIZE(bench_specs),

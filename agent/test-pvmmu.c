@@ -151,6 +151,9 @@ static void stat_fields(struct test_ctx *t, const struct pvmmu_stat *s)
 	t_int(t, "high_water", s->high_water);
 	t_int(t, "roots", s->roots);
 	t_int(t, "recycled", s->recycled);
+	t_int(t, "recycled_roots", s->recycled_roots);
+	t_int(t, "kernel", s->kernel);
+	t_int(t, "kernel_links", s->kernel_links);
 	t_int(t, "exhausted", s->exhausted);
 	t_int(t, "register_failures", s->register_failures);
 	t_int(t, "release_failures", s->release_failures);
@@ -162,6 +165,7 @@ static void stat_fields(struct test_ctx *t, const struct pvmmu_stat *s)
 	t_int(t, "fw_rejected", s->fw_rejected);
 	t_int(t, "fw_typed", s->fw_typed);
 	t_int(t, "fw_links", s->fw_links);
+	t_int(t, "fw_kernel_root", s->fw_kernel_root);
 }
 
 /* ---- pvmmu.state ---- */
@@ -336,8 +340,9 @@ static int pvmmu_accounting(struct test_ctx *t)
 	t_uint(t, "reads", reads);
 	if (ret)
 		return t_fail(t, "%s", why);
-	return t_pass(t, "%lld UPDATE calls, %lld entries, %lld tables (%lld roots, %lld links): kernel and firmware agree",
-		      s.sbi_calls, s.entries, s.used, s.roots, s.fw_links);
+	return t_pass(t, "%lld UPDATE calls, %lld entries, %lld tables (%lld roots, %lld of the kernel, %lld links): kernel and firmware agree",
+		      s.sbi_calls, s.entries, s.used, s.roots, s.kernel,
+		      s.fw_links);
 }
 
 /* ---- reject.kill ---- */

@@ -46,6 +46,13 @@ static struct {
 	 * cannot store to those).
 	 */
 	const struct pvmmu_mmu_ops *apply;
+	/*
+	 * The firmware. Kernel tables are pool tables too: what other tasks
+	 * write meanwhile (vmalloc, the vmap purge) goes to it unrecorded, and
+	 * so does what the test writes to them.
+	 */
+	const struct pvmmu_mmu_ops *real;
+	struct task_struct *task;	/* the test's (interrupts included) */
 	bool fail_register;	/* register_table refuses */
 	unsigned int registers;	/* register_table calls */
 } rec;
@@ -53,10 +60,12 @@ static struct {
 static long rec_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 		       unsigned int first, unsigned int *applied)
 {
+	unsigned int n = nr - first, i, one;
 	struct rec_call *call;
-	unsigned int n = nr - first;
 	long error = 0;
 
+	if (current != rec.task)
+		return rec.real->submit(batch, nr, first, applied);
 	if (rec.ncalls < REC_MAX_CALLS) {
 		call = &rec.calls[rec.ncalls];
 		call->nr = n;
@@ -69,26 +78,37 @@ static long rec_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 		error = SBI_ERR_INVALID_PARAM;
 	}
 	rec.ncalls++;
-	if (n) {
-		long err = rec.apply->submit(batch, first + n, first, applied);
+	for (i = first; i < first + n; i++) {
+		const struct pvmmu_mmu_ops *ops = rec.apply;
+		long err;
 
-		if (err)
+		if (pvmmu_owns(__va(batch[i].target & ~SBI_PVMMU_OP_MASK)))
+			ops = rec.real;
+		err = ops->submit(batch, i + 1, i, &one);
+		if (err) {
+			*applied = i - first;
 			return err;
+		}
 	}
 	*applied = n;
 	return error;
 }
 
-static int rec_register(phys_addr_t pa, unsigned int level, bool root)
+static int rec_register(phys_addr_t pa, unsigned int level,
+			unsigned long flags)
 {
+	if (current != rec.task)
+		return rec.real->register_table(pa, level, flags);
 	rec.registers++;
 	if (rec.fail_register)
 		return -EINVAL;
-	return rec.apply->register_table(pa, level, root);
+	return rec.apply->register_table(pa, level, flags);
 }
 
 static int rec_release(phys_addr_t pa)
 {
+	if (current != rec.task)
+		return rec.real->release_table(pa);
 	return rec.apply->release_table(pa);
 }
 
@@ -120,6 +140,8 @@ static int batch_init(struct kunit *test)
 	rec.apply = &pvmmu_native_ops;
 	ctx->saved_batch = pvmmu_batch;
 	pvmmu_batch = PVMMU_QUEUE_MAX;
+	rec.real = pvmmu_get_backend();
+	rec.task = current;
 	ctx->saved_ops = pvmmu_set_backend(&recorder_ops);
 	test->priv = ctx;
 	return 0;

@@ -187,8 +187,8 @@ static void core_pmd_hooks(struct kunit *test)
 	pmd_clear(&pmdp[3]);
 	KUNIT_EXPECT_EQ(test, pmd_table[3], 0UL);
 
-	/* A huge leaf over the 2 MiB aligned start of the kernel image. */
-	huge = pte_val(pfn_pte(PHYS_PFN(ALIGN(__pa_symbol(_text), SZ_2M)),
+	/* A huge leaf over 2 MiB of RAM past the kernel image (not locked). */
+	huge = pte_val(pfn_pte(PHYS_PFN(ALIGN(__pa_symbol(_end), SZ_2M)),
 			       PAGE_SHARED)) | _PAGE_DIRTY;
 	set_pmd_at(&init_mm, 0, &pmdp[5], __pmd(huge));
 	KUNIT_EXPECT_EQ(test, pmd_table[5], huge);
@@ -488,7 +488,7 @@ static void core_recycle(struct kunit *test)
 	again = pool_table(test, pvmmu_root_level());
 	KUNIT_EXPECT_PTR_EQ(test, again, table);
 	KUNIT_EXPECT_EQ(test, memcmp(again + PTRS_PER_PGD / 2,
-				     (unsigned long *)swapper_pg_dir + PTRS_PER_PGD / 2,
+				     (unsigned long *)init_mm.pgd + PTRS_PER_PGD / 2,
 				     PAGE_SIZE / 2), 0);
 	release_table(test, again);
 

@@ -90,13 +90,15 @@ WORKLOADS = [
     ("sbi_null", "one null SBI round trip (firmware microbenchmark)"),
     ("sbi_update1", "one single-entry UPDATE call (firmware microbenchmark)"),
     ("sbi_update_batch", "one full-batch UPDATE call (firmware microbenchmark)"),
+    ("kernel_vmalloc", "vmalloc of 64 KiB + a store per page + vfree (kernel tables)"),
 ]
 WORKLOAD_NAMES = [w for w, _ in WORKLOADS]
 WHAT = dict(WORKLOADS)
 QUICK_WORKLOADS = ["map_16", "map_4096", "fork_1m", "fork_exec", "mprotect_1m",
                    "mremap_16m", "dontneed_16m", "munmap_16m",
                    "fault_storm_64m", "ctxsw_proc", "ctxsw_thread",
-                   "sbi_null", "sbi_update1", "sbi_update_batch"]
+                   "sbi_null", "sbi_update1", "sbi_update_batch",
+                   "kernel_vmalloc"]
 QUICK_SCALE = 0.1
 
 # firmware counters of /proc/pvmmu (absent on older kernels): every trap

@@ -90,6 +90,20 @@ static unsigned int root_level(const struct pvmmu_state *st)
 	return (unsigned int)(pvmmu_load64((u64 *)&st->kroot) & 7) - 1;
 }
 
+static unsigned long kroot_pa(const struct pvmmu_state *st)
+{
+	return (unsigned long)(pvmmu_load64((u64 *)&st->kroot) &
+			       ~(PVMMU_PAGE_SIZE - 1));
+}
+
+/* The kernel root is a (frozen) pool table: KERNEL_ADOPT succeeded */
+static bool kernel_adopted(const struct pvmmu_state *st)
+{
+	unsigned long pa = kroot_pa(st);
+
+	return pa && pvmmu_in_pool(st, pa, PVMMU_PAGE_SIZE);
+}
+
 /* ---- init */
 
 static bool range_overlaps_ram(const struct pvmmu_state *st,
@@ -133,9 +147,10 @@ int pvmmu_init(struct pvmmu_state *st, const struct pvmmu_config *cfg)
 		st->mmio[i] = cfg->mmio[i];
 	}
 	st->mmio_count = cfg->mmio_count;
-	st->features = cfg->features &
-		       (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT |
-			SBI_PVMMU_FEAT_SATP_LOCKED);
+	st->features = (cfg->features &
+			(SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT |
+			 SBI_PVMMU_FEAT_SATP_LOCKED)) |
+		       SBI_PVMMU_FEAT_KERNEL_TABLES;
 	st->hart_mask = cfg->hart_mask;
 	if (PVMMU_MAX_HARTS < 8 * sizeof(long))
 		st->hart_mask &= (1UL << PVMMU_MAX_HARTS) - 1;
@@ -182,6 +197,9 @@ int pvmmu_get_info(struct pvmmu_state *st, unsigned long selector,
 		break;
 	case SBI_PVMMU_INFO_MAX_BATCH:
 		*value = PVMMU_MAX_BATCH;
+		break;
+	case SBI_PVMMU_INFO_KERNEL_ROOT:
+		*value = kernel_adopted(st) ? kroot_pa(st) : 0;
 		break;
 	default:
 		return SBI_ERR_INVALID_PARAM;
@@ -236,26 +254,47 @@ int pvmmu_set_kernel_root(struct pvmmu_state *st, unsigned long pa,
 /* ---- PT_REGISTER, PT_RELEASE */
 
 /*
- * Copy the kernel half of the kernel root into a new root. The kernel
- * root is S-writable, so each entry is read once and checked as copied:
- * a table entry into the pool would be a link without a reference.
+ * Copy the kernel half of the kernel root into a new root.
+ *
+ * Adopted (the kernel root is a frozen pool table): each table entry is
+ * a link like any other and takes a reference on the kernel table it
+ * points to, so no kernel table can be released while a root reaches it.
+ *
+ * Before adoption the kernel root is S-writable, so each entry is read
+ * once and checked as copied: a table entry into the pool would be a
+ * link without a reference.
  */
 static int copy_kernel_half(struct pvmmu_state *st, unsigned long pa)
 {
-	unsigned long kpa = (unsigned long)(pvmmu_load64(&st->kroot) &
-					    ~(PVMMU_PAGE_SIZE - 1));
-	u64 *src = pte_ptr(st, kpa), *dst = pte_ptr(st, pa), e;
-	unsigned int i;
+	u64 *src = pte_ptr(st, kroot_pa(st)), *dst = pte_ptr(st, pa), e;
+	bool linked = kernel_adopted(st);
+	unsigned int i, links = 0;
 
 	for (i = PVMMU_KERNEL_HALF; i < PVMMU_PTES_PER_PAGE; i++) {
 		e = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
-		if (pvmmu_pte_is_table(e) &&
-		    pvmmu_range_overlaps(pvmmu_pte_pa(e), PVMMU_PAGE_SIZE,
-					 st->pool_base, st->pool_size))
+		if (pvmmu_pte_is_table(e) && linked) {
+			if (pvmmu_ref_get(st, pvmmu_pte_pa(e),
+					  root_level(st) - 1))
+				goto unlink;
+			links++;
+		} else if (pvmmu_pte_is_table(e) &&
+			   pvmmu_range_overlaps(pvmmu_pte_pa(e), PVMMU_PAGE_SIZE,
+						st->pool_base, st->pool_size)) {
 			return SBI_ERR_DENIED;
+		}
 		__atomic_store_n(&dst[i], e, __ATOMIC_RELAXED);
 	}
+	pvmmu_add_long(&st->links, links);
 	return SBI_SUCCESS;
+
+unlink:
+	/* Cannot happen while the kernel root is frozen; undo all the same */
+	while (i-- > PVMMU_KERNEL_HALF) {
+		e = __atomic_load_n(&dst[i], __ATOMIC_RELAXED);
+		if (pvmmu_pte_is_table(e))
+			pvmmu_ref_put(st, pvmmu_pte_pa(e));
+	}
+	return SBI_ERR_DENIED;
 }
 
 int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
@@ -263,13 +302,15 @@ int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
 		      unsigned long flags)
 {
 	bool root = flags & SBI_PVMMU_PT_ROOT;
+	bool kernel = flags & SBI_PVMMU_PT_KERNEL;
 	u32 *meta, m = 0;
 	int rc;
 
 	if ((pa & (PVMMU_PAGE_SIZE - 1)) ||
 	    !pvmmu_in_pool(st, pa, PVMMU_PAGE_SIZE))
 		return SBI_ERR_INVALID_ADDRESS;
-	if (flags & ~SBI_PVMMU_PT_ROOT)
+	if ((flags & ~(SBI_PVMMU_PT_ROOT | SBI_PVMMU_PT_KERNEL)) ||
+	    (kernel && !root))
 		return SBI_ERR_INVALID_PARAM;
 	/* The root level is only known, and fixed, from SET_KERNEL_ROOT on */
 	if (!pvmmu_load64(&st->kroot))
@@ -277,6 +318,9 @@ int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
 	/* Exactly the roots sit at the root level */
 	if (level > root_level(st) || root != (level == root_level(st)))
 		return SBI_ERR_INVALID_PARAM;
+	/* One kernel root per boot: none is built once one is adopted */
+	if (kernel && kernel_adopted(st))
+		return SBI_ERR_DENIED;
 
 	/* FREE -> BUSY: nobody can link, update or release it meanwhile */
 	meta = pvmmu_meta_of(st, pa);
@@ -284,7 +328,10 @@ int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
 		return SBI_ERR_ALREADY_AVAILABLE;
 
 	page_zero(st, pa);
-	if (root) {
+	if (kernel) {
+		/* Its leaves, and every leaf from now on, obey the kernel rules */
+		pvmmu_store32(&st->kernel_rules, 1);
+	} else if (root) {
 		rc = copy_kernel_half(st, pa);
 		if (rc) {
 			/* Back to a free (zero) page: nothing changed */
@@ -294,7 +341,9 @@ int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
 		}
 	}
 
-	pvmmu_store32(meta, pvmmu_meta_make(PVMMU_STATE_TYPED + level, root,
+	pvmmu_store32(meta, pvmmu_meta_make(PVMMU_STATE_TYPED + level,
+					    (root ? PVMMU_META_ROOT : 0) |
+					    (kernel ? PVMMU_META_KERNEL : 0),
 					    0));
 	pvmmu_add_long(&st->pages_typed, 1);
 	stat_inc(st, hartid, SBI_PVMMU_STAT_REGISTERED, 1);
@@ -313,6 +362,10 @@ int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
 	if ((pa & (PVMMU_PAGE_SIZE - 1)) ||
 	    !pvmmu_in_pool(st, pa, PVMMU_PAGE_SIZE))
 		return SBI_ERR_INVALID_ADDRESS;
+
+	/* The adopted kernel root is never released */
+	if (pa == kroot_pa(st))
+		return SBI_ERR_DENIED;
 
 	lock = pvmmu_lock_of(st, pa);
 	pvmmu_lock(lock);
@@ -337,8 +390,15 @@ int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
 			      pvmmu_meta_make(PVMMU_STATE_RELEASING,
 					      m & PVMMU_META_ROOT, 0)));
 
-	/* Drop the references held by our entries (not the kernel half) */
-	n = (m & PVMMU_META_ROOT) ? PVMMU_KERNEL_HALF : PVMMU_PTES_PER_PAGE;
+	/*
+	 * Drop the references held by our entries. A root's kernel half holds
+	 * them only when it was linked (adopted) or written (a kernel root
+	 * under construction); before adoption it was a plain copy.
+	 */
+	n = PVMMU_PTES_PER_PAGE;
+	if ((m & PVMMU_META_ROOT) && !(m & PVMMU_META_KERNEL) &&
+	    !kernel_adopted(st))
+		n = PVMMU_KERNEL_HALF;
 	ptes = pte_ptr(st, pa);
 	for (i = 0; i < n; i++) {
 		e = pvmmu_load64(&ptes[i]);
@@ -360,10 +420,72 @@ out:
 
 /* ---- UPDATE */
 
+/*
+ * The memory a valid leaf at @level maps. Returns INVALID_PARAM for a
+ * malformed leaf (misaligned PPN, an undefined NAPOT size).
+ */
+static int leaf_range(const struct pvmmu_state *st, unsigned int level,
+		      u64 v, unsigned long *base, unsigned long *size)
+{
+	unsigned long ppn = (v >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+
+	if (ppn & ((1UL << (9 * level)) - 1))
+		return SBI_ERR_INVALID_PARAM;
+	*base = ppn << PVMMU_PAGE_SHIFT;
+	*size = PVMMU_PAGE_SIZE << (9 * level);
+	if (v & PTE_N) {
+		/* Svnapot defines only 64 KiB (ppn[3:0] = 1000) at level 0 */
+		if (!(st->features & SBI_PVMMU_FEAT_SVNAPOT) || level ||
+		    (ppn & 0xf) != 0x8)
+			return SBI_ERR_INVALID_PARAM;
+		*base = (ppn & ~0xfUL) << PVMMU_PAGE_SHIFT;
+		*size = 16 * PVMMU_PAGE_SIZE;
+	}
+	return SBI_SUCCESS;
+}
+
+/* A writable leaf over [base, base + size) would write a locked range */
+static bool range_locked(const struct pvmmu_state *st, unsigned long base,
+			 unsigned long size)
+{
+	unsigned int k;
+
+	for (k = 0; k < SBI_PVMMU_LOCK_KINDS; k++) {
+		if (pvmmu_range_overlaps(base, size,
+					 pvmmu_read_long((unsigned long *)&st->locked[k].base),
+					 pvmmu_read_long((unsigned long *)&st->locked[k].size)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The kernel rules (see the ABI header): W^X for leaves without U, no
+ * writable leaf over a locked range, and read-only kernel views of the
+ * pool. Returns SUCCESS for a leaf they accept over the pool too.
+ */
+static int check_kernel_leaf(const struct pvmmu_state *st, u64 v,
+			     unsigned long base, unsigned long size)
+{
+	if ((v & (PTE_W | PTE_X | PTE_U)) == (PTE_W | PTE_X))
+		return SBI_ERR_DENIED;
+	if ((v & PTE_W) && range_locked(st, base, size))
+		return SBI_ERR_DENIED;
+	if (range_is_s_ram(st, base, size) || range_is_s_mmio(st, base, size))
+		return SBI_SUCCESS;
+	/* RAM that includes pool pages, never the firmware: read it only */
+	if (range_in_ram(st, base, size) &&
+	    !pvmmu_range_overlaps(base, size, st->fw.base, st->fw.size) &&
+	    !(v & (PTE_W | PTE_X | PTE_U)))
+		return SBI_SUCCESS;
+	return SBI_ERR_DENIED;
+}
+
 /* Checks a value about to be stored at @level (table entry targets excluded) */
 static int check_pte(const struct pvmmu_state *st, unsigned int level, u64 v)
 {
-	unsigned long ppn, base, size, pbmt;
+	unsigned long base, size, pbmt;
+	int rc;
 
 	if (!(v & PTE_V))
 		return SBI_SUCCESS;	/* swap/migration entries stay opaque */
@@ -380,26 +502,17 @@ static int check_pte(const struct pvmmu_state *st, unsigned int level, u64 v)
 		return SBI_ERR_INVALID_PARAM;
 	if (level > 2)
 		return SBI_ERR_INVALID_PARAM;
-	ppn = (v >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
-	if (ppn & ((1UL << (9 * level)) - 1))
-		return SBI_ERR_INVALID_PARAM;
 	if (v & PTE_RSVD_MASK)
 		return SBI_ERR_INVALID_PARAM;
 	pbmt = (v & PTE_PBMT_MASK) >> PTE_PBMT_SHIFT;
 	if (pbmt && (!(st->features & SBI_PVMMU_FEAT_SVPBMT) || pbmt == 3))
 		return SBI_ERR_INVALID_PARAM;
+	rc = leaf_range(st, level, v, &base, &size);
+	if (rc)
+		return rc;
 
-	base = ppn << PVMMU_PAGE_SHIFT;
-	size = PVMMU_PAGE_SIZE << (9 * level);
-	if (v & PTE_N) {
-		/* Svnapot defines only 64 KiB (ppn[3:0] = 1000) at level 0 */
-		if (!(st->features & SBI_PVMMU_FEAT_SVNAPOT) || level ||
-		    (ppn & 0xf) != 0x8)
-			return SBI_ERR_INVALID_PARAM;
-		base = (ppn & ~0xfUL) << PVMMU_PAGE_SHIFT;
-		size = 16 * PVMMU_PAGE_SIZE;
-	}
-
+	if (pvmmu_load32((u32 *)&st->kernel_rules))
+		return check_kernel_leaf(st, v, base, size);
 	/* S-mode's own RAM, or MMIO given to S-mode: nothing of ours */
 	if (!range_is_s_ram(st, base, size) && !range_is_s_mmio(st, base, size))
 		return SBI_ERR_DENIED;
@@ -448,8 +561,13 @@ static int apply_one(struct pvmmu_state *st, u64 target, u64 value,
 		rc = SBI_ERR_INVALID_PARAM;
 		goto out;
 	}
-	if ((m & PVMMU_META_ROOT) &&
-	    ((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= PVMMU_KERNEL_HALF) {
+	/*
+	 * A root's kernel half is the firmware's copy of the kernel root's,
+	 * except while a kernel root is built; the adopted one is frozen.
+	 */
+	if (((m & PVMMU_META_ROOT) && !(m & PVMMU_META_KERNEL) &&
+	     ((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= PVMMU_KERNEL_HALF) ||
+	    page == kroot_pa(st)) {
 		rc = SBI_ERR_DENIED;
 		goto out;
 	}
@@ -618,6 +736,140 @@ bool pvmmu_take_fence(struct pvmmu_state *st, unsigned long hartid)
 	return fence;
 }
 
+/* ---- KERNEL_ADOPT, KERNEL_LOCK */
+
+static bool user_half_empty(const struct pvmmu_state *st, unsigned long pa)
+{
+	u64 *ptes = pte_ptr(st, pa);
+	unsigned int i;
+
+	for (i = 0; i < PVMMU_KERNEL_HALF; i++)
+		if (pvmmu_load64(&ptes[i]))
+			return false;
+	return true;
+}
+
+/* Is a root other than @pa typed, or a page being registered? */
+static bool other_root_or_busy(const struct pvmmu_state *st, unsigned long pa)
+{
+	unsigned long i, self = (pa - st->pool_base) >> PVMMU_PAGE_SHIFT;
+	u32 m;
+
+	for (i = 0; i < st->pool_pages; i++) {
+		m = pvmmu_load32(&st->meta[i]);
+		if (i != self && ((m & PVMMU_META_ROOT) ||
+				  pvmmu_meta_state(m) == PVMMU_STATE_BUSY))
+			return true;
+	}
+	return false;
+}
+
+int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hartid,
+		       unsigned long pa)
+{
+	u64 kroot = pvmmu_load64(&st->kroot);
+	u32 *meta, m;
+
+	if (!kroot)
+		return SBI_ERR_DENIED;
+	if (kernel_adopted(st))
+		return SBI_ERR_ALREADY_AVAILABLE;
+	if ((pa & (PVMMU_PAGE_SIZE - 1)) ||
+	    !pvmmu_in_pool(st, pa, PVMMU_PAGE_SIZE))
+		return SBI_ERR_INVALID_ADDRESS;
+	meta = pvmmu_meta_of(st, pa);
+	m = pvmmu_load32(meta);
+	if (!pvmmu_meta_typed(m) || !(m & PVMMU_META_KERNEL))
+		return SBI_ERR_INVALID_PARAM;
+	/*
+	 * A user root registered before would keep its copy of the old
+	 * kernel half, which S-mode can write; the new one maps no user
+	 * memory. The glue makes sure no other hart runs meanwhile.
+	 */
+	if (!user_half_empty(st, pa) || other_root_or_busy(st, pa))
+		return SBI_ERR_DENIED;
+
+	/* Frozen from here on: UPDATE and PT_RELEASE test for the kroot */
+	pvmmu_store32(meta, m & ~PVMMU_META_KERNEL);
+	pvmmu_store64(&st->kroot, (u64)pa | (kroot & 7));
+	/* The caller runs on the kernel root next, which holds no count */
+	root_unload(st, hartid);
+	return SBI_SUCCESS;
+}
+
+/* Does a typed table hold a writable leaf over [base, base + size)? */
+static bool writable_leaf_over(struct pvmmu_state *st, unsigned long base,
+			       unsigned long size)
+{
+	unsigned long i, pa, lbase, lsize;
+	struct pvmmu_lock *lock;
+	unsigned int j, level;
+	bool found = false;
+	u64 *ptes, e;
+	u32 m;
+
+	for (i = 0; i < st->pool_pages && !found; i++) {
+		pa = st->pool_base + (i << PVMMU_PAGE_SHIFT);
+		/* Under the page's lock: no store is between check and CAS */
+		lock = pvmmu_lock_of(st, pa);
+		pvmmu_lock(lock);
+		m = pvmmu_load32(&st->meta[i]);
+		level = pvmmu_meta_level(m);
+		ptes = pte_ptr(st, pa);
+		for (j = 0; pvmmu_meta_typed(m) && j < PVMMU_PTES_PER_PAGE;
+		     j++) {
+			e = pvmmu_load64(&ptes[j]);
+			if ((e & (PTE_V | PTE_W)) == (PTE_V | PTE_W) &&
+			    !leaf_range(st, level, e, &lbase, &lsize) &&
+			    pvmmu_range_overlaps(lbase, lsize, base, size)) {
+				found = true;
+				break;
+			}
+		}
+		pvmmu_unlock(lock);
+	}
+	return found;
+}
+
+int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
+		      unsigned long pa, unsigned long size)
+{
+	struct pvmmu_range *r;
+
+	if (!kernel_adopted(st))
+		return SBI_ERR_DENIED;
+	if (kind >= SBI_PVMMU_LOCK_KINDS)
+		return SBI_ERR_INVALID_PARAM;
+	if (((pa | size) & (PVMMU_PAGE_SIZE - 1)) ||
+	    !range_is_s_ram(st, pa, size))
+		return SBI_ERR_INVALID_ADDRESS;
+	r = &st->locked[kind];
+	if (pvmmu_read_long(&r->size))
+		return SBI_ERR_ALREADY_AVAILABLE;
+
+	/*
+	 * Lock first, then look: a store checked before the lock took its
+	 * page's lock before the scan does, so the scan sees it.
+	 */
+	r->base = pa;
+	__atomic_store_n(&r->size, size, __ATOMIC_SEQ_CST);
+	if (writable_leaf_over(st, pa, size)) {
+		__atomic_store_n(&r->size, 0, __ATOMIC_SEQ_CST);
+		return SBI_ERR_DENIED;
+	}
+	return SBI_SUCCESS;
+}
+
+unsigned long pvmmu_kernel_satp(struct pvmmu_state *st)
+{
+	u64 kroot = pvmmu_load64(&st->kroot);
+
+	if (!kroot)
+		return 0;
+	return ((PVMMU_SATP_MODE_SV39 + (kroot & 7) - 3) <<
+		PVMMU_SATP_MODE_SHIFT) | (kroot_pa(st) >> PVMMU_PAGE_SHIFT);
+}
+
 /* ---- STATS and dispatch */
 
 int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
@@ -677,6 +929,12 @@ int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 		break;
 	case SBI_PVMMU_STATS:
 		rc = pvmmu_stats(st, a0, a1, value);
+		break;
+	case SBI_PVMMU_KERNEL_ADOPT:
+		rc = pvmmu_kernel_adopt(st, hartid, a0);
+		break;
+	case SBI_PVMMU_KERNEL_LOCK:
+		rc = pvmmu_kernel_lock(st, a0, a1, a2);
 		break;
 	default:
 		rc = SBI_ERR_NOT_SUPPORTED;

@@ -77,6 +77,8 @@ static inline bool pvmmu_pte_is_table(u64 pte)
  *   bits 26-28  state: FREE, BUSY (being registered), RELEASING, or
  *               TYPED + level
  *   bit  29     root (registered with SBI_PVMMU_PT_ROOT)
+ *   bit  30     kernel root under construction (SBI_PVMMU_PT_KERNEL):
+ *               its kernel half is written by UPDATE, not copied
  *
  * A root is never linked, so its reference count counts instead the harts
  * that have it loaded in satp.
@@ -86,6 +88,7 @@ static inline bool pvmmu_pte_is_table(u64 pte)
 #define PVMMU_META_STATE_SHIFT	26
 #define PVMMU_META_STATE_MASK	(7U << PVMMU_META_STATE_SHIFT)
 #define PVMMU_META_ROOT		(1U << 29)
+#define PVMMU_META_KERNEL	(1U << 30)
 
 #define PVMMU_STATE_FREE	0
 #define PVMMU_STATE_BUSY	1
@@ -113,10 +116,9 @@ static inline unsigned int pvmmu_meta_level(u32 m)
 	return pvmmu_meta_state(m) - PVMMU_STATE_TYPED;
 }
 
-static inline u32 pvmmu_meta_make(u32 state, bool root, u32 refs)
+static inline u32 pvmmu_meta_make(u32 state, u32 flags, u32 refs)
 {
-	return (state << PVMMU_META_STATE_SHIFT) |
-	       (root ? PVMMU_META_ROOT : 0) | refs;
+	return (state << PVMMU_META_STATE_SHIFT) | flags | refs;
 }
 
 struct pvmmu_range {
@@ -160,8 +162,15 @@ struct pvmmu_state {
 	/* Harts that may call in (bit n = hart id n) */
 	unsigned long hart_mask;
 
-	/* Kernel root: pa | levels (3, 4 or 5); 0 until SET_KERNEL_ROOT */
+	/*
+	 * Kernel root: pa | levels (3, 4 or 5); 0 until SET_KERNEL_ROOT. A
+	 * pool page from KERNEL_ADOPT on (then frozen), S-RAM before.
+	 */
 	u64 kroot;
+	/* Set at the first PT_KERNEL registration: the kernel leaf rules */
+	u32 kernel_rules;
+	/* KERNEL_LOCK ranges (size 0 = not locked): no writable leaf */
+	struct pvmmu_range locked[SBI_PVMMU_LOCK_KINDS];
 
 	/* One word per pool page, see PVMMU_META_* */
 	u32 *meta;
@@ -252,6 +261,16 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 		 unsigned long *applied);
 int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
 		unsigned long hart, unsigned long *value);
+/*
+ * KERNEL_ADOPT: on success the glue must load the new kernel root into
+ * the calling hart's satp (pvmmu_kernel_satp() gives the value).
+ */
+int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hartid,
+		       unsigned long pa);
+int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
+		      unsigned long pa, unsigned long size);
+/* The satp value of the kernel root (0 before SET_KERNEL_ROOT) */
+unsigned long pvmmu_kernel_satp(struct pvmmu_state *st);
 
 /*
  * satp control (the glue emulates S-mode satp writes with these).

@@ -7,6 +7,7 @@
  *   - SET_KERNEL_ROOT is taken only from the only started hart, whose
  *     satp must hold that root; it then turns on satp control (TVM) for
  *     every hart (sbi_tvm.c);
+ *   - KERNEL_ADOPT too, and it switches the caller to the adopted root;
  *   - an UPDATE that stored a valid entry ends with a local SFENCE.VMA;
  *   - satp writes that sbi_tvm.c emulates are checked against the roots
  *     the core knows, and a stopping hart drops its root.
@@ -27,23 +28,31 @@ static long ecall_pvmmu_probe(unsigned long extid)
 	return sbi_pvmmu_available() ? 1 : 0;
 }
 
+static bool other_harts_stopped(void)
+{
+	unsigned long h, self = sbi_current_hartid();
+
+	for_each_hart_in_mask(h, sbi_hart_valid_mask) {
+		if (h != self &&
+		    sbi_hsm_hart_get_state((u32)h) != SBI_HSM_STATE_STOPPED)
+			return false;
+	}
+	return true;
+}
+
 /*
  * No other hart may run S-mode code yet (it could hold any satp), and
  * the caller must be running on the root it names.
  */
 static int kernel_root_preconditions(unsigned long pa, unsigned long levels)
 {
-	unsigned long satp = csr_read(CSR_SATP), self = sbi_current_hartid();
-	unsigned long h;
+	unsigned long satp = csr_read(CSR_SATP);
 
 	/* Bad levels and a second call: the core says so */
 	if (levels < 3 || levels > 5 || pvmmu_load64(&sbi_pvmmu_state()->kroot))
 		return SBI_SUCCESS;
-	for_each_hart_in_mask(h, sbi_hart_valid_mask) {
-		if (h != self &&
-		    sbi_hsm_hart_get_state((u32)h) != SBI_HSM_STATE_STOPPED)
-			return SBI_ERR_DENIED;
-	}
+	if (!other_harts_stopped())
+		return SBI_ERR_DENIED;
 	if ((satp >> PVMMU_SATP_MODE_SHIFT) !=
 	    PVMMU_SATP_MODE_SV39 + levels - 3 ||
 	    ((satp & PVMMU_SATP_PPN_MASK) << PVMMU_PAGE_SHIFT) != pa)
@@ -63,12 +72,15 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 
 	if (!sbi_pvmmu_available())
 		return SBI_ERR_NOT_SUPPORTED;
-	if (funcid == SBI_PVMMU_SET_KERNEL_ROOT) {
+	rc = SBI_SUCCESS;
+	if (funcid == SBI_PVMMU_SET_KERNEL_ROOT)
 		rc = kernel_root_preconditions(regs->a0, regs->a1);
-		if (rc) {
-			pvmmu_count(st, hartid, SBI_PVMMU_STAT_REJECTED);
-			return rc;
-		}
+	/* Another hart could run on a root that keeps the old kernel half */
+	else if (funcid == SBI_PVMMU_KERNEL_ADOPT && !other_harts_stopped())
+		rc = SBI_ERR_DENIED;
+	if (rc) {
+		pvmmu_count(st, hartid, SBI_PVMMU_STAT_REJECTED);
+		return rc;
 	}
 
 	rc = pvmmu_call(st, hartid, funcid, regs->a0, regs->a1, regs->a2,
@@ -76,6 +88,11 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 
 	if (funcid == SBI_PVMMU_SET_KERNEL_ROOT && !rc)
 		sbi_tvm_enable(regs);
+	/* The caller returns on the adopted root: nothing runs on the old */
+	if (funcid == SBI_PVMMU_KERNEL_ADOPT && !rc) {
+		csr_write(CSR_SATP, pvmmu_kernel_satp(st));
+		sfence_vma_all();
+	}
 	/* Applied entries count even when a later one was rejected */
 	if (pvmmu_take_fence(st, hartid))
 		sfence_vma_all();

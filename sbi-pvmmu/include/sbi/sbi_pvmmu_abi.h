@@ -50,7 +50,7 @@
 #define SBI_EXT_PVMMU			0x0850564D
 
 #define SBI_PVMMU_VERSION_MAJOR		2
-#define SBI_PVMMU_VERSION_MINOR		0
+#define SBI_PVMMU_VERSION_MINOR		1
 #define SBI_PVMMU_VERSION		((SBI_PVMMU_VERSION_MAJOR << 16) | \
 					 SBI_PVMMU_VERSION_MINOR)
 
@@ -62,6 +62,8 @@
 #define SBI_PVMMU_PT_RELEASE		4	/* (pa) */
 #define SBI_PVMMU_UPDATE		5	/* (count, first) -> entries applied */
 #define SBI_PVMMU_STATS			6	/* (counter, hart or -1) -> value */
+#define SBI_PVMMU_KERNEL_ADOPT		7	/* (kernel root pa) */
+#define SBI_PVMMU_KERNEL_LOCK		8	/* (kind, pa, size) */
 
 /* GET_INFO selectors. */
 #define SBI_PVMMU_INFO_VERSION		0
@@ -69,12 +71,15 @@
 #define SBI_PVMMU_INFO_POOL_BASE	2
 #define SBI_PVMMU_INFO_POOL_SIZE	3
 #define SBI_PVMMU_INFO_MAX_BATCH	4	/* entries in one UPDATE */
+#define SBI_PVMMU_INFO_KERNEL_ROOT	5	/* adopted kernel root pa, or 0 */
 
 /* GET_INFO(FEATURES) bits: PTE extensions the firmware accepts. */
 #define SBI_PVMMU_FEAT_SVNAPOT		0x1UL
 #define SBI_PVMMU_FEAT_SVPBMT		0x2UL
 /* satp and SFENCE.VMA are trapped (mstatus.TVM) once the kernel root is set */
 #define SBI_PVMMU_FEAT_SATP_LOCKED	0x4UL
+/* KERNEL_ADOPT and KERNEL_LOCK: the kernel's own tables live in the pool */
+#define SBI_PVMMU_FEAT_KERNEL_TABLES	0x8UL
 
 /*
  * SET_SHMEM: register the calling hart's batch buffer (physical address
@@ -91,6 +96,12 @@
  * must be at the root level (INVALID_PARAM).
  */
 #define SBI_PVMMU_PT_ROOT		0x1UL
+/*
+ * With ROOT: a kernel root under construction. Its kernel half is written
+ * with UPDATE like any table instead of being copied; it becomes the
+ * kernel root with KERNEL_ADOPT. Only before adoption (DENIED after).
+ */
+#define SBI_PVMMU_PT_KERNEL		0x2UL
 
 #define SBI_PVMMU_MAX_LEVEL		4
 
@@ -119,6 +130,35 @@ struct sbi_pvmmu_entry {
 #define SBI_PVMMU_OP_AND		2	/* *pte &= value, atomically */
 #define SBI_PVMMU_OP_OR			3	/* *pte |= value, atomically */
 #define SBI_PVMMU_OP_STORE_KEEP_AD	4	/* *pte = value | (*pte & (A|D)) */
+
+/*
+ * Kernel tables in the pool.
+ *
+ * From the first PT_KERNEL registration on, every valid leaf stored by
+ * UPDATE obeys the kernel rules as well:
+ *   - a leaf without U is never both writable and executable (W^X);
+ *   - a leaf may map pool pages only read-only, without U or X (the
+ *     kernel's linear map reads page tables; nothing writes them);
+ *   - no leaf is writable over a range locked with KERNEL_LOCK.
+ *
+ * KERNEL_ADOPT(pa): @pa is a PT_KERNEL root with an empty user half and
+ * no other root is registered (DENIED otherwise; INVALID_PARAM if @pa is
+ * not a PT_KERNEL root). It becomes the kernel root in place of the one
+ * SET_KERNEL_ROOT named, is frozen (UPDATE of any of its entries and its
+ * PT_RELEASE are DENIED) and the calling hart, which must be the only
+ * started one, runs on it when the call returns. From then on a new root
+ * gets the kernel root's kernel half as links that hold references, so no
+ * registered root reaches memory S-mode can write, and satp accepts only
+ * pool roots. Once per boot (ALREADY_AVAILABLE).
+ *
+ * KERNEL_LOCK(kind, pa, size): after adoption, lock a page-aligned range
+ * of ordinary RAM (the kernel image's text, or its read-only data once it
+ * is read-only) against writable leaves: DENIED, and nothing locked, if a
+ * typed table holds one now. Once per kind (ALREADY_AVAILABLE).
+ */
+#define SBI_PVMMU_LOCK_TEXT		0
+#define SBI_PVMMU_LOCK_RODATA		1
+#define SBI_PVMMU_LOCK_KINDS		2
 
 /* STATS counters: summed over harts when hart == -1. */
 #define SBI_PVMMU_STAT_CALLS		0	/* every PVMMU ecall */

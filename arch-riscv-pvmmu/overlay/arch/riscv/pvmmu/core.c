@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pvmmu core: the native backend, the choice of backend at boot and the
- * boot parameters.
+ * pvmmu core: the native backend, the choice of backend at boot (with the
+ * adoption of the kernel's tables) and the boot parameters.
  */
 
 #define pr_fmt(fmt) "pvmmu: " fmt
@@ -68,7 +68,8 @@ static long native_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 	return 0;
 }
 
-static int native_register_table(phys_addr_t pa, unsigned int level, bool root)
+static int native_register_table(phys_addr_t pa, unsigned int level,
+				 unsigned long flags)
 {
 	return 0;
 }
@@ -165,7 +166,15 @@ static int __init pvmmu_init(void)
 		return 0;
 	}
 
+	/*
+	 * The firmware holds satp from here on: only its roots can be
+	 * loaded, so there is no going back to native tables.
+	 */
 	pvmmu_backend = ops;
+	err = pvmmu_adopt_kernel_tables();
+	if (err)
+		panic("pvmmu: kernel page tables not adopted by the firmware (%d)\n",
+		      err);
 	static_branch_enable(&pvmmu_enabled);
 	pr_info("active: %s backend, pool %pa + %llu MiB, root level %u\n",
 		ops->name, &base, (unsigned long long)size >> 20,

@@ -5,8 +5,9 @@
  * no-map, so every pool page keeps a struct page (split page-table locks,
  * ptdesc and page_table_check work unchanged; the pages keep PG_reserved
  * as they never reach the buddy allocator). This allocator hands pool
- * pages out as page tables of user address spaces; the firmware types
- * (and zeroes) each page on the way out and scrubs it on the way back.
+ * pages out as page tables of every address space, the kernel's included
+ * (adopt.c); the firmware types (and zeroes) each page on the way out and
+ * scrubs it on the way back.
  *
  * Recycling: a freed table that is empty stays typed in the firmware, on a
  * stack for its level, and the next allocation of that level takes it
@@ -41,6 +42,7 @@ EXPORT_SYMBOL_GPL(pvmmu_pool_bytes);
 static phys_addr_t pool_base __ro_after_init;
 static unsigned long *pool_map;		/* one bit per page, set = in use */
 static unsigned long *root_map;		/* set = in use as a root (pgd) */
+static unsigned long *kernel_map_bits;	/* set = a table of init_mm */
 static u8 *pool_level;			/* level each page in use is typed at */
 static unsigned long pool_next;		/* where the next search starts */
 /*
@@ -92,10 +94,12 @@ int __init pvmmu_pool_init(phys_addr_t base, phys_addr_t size)
 		return -EINVAL;
 	pool_map = bitmap_zalloc(nr, GFP_KERNEL);
 	root_map = bitmap_zalloc(nr, GFP_KERNEL);
+	kernel_map_bits = bitmap_zalloc(nr, GFP_KERNEL);
 	pool_level = kzalloc(nr, GFP_KERNEL);
-	if (!pool_map || !root_map || !pool_level) {
+	if (!pool_map || !root_map || !kernel_map_bits || !pool_level) {
 		bitmap_free(pool_map);
 		bitmap_free(root_map);
+		bitmap_free(kernel_map_bits);
 		kfree(pool_level);
 		return -ENOMEM;
 	}
@@ -113,20 +117,31 @@ static phys_addr_t pool_pa(unsigned long idx)
 }
 
 /* Account a page handed out as a table; pool_lock held. */
-static void pool_hand_out(unsigned long idx, unsigned int level)
+static void pool_hand_out(unsigned long idx, unsigned int level, bool kernel)
 {
 	bool root = level == pvmmu_root_level();
 
 	if (root)
 		__set_bit(idx, root_map);
+	if (kernel)
+		__set_bit(idx, kernel_map_bits);
 	pool_level[idx] = level;
 	pool_stats.used++;
 	pool_stats.roots += root;
+	pool_stats.kernel += kernel;
 	pool_stats.high_water = max(pool_stats.high_water, pool_stats.used);
 }
 
+/* Account a page that stopped being a table; pool_lock held. */
+static void pool_take_back(unsigned long idx)
+{
+	pool_stats.used--;
+	pool_stats.roots -= __test_and_clear_bit(idx, root_map);
+	pool_stats.kernel -= __test_and_clear_bit(idx, kernel_map_bits);
+}
+
 /* A free page for a table of @level, or -ENOMEM when there is none. */
-static long pool_take(unsigned int level)
+static long pool_take(unsigned int level, bool kernel)
 {
 	unsigned long idx, flags;
 
@@ -140,7 +155,7 @@ static long pool_take(unsigned int level)
 	}
 	__set_bit(idx, pool_map);
 	pool_next = idx + 1;
-	pool_hand_out(idx, level);
+	pool_hand_out(idx, level, kernel);
 	spin_unlock_irqrestore(&pool_lock, flags);
 	return idx;
 }
@@ -151,8 +166,7 @@ static void pool_put(unsigned long idx)
 
 	spin_lock_irqsave(&pool_lock, flags);
 	__clear_bit(idx, pool_map);
-	pool_stats.used--;
-	pool_stats.roots -= __test_and_clear_bit(idx, root_map);
+	pool_take_back(idx);
 	spin_unlock_irqrestore(&pool_lock, flags);
 }
 
@@ -169,7 +183,8 @@ static void pool_count(unsigned long *counter)
  * A recycled table of @from, handed out as a table of @level (still typed
  * at @from; counted as reused when it serves as it is), or -ENOENT.
  */
-static long recycle_take(unsigned int from, unsigned int level, bool reuse)
+static long recycle_take(unsigned int from, unsigned int level, bool reuse,
+			 bool kernel)
 {
 	unsigned long flags;
 	long idx = -ENOENT;
@@ -179,7 +194,7 @@ static long recycle_take(unsigned int from, unsigned int level, bool reuse)
 		idx = recycled[from].idx[--recycled[from].count];
 		pool_stats.recycled--;
 		pool_stats.reused += reuse;
-		pool_hand_out(idx, level);
+		pool_hand_out(idx, level, kernel);
 	}
 	spin_unlock_irqrestore(&pool_lock, flags);
 	return idx;
@@ -201,10 +216,8 @@ static bool recycle_put(unsigned long idx, const void *table)
 	spin_lock_irqsave(&pool_lock, flags);
 	if (recycled[level].count < READ_ONCE(pvmmu_recycle)) {
 		recycled[level].idx[recycled[level].count++] = idx;
-		__clear_bit(idx, root_map);
-		pool_stats.roots -= root;
+		pool_take_back(idx);
 		pool_stats.recycled++;
-		pool_stats.used--;
 		kept = true;
 	}
 	spin_unlock_irqrestore(&pool_lock, flags);
@@ -215,13 +228,13 @@ static bool recycle_put(unsigned long idx, const void *table)
  * The pool is dry: release a recycled table of another level so that it
  * can be typed at @level. Returns its index, handed out, or -ENOMEM.
  */
-static long recycle_steal(unsigned int level)
+static long recycle_steal(unsigned int level, bool kernel)
 {
 	unsigned int from;
 	long idx;
 
 	for (from = 0; from <= SBI_PVMMU_MAX_LEVEL; from++) {
-		idx = recycle_take(from, level, false);
+		idx = recycle_take(from, level, false, kernel);
 		if (idx < 0)
 			continue;
 		if (!pvmmu_get_backend()->release_table(pool_pa(idx))) {
@@ -234,18 +247,18 @@ static long recycle_steal(unsigned int level)
 	return -ENOMEM;
 }
 
-static long pool_take_or_steal(unsigned int level)
+static long pool_take_or_steal(unsigned int level, bool kernel)
 {
-	long idx = pool_take(level);
+	long idx = pool_take(level, kernel);
 
-	return idx < 0 ? recycle_steal(level) : idx;
+	return idx < 0 ? recycle_steal(level, kernel) : idx;
 }
 
 static bool mm_over_bound(struct mm_struct *mm)
 {
 	unsigned int max = READ_ONCE(mm_max_tables);
 
-	return max && mm &&
+	return max && mm && mm != &init_mm &&
 	       mm_pgtables_bytes(mm) >= ((unsigned long)max << PAGE_SHIFT);
 }
 
@@ -256,7 +269,7 @@ static bool mm_over_bound(struct mm_struct *mm)
  */
 static void refuse_table(struct mm_struct *mm)
 {
-	if (mm)
+	if (mm && mm != &init_mm)
 		WRITE_ONCE(mm->context.pvmmu_refused, 1);
 }
 
@@ -279,15 +292,12 @@ static struct ptdesc *table_ptdesc(unsigned long idx)
 	return page_ptdesc(page);
 }
 
-/*
- * A page table of @level for @mm, typed by the backend, or NULL when the
- * pool is exhausted or @mm holds its bound of tables (a user fault then
- * gets SIGBUS, fork and mremap -ENOMEM) or the firmware refuses. The
- * caller runs the usual ptdesc constructor.
- */
-struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
+/* A table typed with PT_REGISTER @flags, for @mm. */
+static struct ptdesc *alloc_table(struct mm_struct *mm, unsigned int level,
+				  unsigned long flags)
 {
-	bool root = level == pvmmu_root_level();
+	bool root = flags & SBI_PVMMU_PT_ROOT;
+	bool kernel = mm == &init_mm || (flags & SBI_PVMMU_PT_KERNEL);
 	phys_addr_t pa;
 	long idx;
 	int err;
@@ -298,19 +308,22 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 		refuse_table(mm);
 		return NULL;
 	}
-	idx = recycle_take(level, level, true);
+	/* A recycled root carries a user root's kernel half: not for us */
+	idx = -ENOENT;
+	if (!(flags & SBI_PVMMU_PT_KERNEL))
+		idx = recycle_take(level, level, true, kernel);
 	if (idx >= 0)
 		return table_ptdesc(idx);
-	idx = pool_take_or_steal(level);
-	if (idx < 0) {
+	idx = pool_take_or_steal(level, kernel);
+	if (idx < 0 && !irqs_disabled()) {
 		/*
 		 * Tables that exits and munmaps freed wait for an RCU grace
 		 * period before they return: let those land once before
-		 * refusing (user tables are allocated where GFP_PGTABLE_USER
-		 * may sleep).
+		 * refusing (tables are allocated where GFP_PGTABLE_* may
+		 * sleep; adoption at boot runs with interrupts off).
 		 */
 		rcu_barrier();
-		idx = pool_take_or_steal(level);
+		idx = pool_take_or_steal(level, kernel);
 	}
 	if (idx < 0) {
 		pool_count(&pool_stats.exhausted);
@@ -321,7 +334,7 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 	}
 
 	pa = pool_pa(idx);
-	err = pvmmu_get_backend()->register_table(pa, level, root);
+	err = pvmmu_get_backend()->register_table(pa, level, flags);
 	if (err) {
 		pool_put(idx);
 		pool_count(&pool_stats.register_failures);
@@ -330,6 +343,25 @@ struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
 	}
 	pool_count(&pool_stats.registered);
 	return table_ptdesc(idx);
+}
+
+/*
+ * A page table of @level for @mm (init_mm included), typed by the backend,
+ * or NULL when the pool is exhausted or @mm holds its bound of tables (a
+ * user fault then gets SIGBUS, fork and mremap -ENOMEM) or the firmware
+ * refuses. The caller runs the usual ptdesc constructor.
+ */
+struct ptdesc *pvmmu_alloc_table(struct mm_struct *mm, unsigned int level)
+{
+	return alloc_table(mm, level, level == pvmmu_root_level() ?
+				      SBI_PVMMU_PT_ROOT : 0);
+}
+
+/* The root adoption builds: its kernel half is written, not copied. */
+struct ptdesc *pvmmu_alloc_kernel_root(void)
+{
+	return alloc_table(&init_mm, pvmmu_root_level(),
+			   SBI_PVMMU_PT_ROOT | SBI_PVMMU_PT_KERNEL);
 }
 
 bool pvmmu_free_table(struct ptdesc *ptdesc)
@@ -365,5 +397,6 @@ void pvmmu_pool_get_stats(struct pvmmu_pool_stats *stats)
 
 	spin_lock_irqsave(&pool_lock, flags);
 	*stats = pool_stats;
+	stats->recycled_roots = recycled[pvmmu_root_level()].count;
 	spin_unlock_irqrestore(&pool_lock, flags);
 }

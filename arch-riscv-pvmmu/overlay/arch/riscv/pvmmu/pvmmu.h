@@ -45,7 +45,9 @@ struct pvmmu_pool_stats {
 	unsigned long used;		/* pages handed out as page tables */
 	unsigned long high_water;
 	unsigned long roots;		/* of which roots (pgds) */
+	unsigned long kernel;		/* of which init_mm's tables */
 	unsigned long recycled;		/* freed, kept typed for reuse */
+	unsigned long recycled_roots;	/* of which roots */
 	unsigned long reused;		/* allocations served from those */
 	unsigned long exhausted;	/* allocations refused: pool empty */
 	unsigned long mm_limited;	/* refused: pvmmu.mm_max_tables */
@@ -67,6 +69,14 @@ struct sbi_pvmmu_entry *pvmmu_cpu_buffer(unsigned int cpu);
 void pvmmu_set_cpu_buffer(unsigned int cpu, struct sbi_pvmmu_entry *buf);
 
 int pvmmu_pool_init(phys_addr_t base, phys_addr_t size);
+struct ptdesc *pvmmu_alloc_kernel_root(void);
+/* adopt.c: move init_mm's tables into the pool (boot CPU only). */
+int pvmmu_adopt_kernel_tables(void);
+int pvmmu_sbi_adopt(phys_addr_t root);
+/* Table entries in the adopted root's kernel half: links every root holds. */
+extern unsigned int pvmmu_kernel_links;
+long pvmmu_sbi_info(unsigned long selector);
+int pvmmu_sbi_lock(unsigned long kind, phys_addr_t pa, size_t size);
 void pvmmu_pool_get_stats(struct pvmmu_pool_stats *stats);
 
 const struct pvmmu_mmu_ops *pvmmu_sbi_probe(phys_addr_t *base,

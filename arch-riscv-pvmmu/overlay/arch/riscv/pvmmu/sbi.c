@@ -104,13 +104,13 @@ static long sbi_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 	return ret.error;
 }
 
-static int sbi_register_table(phys_addr_t pa, unsigned int level, bool root)
+static int sbi_register_table(phys_addr_t pa, unsigned int level,
+			      unsigned long flags)
 {
 	struct sbiret ret;
 
 	ret = pvmmu_ecall(SBI_PVMMU_PT_REGISTER, pa,
-			  inject_now() ? SBI_PVMMU_MAX_LEVEL + 3 : level,
-			  root ? SBI_PVMMU_PT_ROOT : 0);
+			  inject_now() ? SBI_PVMMU_MAX_LEVEL + 3 : level, flags);
 	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
 }
 
@@ -129,7 +129,21 @@ static const struct pvmmu_mmu_ops pvmmu_sbi_ops = {
 	.release_table	= sbi_release_table,
 };
 
-static long pvmmu_info(unsigned long selector)
+int pvmmu_sbi_adopt(phys_addr_t root)
+{
+	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_KERNEL_ADOPT, root, 0, 0);
+
+	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+}
+
+int pvmmu_sbi_lock(unsigned long kind, phys_addr_t pa, size_t size)
+{
+	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_KERNEL_LOCK, kind, pa, size);
+
+	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+}
+
+long pvmmu_sbi_info(unsigned long selector)
 {
 	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_GET_INFO, selector, 0, 0);
 
@@ -168,17 +182,23 @@ static bool pvmmu_fdt_agrees(phys_addr_t base, phys_addr_t size)
 const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 						    phys_addr_t *size)
 {
-	long version, max_batch;
+	long version, max_batch, features;
 
 	if (sbi_probe_extension(SBI_EXT_PVMMU) <= 0)
 		return ERR_PTR(-EOPNOTSUPP);
 
-	version = pvmmu_info(SBI_PVMMU_INFO_VERSION);
-	*base = pvmmu_info(SBI_PVMMU_INFO_POOL_BASE);
-	*size = pvmmu_info(SBI_PVMMU_INFO_POOL_SIZE);
-	max_batch = pvmmu_info(SBI_PVMMU_INFO_MAX_BATCH);
+	version = pvmmu_sbi_info(SBI_PVMMU_INFO_VERSION);
+	*base = pvmmu_sbi_info(SBI_PVMMU_INFO_POOL_BASE);
+	*size = pvmmu_sbi_info(SBI_PVMMU_INFO_POOL_SIZE);
+	max_batch = pvmmu_sbi_info(SBI_PVMMU_INFO_MAX_BATCH);
+	features = pvmmu_sbi_info(SBI_PVMMU_INFO_FEATURES);
 	if (version < 0 || (version >> 16) != SBI_PVMMU_VERSION_MAJOR) {
 		pr_err("unsupported PVMMU version %#lx\n", version);
+		return ERR_PTR(-EINVAL);
+	}
+	/* Kernel tables outside the pool would void every firmware rule */
+	if (features < 0 || !(features & SBI_PVMMU_FEAT_KERNEL_TABLES)) {
+		pr_err("firmware cannot hold the kernel's page tables\n");
 		return ERR_PTR(-EINVAL);
 	}
 	if (max_batch <= 0 || !*size || (long)*size < 0 || (long)*base < 0) {
@@ -263,7 +283,7 @@ int __init pvmmu_sbi_start(void)
 		pr_err("kernel root registration failed: %ld\n", ret.error);
 		return sbi_err_map_linux_errno(ret.error);
 	}
-	features = pvmmu_info(SBI_PVMMU_INFO_FEATURES);
+	features = pvmmu_sbi_info(SBI_PVMMU_INFO_FEATURES);
 	if (features > 0 && (features & SBI_PVMMU_FEAT_SATP_LOCKED))
 		WRITE_ONCE(pvmmu_satp_locked, 1);
 	return cpuhp_setup_state(CPUHP_AP_RISCV_PVMMU_STARTING,

@@ -31,6 +31,7 @@ static const char * const hook_names[PVMMU_NR_HOOKS] = {
 	[PVMMU_HOOK_ALLOC_TABLE]		= "alloc_table",
 	[PVMMU_HOOK_FREE_TABLE]			= "free_table",
 	[PVMMU_HOOK_BENCH]			= "sbi_bench",
+	[PVMMU_HOOK_ADOPT]			= "adopt",
 };
 
 static const char * const flush_names[PVMMU_NR_FLUSH_REASONS] = {
@@ -69,6 +70,11 @@ void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum)
 static long fw_stat(unsigned long counter)
 {
 	return pvmmu_active() ? pvmmu_sbi_fw_stat(counter) : 0;
+}
+
+static long fw_stat_info(unsigned long selector)
+{
+	return pvmmu_active() ? pvmmu_sbi_info(selector) : 0;
 }
 
 /*
@@ -116,6 +122,10 @@ static int pvmmu_summary_show(struct seq_file *m, void *v)
 	for (i = 0; i < PVMMU_NR_REJECT_SITES; i++)
 		seq_printf(m, " rejected_%s=%lu", pvmmu_reject_names[i],
 			   cpu.rejected[i]);
+	seq_printf(m, " kernel=%lu kernel_links=%u recycled_roots=%lu fw_kernel_root=%d",
+		   pool.kernel, pvmmu_kernel_links, pool.recycled_roots,
+		   pvmmu_active() &&
+		   fw_stat_info(SBI_PVMMU_INFO_KERNEL_ROOT) == __pa(init_mm.pgd));
 	seq_printf(m, " pinned=%lu killed=%lu fw_updates=%ld fw_entries=%ld fw_rejected=%ld fw_typed=%ld fw_links=%ld fw_satp=%ld fw_satp_refused=%ld fw_sfence=%ld fw_traps=%ld\n",
 		   cpu.pinned, cpu.killed,
 		   fw_stat(SBI_PVMMU_STAT_UPDATE_CALLS),

@@ -4,9 +4,10 @@
  * asm/tlb.h call.
  *
  * Only entries inside the firmware-owned page-table pool take the
- * paravirtual path; kernel page tables (init_mm, linear map, vmalloc) stay
- * native. When pvmmu is not active every check below is a patched static
- * branch and the native code runs.
+ * paravirtual path: with pvmmu active that is every page table, the
+ * kernel's own included (adopted at boot, see pvmmu/adopt.c). When pvmmu
+ * is not active every check below is a patched static branch and the
+ * native code runs.
  */
 #ifndef _ASM_RISCV_PVMMU_H
 #define _ASM_RISCV_PVMMU_H
@@ -39,10 +40,10 @@ static __always_inline bool pvmmu_owns(const void *entry)
 	       (unsigned long)entry - pvmmu_pool_va < pvmmu_pool_bytes;
 }
 
-/* Page tables of this mm come from the pool (init_mm's stay native). */
-static __always_inline bool pvmmu_user_mm(const struct mm_struct *mm)
+/* Page tables come from the pool: every mm's, init_mm's included. */
+static __always_inline bool pvmmu_pool_tables(void)
 {
-	return pvmmu_active() && mm != &init_mm;
+	return pvmmu_active();
 }
 
 /* Apply @op now, after everything queued on this CPU; returns the old value. */
@@ -102,6 +103,11 @@ bool pvmmu_take_refusal(struct mm_struct *mm);
 /* The level of a root table: 2, 3 or 4 for Sv39, Sv48, Sv57. */
 unsigned int pvmmu_root_level(void);
 
+/* mark_rodata_ro(): have the firmware lock the kernel's read-only data. */
+void pvmmu_lock_rodata(void);
+/* Physical address of the kernel root in the pool, for head.S; or 0. */
+extern unsigned long pvmmu_kernel_root_pa;
+
 /* Set once the firmware holds satp: read by head.S before its MMU is on. */
 extern unsigned long pvmmu_satp_locked;
 
@@ -120,7 +126,7 @@ static inline bool pvmmu_active(void) { return false; }
 
 static inline bool pvmmu_owns(const void *entry) { return false; }
 
-static inline bool pvmmu_user_mm(const struct mm_struct *mm) { return false; }
+static inline bool pvmmu_pool_tables(void) { return false; }
 
 static inline unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 					 unsigned int op, unsigned long val)
@@ -166,6 +172,8 @@ static inline bool pvmmu_free_table(struct ptdesc *ptdesc) { return false; }
 static inline bool pvmmu_take_refusal(struct mm_struct *mm) { return false; }
 
 static inline unsigned int pvmmu_root_level(void) { return 0; }
+
+static inline void pvmmu_lock_rodata(void) { }
 
 #endif /* CONFIG_RISCV_PVMMU */
 

@@ -34,6 +34,7 @@ enum pvmmu_hook {
 	PVMMU_HOOK_ALLOC_TABLE,
 	PVMMU_HOOK_FREE_TABLE,
 	PVMMU_HOOK_BENCH,		/* debugfs sbi_bench */
+	PVMMU_HOOK_ADOPT,		/* boot: kernel tables into the pool */
 	PVMMU_NR_HOOKS
 };
 
@@ -72,8 +73,12 @@ struct pvmmu_mmu_ops {
 	 */
 	long (*submit)(struct sbi_pvmmu_entry *batch, unsigned int nr,
 		       unsigned int first, unsigned int *applied);
-	/* Make a zeroed pool page a page table of @level (a root if @root). */
-	int (*register_table)(phys_addr_t pa, unsigned int level, bool root);
+	/*
+	 * Make a zeroed pool page a page table of @level; @flags are
+	 * PT_REGISTER's (SBI_PVMMU_PT_ROOT, SBI_PVMMU_PT_KERNEL).
+	 */
+	int (*register_table)(phys_addr_t pa, unsigned int level,
+			      unsigned long flags);
 	/* Return a page table page to the pool (it must be unlinked). */
 	int (*release_table)(phys_addr_t pa);
 };

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * riscv_pvmmu_kernel: KUnit checks that the kernel's own page tables live
+ * in the firmware's pool, and of the firmware's kernel rules.
+ *
+ * - Every table reachable from init_mm's root and from a new user root is
+ *   a pool table; the user root's kernel half is the kernel root's.
+ * - A plain store to a kernel table faults; the adopted root is frozen.
+ * - vmalloc, vmap, ioremap, set_memory_*() and an executable allocation
+ *   work end to end through the firmware.
+ * - A writable and executable kernel leaf, a writable leaf over the
+ *   kernel text, a writable leaf over the pool and any leaf over the
+ *   firmware are refused with SBI_ERR_DENIED and change nothing.
+ */
+
+#include <kunit/test.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/set_memory.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/cacheflush.h>
+#include <asm/pvmmu.h>
+#include <asm/sbi.h>
+#include <asm/sections.h>
+
+#include "../pvmmu.h"
+
+/* QEMU virt: the firmware's first page and the ns16550 UART. */
+#define FIRMWARE_PA	0x80000000UL
+#define UART_PA		0x10000000UL
+
+static int pvmmu_kernel_init(struct kunit *test)
+{
+	if (!pvmmu_active())
+		kunit_skip(test, "pvmmu is not active");
+	return 0;
+}
+
+/* Entries the firmware rejected so far, all CPUs. */
+static unsigned long rejected_entries(void)
+{
+	struct pvmmu_cpu_stats sum;
+
+	pvmmu_sum_cpu_stats(&sum);
+	return sum.failures;
+}
+
+/* The leaf entry that maps kernel address @addr (any level). */
+static unsigned long *kernel_leaf(struct kunit *test, unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset_k(addr);
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+
+	KUNIT_ASSERT_FALSE(test, pgd_none(pgdp_get(pgd)));
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_leaf(p4dp_get(p4d)))
+		return (unsigned long *)p4d;
+	pud = pud_offset(p4d, addr);
+	if (pud_leaf(pudp_get(pud)))
+		return (unsigned long *)pud;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_leaf(pmdp_get(pmd)))
+		return (unsigned long *)pmd;
+	KUNIT_ASSERT_FALSE(test, pmd_none(pmdp_get(pmd)));
+	return (unsigned long *)pte_offset_kernel(pmd, addr);
+}
+
+/* One raw UPDATE entry through this CPU's buffer. */
+static struct sbiret raw_store(unsigned long *entry, unsigned long value)
+{
+	struct sbi_pvmmu_entry *batch;
+	struct sbiret ret;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	batch = pvmmu_cpu_buffer(smp_processor_id());
+	batch[0].target = __pa(entry) | SBI_PVMMU_OP_STORE;
+	batch[0].value = value;
+	ret = sbi_ecall(SBI_EXT_PVMMU, SBI_PVMMU_UPDATE, 1, 0, 0, 0, 0, 0);
+	local_irq_restore(flags);
+	return ret;
+}
+
+/* @table (at @level) and the tables below it that are not pool pages. */
+static unsigned int tables_outside_pool(unsigned long *table,
+					unsigned int level, unsigned int first,
+					unsigned int *count)
+{
+	unsigned int i, outside = 0;
+	unsigned long e;
+
+	if (!pvmmu_owns(table))
+		outside++;
+	(*count)++;
+	for (i = first; level && i < PTRS_PER_PTE; i++) {
+		e = READ_ONCE(table[i]);
+		if ((e & _PAGE_PRESENT) && !(e & _PAGE_LEAF))
+			outside += tables_outside_pool(__va(PFN_PHYS(e >> _PAGE_PFN_SHIFT)),
+						       level - 1, 0, count);
+	}
+	return outside;
+}
+
+/* init_mm's whole tree and a new mm's kernel half are pool tables. */
+static void kernel_tables_in_pool(struct kunit *test)
+{
+	unsigned long *kroot = (unsigned long *)init_mm.pgd, *uroot;
+	unsigned int level = pvmmu_root_level(), count = 0;
+	struct pvmmu_pool_stats stats;
+	struct mm_struct *mm;
+	struct sbiret ret;
+
+	KUNIT_EXPECT_PTR_NE(test, (void *)kroot, (void *)swapper_pg_dir);
+	ret = sbi_ecall(SBI_EXT_PVMMU, SBI_PVMMU_GET_INFO,
+			SBI_PVMMU_INFO_KERNEL_ROOT, 0, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, ret.error, 0L);
+	KUNIT_EXPECT_EQ(test, ret.value, (long)__pa(kroot));
+	KUNIT_EXPECT_EQ(test, pvmmu_kernel_root_pa, __pa(kroot));
+
+	KUNIT_EXPECT_EQ(test, tables_outside_pool(kroot, level, 0, &count), 0U);
+	kunit_info(test, "kernel tree: %u tables, all in the pool\n", count);
+	pvmmu_pool_get_stats(&stats);
+	KUNIT_EXPECT_GE(test, stats.kernel, (unsigned long)count);
+
+	/* A user root links the very same kernel tables. */
+	mm = mm_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	uroot = (unsigned long *)mm->pgd;
+	KUNIT_EXPECT_TRUE(test, pvmmu_owns(uroot));
+	KUNIT_EXPECT_EQ(test, memcmp(uroot + PTRS_PER_PGD / 2,
+				     kroot + PTRS_PER_PGD / 2, PAGE_SIZE / 2), 0);
+	count = 0;
+	KUNIT_EXPECT_EQ(test, tables_outside_pool(uroot, level, PTRS_PER_PGD / 2,
+						  &count), 0U);
+	mmput(mm);
+}
+
+/* S-mode cannot store to a kernel table, nor change the frozen root. */
+static void kernel_tables_read_only(struct kunit *test)
+{
+	void *buf = vmalloc(PAGE_SIZE);
+	unsigned long *pte, *top, junk = 0, before;
+	struct sbiret ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pte = kernel_leaf(test, (unsigned long)buf);
+	KUNIT_EXPECT_TRUE(test, pvmmu_owns(pte));
+	before = READ_ONCE(*pte);
+	KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(pte, &junk, sizeof(junk)),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*pte), before);
+
+	top = (unsigned long *)pgd_offset_k((unsigned long)buf);
+	before = READ_ONCE(*top);
+	KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(top, &junk, sizeof(junk)),
+			-EFAULT);
+	ret = raw_store(top, 0);
+	KUNIT_EXPECT_EQ(test, ret.error, (long)SBI_ERR_DENIED);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*top), before);
+	vfree(buf);
+}
+
+/* vmalloc, vmap and ioremap map and unmap through the firmware. */
+static void kernel_vmalloc_vmap_ioremap(struct kunit *test)
+{
+	unsigned long rejected = rejected_entries();
+	struct page *pages[4];
+	void __iomem *io;
+	u8 *buf, *map;
+	int i;
+
+	buf = vmalloc(16 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_TRUE(test, pvmmu_owns(kernel_leaf(test, (unsigned long)buf)));
+	for (i = 0; i < 16; i++)
+		buf[i * PAGE_SIZE + 7] = i;
+	for (i = 0; i < 16; i++)
+		KUNIT_EXPECT_EQ(test, buf[i * PAGE_SIZE + 7], i);
+	vfree(buf);
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+	map = vmap(pages, ARRAY_SIZE(pages), VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		map[i * PAGE_SIZE] = 0x5a + i;
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		KUNIT_EXPECT_EQ(test, *(u8 *)page_address(pages[i]), 0x5a + i);
+	vunmap(map);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		__free_page(pages[i]);
+
+	io = ioremap(UART_PA, PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, io);
+	KUNIT_EXPECT_TRUE(test, pvmmu_owns(kernel_leaf(test, (unsigned long)io)));
+	/* The line status register of a live UART is never all ones */
+	KUNIT_EXPECT_NE(test, readb(io + 5), 0xff);
+	iounmap(io);
+
+	KUNIT_EXPECT_EQ(test, rejected_entries(), rejected);
+}
+
+/* set_memory_*(): RO, RW, RX allowed; W+X refused, entry unchanged. */
+static void kernel_set_memory_transitions(struct kunit *test)
+{
+	unsigned long addr, *pte, rejected, before;
+	u8 *buf = vmalloc(PAGE_SIZE), junk = 1;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	addr = (unsigned long)buf;
+	pte = kernel_leaf(test, addr);
+
+	KUNIT_EXPECT_EQ(test, set_memory_ro(addr, 1), 0);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(*pte) & _PAGE_WRITE);
+	KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(buf, &junk, 1), -EFAULT);
+	KUNIT_EXPECT_EQ(test, set_memory_rw(addr, 1), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(*pte) & _PAGE_WRITE);
+	KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(buf, &junk, 1), 0);
+
+	/* RW -> RWX: the firmware refuses, the page stays RW. */
+	rejected = rejected_entries();
+	before = READ_ONCE(*pte);
+	set_memory_x(addr, 1);
+	KUNIT_EXPECT_GT(test, rejected_entries(), rejected);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*pte), before);
+
+	/* RO -> RX is fine; RX -> RWX is refused again. */
+	KUNIT_EXPECT_EQ(test, set_memory_ro(addr, 1), 0);
+	KUNIT_EXPECT_EQ(test, set_memory_x(addr, 1), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(*pte) & _PAGE_EXEC);
+	rejected = rejected_entries();
+	before = READ_ONCE(*pte);
+	set_memory_rw(addr, 1);
+	KUNIT_EXPECT_GT(test, rejected_entries(), rejected);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*pte), before);
+
+	KUNIT_EXPECT_EQ(test, set_memory_nx(addr, 1), 0);
+	KUNIT_EXPECT_EQ(test, set_memory_rw(addr, 1), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*pte) & (_PAGE_WRITE | _PAGE_EXEC),
+			(unsigned long)_PAGE_WRITE);
+	vfree(buf);
+}
+
+/* Code written to a fresh allocation, made RX, runs; then torn down. */
+static void kernel_exec_round_trip(struct kunit *test)
+{
+	static const u32 ret_insn = 0x00008067;	/* jalr x0, 0(ra) */
+	unsigned long rejected = rejected_entries();
+	void (*fn)(void);
+	u32 *code;
+
+	code = vmalloc(PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, code);
+	code[0] = ret_insn;
+	KUNIT_ASSERT_EQ(test, set_memory_rox((unsigned long)code, 1), 0);
+	flush_icache_range((unsigned long)code, (unsigned long)code + 4);
+	fn = (void (*)(void))code;
+	fn();
+	KUNIT_EXPECT_EQ(test, set_memory_nx((unsigned long)code, 1), 0);
+	KUNIT_EXPECT_EQ(test, set_memory_rw((unsigned long)code, 1), 0);
+	code[0] = 0;
+	vfree(code);
+	KUNIT_EXPECT_EQ(test, rejected_entries(), rejected);
+}
+
+/* The firmware's kernel rules: the error, and the entry unchanged. */
+static void kernel_rules_refused(struct kunit *test)
+{
+	void *buf = vmalloc(PAGE_SIZE);
+	unsigned long pool_pa = __pa(pvmmu_pool_va), *pte, orig, val, pfn;
+	const struct {
+		const char *what;
+		unsigned long pa;	/* 0: the page's own */
+		pgprot_t prot;
+		long error;
+	} cases[] = {
+		{ "W+X kernel leaf", 0, PAGE_KERNEL_EXEC, SBI_ERR_DENIED },
+		{ "R+X kernel leaf", 0, PAGE_KERNEL_READ_EXEC, 0 },
+		{ "writable kernel text", __pa_symbol(_stext), PAGE_KERNEL,
+		  SBI_ERR_DENIED },
+		{ "read-only kernel text", __pa_symbol(_stext), PAGE_KERNEL_READ, 0 },
+		{ "writable pool page", pool_pa, PAGE_KERNEL, SBI_ERR_DENIED },
+		{ "read-only pool page", pool_pa, PAGE_KERNEL_READ, 0 },
+		{ "executable pool page", pool_pa, PAGE_KERNEL_READ_EXEC,
+		  SBI_ERR_DENIED },
+		{ "read-only firmware", FIRMWARE_PA, PAGE_KERNEL_READ,
+		  SBI_ERR_DENIED },
+	};
+	struct sbiret ret;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pte = kernel_leaf(test, (unsigned long)buf);
+	orig = READ_ONCE(*pte);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		pfn = pte_pfn(__pte(orig));
+		if (cases[i].pa)
+			pfn = PHYS_PFN(cases[i].pa);
+		val = pte_val(pfn_pte(pfn, cases[i].prot));
+		ret = raw_store(pte, val);
+		KUNIT_EXPECT_EQ_MSG(test, ret.error, cases[i].error, "%s",
+				    cases[i].what);
+		if (ret.error)
+			KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(*pte), orig, "%s changed it",
+					    cases[i].what);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(*pte), val, "%s",
+					    cases[i].what);
+		KUNIT_EXPECT_EQ(test, raw_store(pte, orig).error, 0L);
+		flush_tlb_kernel_range((unsigned long)buf,
+				       (unsigned long)buf + PAGE_SIZE);
+	}
+	vfree(buf);
+}
+
+static struct kunit_case riscv_pvmmu_kernel_cases[] = {
+	KUNIT_CASE(kernel_tables_in_pool),
+	KUNIT_CASE(kernel_tables_read_only),
+	KUNIT_CASE(kernel_vmalloc_vmap_ioremap),
+	KUNIT_CASE(kernel_set_memory_transitions),
+	KUNIT_CASE(kernel_exec_round_trip),
+	KUNIT_CASE(kernel_rules_refused),
+	{}
+};
+
+static struct kunit_suite riscv_pvmmu_kernel_suite = {
+	.name = "riscv_pvmmu_kernel",
+	.init = pvmmu_kernel_init,
+	.test_cases = riscv_pvmmu_kernel_cases,
+};
+
+kunit_test_suite(riscv_pvmmu_kernel_suite);
+
+MODULE_DESCRIPTION("KUnit tests of pvmmu's kernel tables and kernel rules");
+MODULE_LICENSE("GPL");
