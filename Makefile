@@ -70,7 +70,8 @@ kernel: kconfig
 
 # Merged with alldefconfig; a value the fragments ask for that does not
 # survive (a missing dependency) fails the build instead of going unseen.
-$(KDISTRO)/.config: $(DISTRO_FRAGMENTS) | tree
+# Merged again when pvmmu's Kconfig changes (a new option would prompt).
+$(KDISTRO)/.config: $(DISTRO_FRAGMENTS) $(REPO)/Kconfig.pvmmu | tree
 	@mkdir -p $(KDISTRO)
 	@cd $(KSRC) && ARCH=riscv CROSS_COMPILE=$(CROSS_COMPILE) \
 		scripts/kconfig/merge_config.sh -O $(KDISTRO) $(DISTRO_FRAGMENTS) \

@@ -164,6 +164,11 @@ bool pvmmu_stat_same(const struct pvmmu_stat *a, const struct pvmmu_stat *b)
 	return !strcmp(a->line, b->line);
 }
 
+long long pvmmu_stat_user_tables(const struct pvmmu_stat *s)
+{
+	return s->used - s->kernel;
+}
+
 int pvmmu_stat_check(const struct pvmmu_stat *s, char *why, size_t size)
 {
 	if (s->failures)

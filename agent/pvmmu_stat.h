@@ -70,9 +70,16 @@ bool pvmmu_stat_same(const struct pvmmu_stat *a, const struct pvmmu_stat *b);
 /*
  * The accounting identities of a quiet system: no rejected calls, every
  * kernel UPDATE reached the firmware, the firmware types exactly the pool
- * pages in use, and every non-root table is linked once.  Returns 0, or
- * -1 with the first broken identity described in why.
+ * pages in use, the firmware's kernel root is init_mm's, and every
+ * non-root table is linked once plus the kernel root's kernel_links kernel
+ * tables once more by every other root.  Returns 0, or -1 with the first
+ * broken identity described in why.
  */
+/*
+ * Tables in use by address spaces other than the kernel's: what leak
+ * checks compare (kernel tables stay after vmalloc areas come and go).
+ */
+long long pvmmu_stat_user_tables(const struct pvmmu_stat *s);
 int pvmmu_stat_check(const struct pvmmu_stat *s, char *why, size_t size);
 
 /*

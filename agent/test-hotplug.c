@@ -346,10 +346,12 @@ static int hp_pv_end(struct test_ctx *t, struct hp_pv *pv, struct hp_run *h)
 		return -1;
 	}
 	if (ret == -ETIMEDOUT) {
-		hp_problem(h, "pool use %lld, %lld page tables above the baseline %lld %u ms after the run (roots %lld -> %lld)",
-			   after.used, after.used - pv->base.used,
-			   pv->base.used, HP_SETTLE_MS, pv->base.roots,
-			   after.roots);
+		hp_problem(h, "%lld user page tables, %lld above the baseline %lld %u ms after the run (roots %lld -> %lld)",
+			   pvmmu_stat_user_tables(&after),
+			   pvmmu_stat_user_tables(&after) -
+			   pvmmu_stat_user_tables(&pv->base),
+			   pvmmu_stat_user_tables(&pv->base), HP_SETTLE_MS,
+			   pv->base.roots, after.roots);
 		return -1;
 	}
 	return 0;

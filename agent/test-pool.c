@@ -589,13 +589,15 @@ static int settle(struct test_ctx *t, const struct pvmmu_stat *base,
 
 	b.used += margin;
 	ret = pvmmu_leak_end(&b, after, POOL_SETTLE_MS);
-	t_int(t, "used_baseline", base->used);
-	t_int(t, "used_after", after->used);
+	t_int(t, "user_tables_baseline", pvmmu_stat_user_tables(base));
+	t_int(t, "user_tables_after", pvmmu_stat_user_tables(after));
 	t_double(t, "settle_ms", ns_to_ms(now_ns() - t0));
 	if (ret == -ETIMEDOUT) {
-		snprintf(why, size, "pool use %lld, %lld above the baseline %lld (margin %ld) after %u ms",
-			 after->used, after->used - base->used, base->used,
-			 margin, POOL_SETTLE_MS);
+		snprintf(why, size, "%lld user page tables, %lld above the baseline %lld (margin %ld) after %u ms",
+			 pvmmu_stat_user_tables(after),
+			 pvmmu_stat_user_tables(after) -
+			 pvmmu_stat_user_tables(base),
+			 pvmmu_stat_user_tables(base), margin, POOL_SETTLE_MS);
 		return -1;
 	}
 	if (ret) {
@@ -1102,8 +1104,9 @@ static int pool_exhaust(struct test_ctx *t)
 	ret = drain(&base, margin, &sx, &drain_ms);
 	t_double(t, "drain_ms", drain_ms);
 	if (ret) {
-		snprintf(why, sizeof(why), "pool use %lld, not back to the baseline %lld (margin %ld) %u ms after the child was reaped",
-			 sx.used, base.used, margin, POOL_DRAIN_MS);
+		snprintf(why, sizeof(why), "%lld user page tables, not back to the baseline %lld (margin %ld) %u ms after the child was reaped",
+			 pvmmu_stat_user_tables(&sx),
+			 pvmmu_stat_user_tables(&base), margin, POOL_DRAIN_MS);
 		goto out;
 	}
 	if (fork_exec(why, sizeof(why)))

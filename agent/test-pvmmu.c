@@ -96,7 +96,8 @@ int pvmmu_leak_end(const struct pvmmu_stat *base, struct pvmmu_stat *after,
 		ret = pvmmu_stat_read(after);
 		if (ret)
 			return ret;
-		if (after->used <= base->used)
+		if (pvmmu_stat_user_tables(after) <=
+		    pvmmu_stat_user_tables(base))
 			return 0;
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
