@@ -89,9 +89,12 @@ firmware: tree
 		LIBFDT_DIR=$(KSRC)/scripts/dtc/libfdt CROSS_COMPILE=$(CROSS_COMPILE) \
 		all selftest attack
 
+# A module of the distro kernel, for boot.module (load, unload).
+MODULES_KO	= $(wildcard $(KDISTRO)/drivers/char/hw_random/rng-core.ko)
+
 agent initramfs: tree
 	@$(MAKE) -s -C agent O=$(AGENT_OUT) LINUX_SRC=$(KSRC) \
-		CROSS_COMPILE=$(CROSS_COMPILE)
+		CROSS_COMPILE=$(CROSS_COMPILE) MODULES_KO="$(MODULES_KO)"
 
 # The main job: build everything, then compare native, PV unbatched and PV
 # batched (scripts/bench.py; BENCH_ARGS=--quick for a short run).

@@ -183,6 +183,8 @@ static inline double ns_to_ms(uint64_t ns)
 }
 
 ssize_t read_text(const char *path, char *buf, size_t size);
+/* Write @val to the file at @path (sysfs, procfs): 0 or -errno. */
+int write_str(const char *path, const char *val);
 int write_full(int fd, const void *buf, size_t len);
 ssize_t read_full(int fd, void *buf, size_t len);
 int cpulist_parse(const char *s, cpu_set_t *set);

@@ -11,6 +11,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/filter.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <time.h>
@@ -265,6 +268,112 @@ static int boot_efi(struct test_ctx *t)
 		      names, read_ok);
 }
 
+#define MODULE_KO	"/lib/modules/rng-core.ko"
+#define MODULE_NAME	"rng_core"
+
+/* Is the module listed in /proc/modules?  1, 0, or -errno. */
+static int module_listed(void)
+{
+	static char buf[16384];
+	ssize_t n = read_text("/proc/modules", buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	return !strncmp(buf, MODULE_NAME " ", strlen(MODULE_NAME " ")) ||
+	       strstr(buf, "\n" MODULE_NAME " ") != NULL;
+}
+
+/*
+ * A module loaded and unloaded: its text and data come from execmem and
+ * are made read-only and executable with set_memory_*() (under pvmmu,
+ * through the firmware, which keeps them W^X), then given back.
+ */
+static int boot_module(struct test_ctx *t)
+{
+	int fd, listed;
+
+	fd = open(MODULE_KO, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return t_skip(t, "%s: %s (initramfs without modules)", MODULE_KO,
+			      strerror(errno));
+	if (syscall(SYS_finit_module, fd, "", 0)) {
+		int err = errno;
+
+		close(fd);
+		if (err == ENOSYS)
+			return t_skip(t, "kernel without module support");
+		return t_fail(t, "finit_module %s: %s", MODULE_KO, strerror(err));
+	}
+	close(fd);
+	listed = module_listed();
+	if (listed != 1)
+		return t_fail(t, "%s loaded but not in /proc/modules (%d)",
+			      MODULE_NAME, listed);
+	if (syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK))
+		return t_fail(t, "delete_module %s: %s", MODULE_NAME,
+			      strerror(errno));
+	listed = module_listed();
+	if (listed != 0)
+		return t_fail(t, "%s still in /proc/modules after unloading (%d)",
+			      MODULE_NAME, listed);
+	return t_pass(t, "%s loaded and unloaded", MODULE_NAME);
+}
+
+/* Send one datagram through the pair; 1 if it arrived, 0 if dropped. */
+static int datagram_passes(int sv[2])
+{
+	char c = 'x', r;
+
+	if (send(sv[0], &c, 1, 0) != 1)
+		return -errno;
+	if (recv(sv[1], &r, 1, MSG_DONTWAIT) == 1)
+		return 1;
+	return errno == EAGAIN ? 0 : -errno;
+}
+
+static int attach_ret(int fd, unsigned int ret)
+{
+	struct sock_filter insn = BPF_STMT(BPF_RET | BPF_K, ret);
+	struct sock_fprog prog = { .len = 1, .filter = &insn };
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
+#define BPF_JIT_ENABLE	"/proc/sys/net/core/bpf_jit_enable"
+
+/*
+ * Socket filters run: with the BPF JIT on, each is compiled into an
+ * executable image (a pack in the module area, written through a
+ * writable alias, then read-only and executable).
+ */
+static int boot_bpf_jit(struct test_ctx *t)
+{
+	char jit[16] = "";
+	int sv[2], pass, drop;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
+		return t_skip(t, "no AF_UNIX sockets: %s", strerror(errno));
+	/* On where the kernel has a JIT (it is off by default here) */
+	write_str(BPF_JIT_ENABLE, "1");
+	if (read_text(BPF_JIT_ENABLE, jit, sizeof(jit)) < 0)
+		strcpy(jit, "-");
+	jit[strcspn(jit, "\n")] = '\0';
+	if (attach_ret(sv[1], 0xffff)) {
+		close(sv[0]);
+		close(sv[1]);
+		return t_skip(t, "SO_ATTACH_FILTER: %s", strerror(errno));
+	}
+	pass = datagram_passes(sv);
+	drop = attach_ret(sv[1], 0) ? -errno : datagram_passes(sv);
+	close(sv[0]);
+	close(sv[1]);
+	t_str(t, "bpf_jit_enable", jit);
+	if (pass != 1 || drop != 0)
+		return t_fail(t, "accept-all filter: %d, drop-all filter: %d (want 1, 0)",
+			      pass, drop);
+	return t_pass(t, "socket filters accept and drop (bpf_jit_enable=%s)", jit);
+}
+
 static const struct agent_case boot_cases[] = {
 	{ "cpus", boot_cpus },
 	{ "uname", boot_uname },
@@ -272,6 +381,8 @@ static const struct agent_case boot_cases[] = {
 	{ "meminfo", boot_meminfo },
 	{ "clock", boot_clock },
 	{ "efi", boot_efi },
+	{ "module", boot_module },
+	{ "bpf_jit", boot_bpf_jit },
 };
 
 AGENT_GROUP(boot_group, "boot", "kernel came up as configured", boot_cases);

@@ -228,18 +228,6 @@ static const struct mm_test mm_tests[] = {
 
 /* ---- preparation ---- */
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write_full(fd, val, strlen(val));
-	close(fd);
-	return ret;
-}
-
 static long read_long(const char *path, long def)
 {
 	char buf[64];

@@ -241,3 +241,15 @@ bool list_has(const char *list, const char *seps, const char *name)
 	}
 	return false;
 }
+
+int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write_full(fd, val, strlen(val));
+	close(fd);
+	return ret;
+}

@@ -28,6 +28,7 @@
 
 #include <linux/init.h>
 #include <linux/irqflags.h>
+#include <linux/sched/clock.h>
 #include <linux/mm.h>
 #include <asm/pgtable.h>
 #include <asm/pvmmu.h>
@@ -193,6 +194,7 @@ static void __init free_boot_tables(phys_addr_t pa, unsigned int level)
 int __init pvmmu_adopt_kernel_tables(void)
 {
 	unsigned long failures, flags;
+	u64 start = local_clock();	/* the clocksource is still jiffies */
 	unsigned int i;
 	long root;
 	int err;
@@ -231,8 +233,9 @@ int __init pvmmu_adopt_kernel_tables(void)
 		return err;
 
 	free_boot_tables(__pa_symbol(swapper_pg_dir), pvmmu_root_level());
-	pr_info("kernel tables adopted: %u tables, %u entries, %u huge leaves split, %u boot tables freed, text locked\n",
-		adopted.tables, adopted.entries, adopted.split, adopted.freed);
+	pr_info("kernel tables adopted: %u tables, %u entries, %u huge leaves split, %u boot tables freed, text locked, %llu us\n",
+		adopted.tables, adopted.entries, adopted.split, adopted.freed,
+		(local_clock() - start) / NSEC_PER_USEC);
 	return 0;
 }
 
