@@ -448,8 +448,13 @@ static int leaf_range(const struct pvmmu_state *st, unsigned int level,
 static bool range_locked(const struct pvmmu_state *st, unsigned long base,
 			 unsigned long size)
 {
+	unsigned long hi = pvmmu_read_long((unsigned long *)&st->locked_hi);
 	unsigned int k;
 
+	/* Cheap first: entirely outside the span of every locked range */
+	if (!hi || base >= hi ||
+	    base + size <= pvmmu_read_long((unsigned long *)&st->locked_lo))
+		return false;
 	for (k = 0; k < SBI_PVMMU_LOCK_KINDS; k++) {
 		if (pvmmu_range_overlaps(base, size,
 					 pvmmu_read_long((unsigned long *)&st->locked[k].base),
@@ -831,6 +836,24 @@ static bool writable_leaf_over(struct pvmmu_state *st, unsigned long base,
 	return found;
 }
 
+/* Recompute [locked_lo, locked_hi) from the locked ranges (a superset first) */
+static void update_locked_span(struct pvmmu_state *st)
+{
+	unsigned long lo = -1UL, hi = 0, base, size;
+	unsigned int k;
+
+	for (k = 0; k < SBI_PVMMU_LOCK_KINDS; k++) {
+		base = st->locked[k].base;
+		size = __atomic_load_n(&st->locked[k].size, __ATOMIC_SEQ_CST);
+		if (!size)
+			continue;
+		lo = base < lo ? base : lo;
+		hi = base + size > hi ? base + size : hi;
+	}
+	__atomic_store_n(&st->locked_lo, hi ? lo : 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&st->locked_hi, hi, __ATOMIC_SEQ_CST);
+}
+
 int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 		      unsigned long pa, unsigned long size)
 {
@@ -853,8 +876,10 @@ int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 	 */
 	r->base = pa;
 	__atomic_store_n(&r->size, size, __ATOMIC_SEQ_CST);
+	update_locked_span(st);
 	if (writable_leaf_over(st, pa, size)) {
 		__atomic_store_n(&r->size, 0, __ATOMIC_SEQ_CST);
+		update_locked_span(st);
 		return SBI_ERR_DENIED;
 	}
 	return SBI_SUCCESS;

@@ -171,6 +171,8 @@ struct pvmmu_state {
 	u32 kernel_rules;
 	/* KERNEL_LOCK ranges (size 0 = not locked): no writable leaf */
 	struct pvmmu_range locked[SBI_PVMMU_LOCK_KINDS];
+	/* [lo, hi) spans them all (hi = 0: none): most leaves miss it */
+	unsigned long locked_lo, locked_hi;
 
 	/* One word per pool page, see PVMMU_META_* */
 	u32 *meta;
