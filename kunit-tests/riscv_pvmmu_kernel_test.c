@@ -38,6 +38,12 @@ static int pvmmu_kernel_init(struct kunit *test)
 	return 0;
 }
 
+/* An entry as the hardware sees it now (and short KUnit messages). */
+static unsigned long entry_now(const unsigned long *entry)
+{
+	return READ_ONCE(*entry);
+}
+
 /* Entries the firmware rejected so far, all CPUs. */
 static unsigned long rejected_entries(void)
 {
@@ -149,18 +155,18 @@ static void kernel_tables_read_only(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	pte = kernel_leaf(test, (unsigned long)buf);
 	KUNIT_EXPECT_TRUE(test, pvmmu_owns(pte));
-	before = READ_ONCE(*pte);
+	before = entry_now(pte);
 	KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(pte, &junk, sizeof(junk)),
 			-EFAULT);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(*pte), before);
+	KUNIT_EXPECT_EQ(test, entry_now(pte), before);
 
 	top = (unsigned long *)pgd_offset_k((unsigned long)buf);
-	before = READ_ONCE(*top);
+	before = entry_now(top);
 	KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(top, &junk, sizeof(junk)),
 			-EFAULT);
 	ret = raw_store(top, 0);
 	KUNIT_EXPECT_EQ(test, ret.error, (long)SBI_ERR_DENIED);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(*top), before);
+	KUNIT_EXPECT_EQ(test, entry_now(top), before);
 	vfree(buf);
 }
 
@@ -217,32 +223,32 @@ static void kernel_set_memory_transitions(struct kunit *test)
 	pte = kernel_leaf(test, addr);
 
 	KUNIT_EXPECT_EQ(test, set_memory_ro(addr, 1), 0);
-	KUNIT_EXPECT_FALSE(test, READ_ONCE(*pte) & _PAGE_WRITE);
+	KUNIT_EXPECT_FALSE(test, entry_now(pte) & _PAGE_WRITE);
 	KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(buf, &junk, 1), -EFAULT);
 	KUNIT_EXPECT_EQ(test, set_memory_rw(addr, 1), 0);
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(*pte) & _PAGE_WRITE);
+	KUNIT_EXPECT_TRUE(test, entry_now(pte) & _PAGE_WRITE);
 	KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(buf, &junk, 1), 0);
 
 	/* RW -> RWX: the firmware refuses, the page stays RW. */
 	rejected = rejected_entries();
-	before = READ_ONCE(*pte);
+	before = entry_now(pte);
 	set_memory_x(addr, 1);
 	KUNIT_EXPECT_GT(test, rejected_entries(), rejected);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(*pte), before);
+	KUNIT_EXPECT_EQ(test, entry_now(pte), before);
 
 	/* RO -> RX is fine; RX -> RWX is refused again. */
 	KUNIT_EXPECT_EQ(test, set_memory_ro(addr, 1), 0);
 	KUNIT_EXPECT_EQ(test, set_memory_x(addr, 1), 0);
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(*pte) & _PAGE_EXEC);
+	KUNIT_EXPECT_TRUE(test, entry_now(pte) & _PAGE_EXEC);
 	rejected = rejected_entries();
-	before = READ_ONCE(*pte);
+	before = entry_now(pte);
 	set_memory_rw(addr, 1);
 	KUNIT_EXPECT_GT(test, rejected_entries(), rejected);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(*pte), before);
+	KUNIT_EXPECT_EQ(test, entry_now(pte), before);
 
 	KUNIT_EXPECT_EQ(test, set_memory_nx(addr, 1), 0);
 	KUNIT_EXPECT_EQ(test, set_memory_rw(addr, 1), 0);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(*pte) & (_PAGE_WRITE | _PAGE_EXEC),
+	KUNIT_EXPECT_EQ(test, entry_now(pte) & (_PAGE_WRITE | _PAGE_EXEC),
 			(unsigned long)_PAGE_WRITE);
 	vfree(buf);
 }
@@ -297,7 +303,7 @@ static void kernel_rules_refused(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	pte = kernel_leaf(test, (unsigned long)buf);
-	orig = READ_ONCE(*pte);
+	orig = entry_now(pte);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		pfn = pte_pfn(__pte(orig));
 		if (cases[i].pa)
@@ -307,10 +313,10 @@ static void kernel_rules_refused(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, ret.error, cases[i].error, "%s",
 				    cases[i].what);
 		if (ret.error)
-			KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(*pte), orig, "%s changed it",
+			KUNIT_EXPECT_EQ_MSG(test, entry_now(pte), orig, "%s changed it",
 					    cases[i].what);
 		else
-			KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(*pte), val, "%s",
+			KUNIT_EXPECT_EQ_MSG(test, entry_now(pte), val, "%s",
 					    cases[i].what);
 		KUNIT_EXPECT_EQ(test, raw_store(pte, orig).error, 0L);
 		flush_tlb_kernel_range((unsigned long)buf,
