@@ -14,13 +14,13 @@
  */
 
 #include <kunit/test.h>
+#include <linux/cacheflush.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/set_memory.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
-#include <asm/cacheflush.h>
 #include <asm/pvmmu.h>
 #include <asm/sbi.h>
 #include <asm/sections.h>

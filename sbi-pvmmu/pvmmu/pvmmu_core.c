@@ -207,9 +207,11 @@ int pvmmu_get_info(struct pvmmu_state *st, unsigned long selector,
 	return SBI_SUCCESS;
 }
 
+/* The firmware writes old values there: never into a locked range */
 static bool shmem_ok(const struct pvmmu_state *st, unsigned long pa)
 {
-	return range_is_s_ram(st, pa, PVMMU_SHMEM_SIZE);
+	return range_is_s_ram(st, pa, PVMMU_SHMEM_SIZE) &&
+	       !pvmmu_range_locked(st, pa, PVMMU_SHMEM_SIZE);
 }
 
 int pvmmu_set_shmem(struct pvmmu_state *st, unsigned long hartid,
@@ -444,9 +446,8 @@ static int leaf_range(const struct pvmmu_state *st, unsigned int level,
 	return SBI_SUCCESS;
 }
 
-/* A writable leaf over [base, base + size) would write a locked range */
-static bool range_locked(const struct pvmmu_state *st, unsigned long base,
-			 unsigned long size)
+bool pvmmu_range_locked(const struct pvmmu_state *st, unsigned long base,
+			unsigned long size)
 {
 	unsigned long hi = pvmmu_read_long((unsigned long *)&st->locked_hi);
 	unsigned int k;
@@ -474,7 +475,7 @@ static int check_kernel_leaf(const struct pvmmu_state *st, u64 v,
 {
 	if ((v & (PTE_W | PTE_X | PTE_U)) == (PTE_W | PTE_X))
 		return SBI_ERR_DENIED;
-	if ((v & PTE_W) && range_locked(st, base, size))
+	if ((v & PTE_W) && pvmmu_range_locked(st, base, size))
 		return SBI_ERR_DENIED;
 	if (range_is_s_ram(st, base, size) || range_is_s_mmio(st, base, size))
 		return SBI_SUCCESS;

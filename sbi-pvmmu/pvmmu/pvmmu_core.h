@@ -271,6 +271,12 @@ int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hartid,
 		       unsigned long pa);
 int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 		      unsigned long pa, unsigned long size);
+/*
+ * Does [base, base + size) overlap a KERNEL_LOCK range? Then no writable
+ * leaf may map it, and the firmware writes nothing there for S-mode.
+ */
+bool pvmmu_range_locked(const struct pvmmu_state *st, unsigned long base,
+			unsigned long size);
 /* The satp value of the kernel root (0 before SET_KERNEL_ROOT) */
 unsigned long pvmmu_kernel_satp(struct pvmmu_state *st);
 

@@ -8,6 +8,10 @@
  *     satp must hold that root; it then turns on satp control (TVM) for
  *     every hart (sbi_tvm.c);
  *   - KERNEL_ADOPT too, and it switches the caller to the adopted root;
+ *   - a KERNEL_LOCK range is also closed to S-mode writes by PMP on every
+ *     hart (sbi_pmp.c): the page-table rule alone would leave the memory
+ *     writable through satp = Bare on a starting hart or through the
+ *     H extension's VS-stage;
  *   - an UPDATE that stored a valid entry ends with a local SFENCE.VMA;
  *   - satp writes that sbi_tvm.c emulates are checked against the roots
  *     the core knows, and a stopping hart drops its root.
@@ -17,7 +21,9 @@
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_hart.h>
 #include <sbi/sbi_hsm.h>
+#include <sbi/sbi_pmp.h>
 #include <sbi/sbi_pvmmu.h>
+#include <sbi/sbi_rfence.h>
 #include <sbi/sbi_scratch.h>
 #include <sbi/sbi_tvm.h>
 #include "pvmmu_core.h"
@@ -60,6 +66,20 @@ static int kernel_root_preconditions(unsigned long pa, unsigned long levels)
 	return SBI_SUCCESS;
 }
 
+/* A locked range: read-only (text: and executable) to S/U on every hart */
+static int lock_with_pmp(unsigned long kind, unsigned long pa,
+			 unsigned long size)
+{
+	struct sbi_rfence_req reload = { .type = SBI_RFENCE_PMP_RELOAD };
+	int rc;
+
+	rc = sbi_pmp_lock_range((unsigned int)kind,
+				kind == SBI_PVMMU_LOCK_TEXT ? PMP_R | PMP_X :
+							      PMP_R, pa, size);
+	sbi_rfence_request(sbi_hart_valid_mask, &reload);
+	return rc ? SBI_ERR_FAILED : SBI_SUCCESS;
+}
+
 static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 			      struct sbi_trap_regs *regs,
 			      struct sbi_ecall_return *out)
@@ -78,6 +98,9 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 	/* Another hart could run on a root that keeps the old kernel half */
 	else if (funcid == SBI_PVMMU_KERNEL_ADOPT && !other_harts_stopped())
 		rc = SBI_ERR_DENIED;
+	/* Without the PMP entries a lock would hold for page tables only */
+	else if (funcid == SBI_PVMMU_KERNEL_LOCK && !sbi_pmp_can_lock())
+		rc = SBI_ERR_NOT_SUPPORTED;
 	if (rc) {
 		pvmmu_count(st, hartid, SBI_PVMMU_STAT_REJECTED);
 		return rc;
@@ -93,6 +116,8 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 		csr_write(CSR_SATP, pvmmu_kernel_satp(st));
 		sfence_vma_all();
 	}
+	if (funcid == SBI_PVMMU_KERNEL_LOCK && !rc)
+		rc = lock_with_pmp(regs->a0, regs->a1, regs->a2);
 	/* Applied entries count even when a later one was rejected */
 	if (pvmmu_take_fence(st, hartid))
 		sfence_vma_all();
@@ -118,6 +143,12 @@ void sbi_pvmmu_hart_stopped(void)
 {
 	if (sbi_pvmmu_available())
 		pvmmu_hart_stopped(sbi_pvmmu_state(), sbi_current_hartid());
+}
+
+bool sbi_pvmmu_range_locked(unsigned long base, unsigned long size)
+{
+	return sbi_pvmmu_available() &&
+	       pvmmu_range_locked(sbi_pvmmu_state(), base, size);
 }
 
 void sbi_pvmmu_count(unsigned int counter)

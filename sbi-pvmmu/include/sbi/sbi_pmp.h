@@ -24,7 +24,10 @@
 #define PMP_SLOT_DEVICES	2
 /* Firmware-owned device regions PMP closes to S/U-mode */
 #define PMP_MAX_DEVICES		4
-#define PMP_SLOTS_MAX		(PMP_SLOT_DEVICES + PMP_MAX_DEVICES + 1)
+/* Then, where the hart has the entries, two (TOR) per KERNEL_LOCK range */
+#define PMP_LOCK_RANGES		2
+#define PMP_SLOTS_MAX		(PMP_SLOT_DEVICES + PMP_MAX_DEVICES + \
+				 2 * PMP_LOCK_RANGES + 1)
 
 /* log2 of the region size meaning "the whole address space" */
 #define PMP_LOG2_ALL		__riscv_xlen
@@ -55,5 +58,15 @@ void sbi_pmp_print(void);
 int sbi_pmp_set(unsigned int n, unsigned long prot, unsigned long base,
 		unsigned long log2len);
 int sbi_pmp_disable(unsigned int n);
+
+/*
+ * KERNEL_LOCK ranges: S/U may only read (@prot: PMP_R, PMP_X) range @idx,
+ * [base, base + size), from now on. This hart is reprogrammed; the caller
+ * has every other running hart reload its PMP (SBI_RFENCE_PMP_RELOAD),
+ * and a hart that starts later programs the lock itself.
+ */
+bool sbi_pmp_can_lock(void);
+int sbi_pmp_lock_range(unsigned int idx, unsigned long prot,
+		       unsigned long base, unsigned long size);
 
 #endif

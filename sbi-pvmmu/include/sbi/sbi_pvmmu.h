@@ -37,6 +37,8 @@ void sbi_pvmmu_disable_cbo_inval_open(u32 hartid);
 int sbi_pvmmu_satp_write(unsigned long satp);
 /* The calling hart stops: it no longer holds a root */
 void sbi_pvmmu_hart_stopped(void);
+/* Does the range overlap a KERNEL_LOCK range (firmware writes refused)? */
+bool sbi_pvmmu_range_locked(unsigned long base, unsigned long size);
 /* Count one event on a STATS counter of the calling hart */
 void sbi_pvmmu_count(unsigned int counter);
 

@@ -11,6 +11,8 @@
 #define SBI_RFENCE_FENCE_I		1
 #define SBI_RFENCE_SFENCE_VMA		2
 #define SBI_RFENCE_SFENCE_VMA_ASID	3
+/* Not a fence: reprogram PMP from the layout (a KERNEL_LOCK) */
+#define SBI_RFENCE_PMP_RELOAD		4
 
 struct sbi_rfence_req {
 	unsigned long type;

@@ -17,13 +17,17 @@
 #include <sbi/sbi_ecall.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_mem.h>
+#include <sbi/sbi_pvmmu.h>
 
 static int dbcn_check_buffer(unsigned long num, unsigned long lo,
-			     unsigned long hi)
+			     unsigned long hi, bool written)
 {
 	if (hi)
 		return SBI_ERR_INVALID_PARAM;
 	if (!sbi_mem_range_s_accessible(lo, num))
+		return SBI_ERR_INVALID_PARAM;
+	/* The kernel's locked text and rodata: S-mode may not write them */
+	if (written && sbi_pvmmu_range_locked(lo, num))
 		return SBI_ERR_INVALID_PARAM;
 	return SBI_SUCCESS;
 }
@@ -45,7 +49,8 @@ static int ecall_dbcn_handle(unsigned long extid, unsigned long funcid,
 			return SBI_SUCCESS;
 		}
 		/* The whole buffer must be valid, even if less of it moves */
-		rc = dbcn_check_buffer(num, lo, hi);
+		rc = dbcn_check_buffer(num, lo, hi,
+				       funcid == SBI_EXT_DBCN_CONSOLE_READ);
 		if (rc)
 			return rc;
 		if (num > SBI_DBCN_MAX_BYTES)

@@ -16,6 +16,7 @@
 #include <sbi/sbi_hsm.h>
 #include <sbi/sbi_ipi.h>
 #include <sbi/sbi_mem.h>
+#include <sbi/sbi_pmp.h>
 #include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_timer.h>
 
@@ -117,6 +118,12 @@ void __noreturn sbi_hsm_hart_wait(struct sbi_scratch *scratch)
 	 * skipped us for a remote fence did so before this point.
 	 */
 	atomic_write(&scratch->hsm_state, SBI_HSM_STATE_STARTED);
+	/*
+	 * A KERNEL_LOCK that saw us not running yet changed the PMP layout
+	 * before it looked: take it now.
+	 */
+	smp_mb();
+	sbi_pmp_init_hart();
 	sfence_vma_all();
 	fence_i();
 

@@ -76,13 +76,24 @@ static bool pmp_verified;
 /* Firmware devices beyond PMP_MAX_DEVICES: not closed, so no pool either */
 static unsigned int pmp_devices_dropped;
 
+/*
+ * A slot is NAPOT over [base, base + 2^log2len), or one half of a TOR pair:
+ * the bottom (entry OFF, its address the range's base) and the top (TOR up
+ * to @base, which is then the range's end).
+ */
+enum pmp_mode { PMP_MODE_NAPOT, PMP_MODE_TOR_BOTTOM, PMP_MODE_TOR_TOP };
+
 struct pmp_slot {
 	bool used;
+	enum pmp_mode mode;
 	unsigned long prot;
 	unsigned long base;
 	unsigned long log2len;
 	const char *what;
 };
+
+/* First slot of the KERNEL_LOCK pairs, or 0 if the hart has too few */
+static unsigned int pmp_lock_slot;
 
 static struct pmp_slot pmp_layout[PMP_SLOTS_MAX];
 
@@ -109,6 +120,26 @@ int sbi_pmp_disable(unsigned int n)
 		return SBI_ERR_INVALID_PARAM;
 	pmp_set_cfg(n, 0);
 	return pmp_get_cfg(n) ? SBI_ERR_FAILED : SBI_SUCCESS;
+}
+
+/* A TOR pair: entry @n - 1 holds @base (OFF), entry @n matches up to @end */
+static int pmp_set_tor(unsigned int n, unsigned long prot, unsigned long base,
+		       unsigned long end)
+{
+	unsigned long cfg = (prot & (PMP_R | PMP_W | PMP_X)) | PMP_A_TOR;
+
+	if (!n || n >= pmp_entries || base >= end ||
+	    ((base | end) & ((1UL << PMP_SHIFT) - 1)))
+		return SBI_ERR_INVALID_PARAM;
+	pmp_set_cfg(n, 0);
+	pmp_set_cfg(n - 1, 0);
+	csr_write_pmpaddr(n - 1, base >> PMP_SHIFT);
+	csr_write_pmpaddr(n, end >> PMP_SHIFT);
+	pmp_set_cfg(n, cfg);
+	if (csr_read_pmpaddr(n - 1) != base >> PMP_SHIFT ||
+	    csr_read_pmpaddr(n) != end >> PMP_SHIFT || pmp_get_cfg(n) != cfg)
+		return SBI_ERR_FAILED;
+	return SBI_SUCCESS;
 }
 
 int sbi_pmp_set(unsigned int n, unsigned long prot, unsigned long base,
@@ -195,6 +226,15 @@ void sbi_pmp_setup(void)
 	pmp_used = PMP_SLOT_DEVICES + ndevs + 1;
 	if (pmp_entries < pmp_used)
 		return;
+	/* Room for the lock pairs? (They stay off until KERNEL_LOCK.) */
+	if (pmp_entries >= pmp_used + 2 * PMP_LOCK_RANGES) {
+		pmp_lock_slot = PMP_SLOT_DEVICES + ndevs;
+		for (i = 0; i < 2 * PMP_LOCK_RANGES; i++)
+			pmp_layout[pmp_lock_slot + i] = (struct pmp_slot){
+				.used = false, .what = "kernel lock (none yet)",
+			};
+		pmp_used += 2 * PMP_LOCK_RANGES;
+	}
 
 	pmp_layout[PMP_SLOT_FIRMWARE] = (struct pmp_slot){
 		.used = true, .prot = 0, .base = sbi_mem_fw_base(),
@@ -241,18 +281,52 @@ int sbi_pmp_init_hart(void)
 		return SBI_ERR_NOT_SUPPORTED;
 
 	for (n = 0; n < pmp_entries; n++) {
-		if (n < pmp_used && pmp_layout[n].used)
-			err = sbi_pmp_set(n, pmp_layout[n].prot,
-					  pmp_layout[n].base,
-					  pmp_layout[n].log2len);
-		else
+		const struct pmp_slot *s = &pmp_layout[n];
+
+		if (n >= pmp_used || !s->used)
 			err = sbi_pmp_disable(n);
+		else if (s->mode == PMP_MODE_TOR_TOP)
+			err = pmp_set_tor(n, s->prot, pmp_layout[n - 1].base,
+					  s->base);
+		else if (s->mode == PMP_MODE_TOR_BOTTOM)
+			err = SBI_SUCCESS;	/* set with its top */
+		else
+			err = sbi_pmp_set(n, s->prot, s->base, s->log2len);
 		if (err)
 			rc = err;
 	}
 	/* Order the new permissions before later translations */
 	sfence_vma_all();
 	return rc;
+}
+
+bool sbi_pmp_can_lock(void)
+{
+	return pmp_lock_slot && pmp_verified;
+}
+
+int sbi_pmp_lock_range(unsigned int idx, unsigned long prot,
+		       unsigned long base, unsigned long size)
+{
+	struct pmp_slot *bottom, *top;
+
+	if (!sbi_pmp_can_lock() || idx >= PMP_LOCK_RANGES ||
+	    base + size <= base)
+		return SBI_ERR_NOT_SUPPORTED;
+	bottom = &pmp_layout[pmp_lock_slot + 2 * idx];
+	top = bottom + 1;
+	*bottom = (struct pmp_slot){
+		.used = true, .mode = PMP_MODE_TOR_BOTTOM, .base = base,
+		.what = "kernel lock: start of the range",
+	};
+	*top = (struct pmp_slot){
+		.used = true, .mode = PMP_MODE_TOR_TOP,
+		.prot = prot & (PMP_R | PMP_X), .base = base + size,
+		.what = "kernel lock (S/U read-only)",
+	};
+	/* Published before we look at who runs (sbi_hsm.c starts harts) */
+	smp_mb();
+	return sbi_pmp_init_hart();
 }
 
 bool sbi_pmp_protects_pool(void)
@@ -283,6 +357,19 @@ void sbi_pmp_print(void)
 
 		if (!s->used) {
 			sbi_printf("  pmp%u  %-39s ---  %s\n", n, "off", s->what);
+			continue;
+		}
+		if (s->mode == PMP_MODE_TOR_BOTTOM) {
+			sbi_printf("  pmp%u  OFF   0x%016lx %18s ---  %s\n", n,
+				   s->base, "", s->what);
+			continue;
+		}
+		if (s->mode == PMP_MODE_TOR_TOP) {
+			sbi_printf("  pmp%u  TOR   0x%016lx-0x%016lx %c%c%c  %s\n",
+				   n, pmp_layout[n - 1].base, s->base - 1,
+				   (s->prot & PMP_R) ? 'r' : '-',
+				   (s->prot & PMP_W) ? 'w' : '-',
+				   (s->prot & PMP_X) ? 'x' : '-', s->what);
 			continue;
 		}
 		end = s->log2len == PMP_LOG2_ALL ? -1UL :

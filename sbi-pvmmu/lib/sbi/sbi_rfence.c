@@ -19,6 +19,7 @@
  * instruction cache when it starts.
  */
 #include <sbi/riscv_asm.h>
+#include <sbi/sbi_pmp.h>
 #include <sbi/sbi_config.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_hsm.h>
@@ -54,6 +55,9 @@ void sbi_rfence_local(const struct sbi_rfence_req *req)
 		for (addr = req->start & ~(PAGE_SIZE - 1); addr < end;
 		     addr += PAGE_SIZE)
 			sfence_vma_addr(addr);
+		break;
+	case SBI_RFENCE_PMP_RELOAD:
+		sbi_pmp_init_hart();
 		break;
 	case SBI_RFENCE_SFENCE_VMA_ASID:
 		if (rfence_is_full(req->start, req->size)) {

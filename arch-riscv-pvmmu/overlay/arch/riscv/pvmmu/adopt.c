@@ -28,9 +28,10 @@
 
 #include <linux/init.h>
 #include <linux/irqflags.h>
-#include <linux/sched/clock.h>
+#include <linux/jump_label.h>
 #include <linux/mm.h>
-#include <asm/pgtable.h>
+#include <linux/pgtable.h>
+#include <linux/sched/clock.h>
 #include <asm/pvmmu.h>
 #include <asm/sections.h>
 
@@ -171,7 +172,11 @@ static long __init adopt_root(void)
 	return __pa(root);
 }
 
-/* Give the boot tables below @pa (at @level) back; image pages stay. */
+/*
+ * Give the boot tables below @pa (at @level) back: memblock's (reserved)
+ * and the page allocator's (setup_vm_final() after memblock, with their
+ * ptdesc constructor run); those in the image stay.
+ */
 static void __init free_boot_tables(phys_addr_t pa, unsigned int level)
 {
 	unsigned long *table = __va(pa), e;
@@ -185,9 +190,15 @@ static void __init free_boot_tables(phys_addr_t pa, unsigned int level)
 	}
 	if (pa >= __pa_symbol(_start) && pa < __pa_symbol(_end))
 		return;	/* swapper_pg_dir, fixmap_pte...: part of the image */
-	if (!PageReserved(page))
-		return;
-	free_reserved_page(page);
+	if (PageReserved(page)) {
+		free_reserved_page(page);
+	} else {
+		if (level == 0)
+			pagetable_pte_dtor(page_ptdesc(page));
+		else if (level == 1)
+			pagetable_pmd_dtor(page_ptdesc(page));
+		pagetable_free(page_ptdesc(page));
+	}
 	adopted.freed++;
 }
 
@@ -217,6 +228,12 @@ int __init pvmmu_adopt_kernel_tables(void)
 	if (!err) {
 		init_mm.pgd = (pgd_t *)__va(root);
 		WRITE_ONCE(pvmmu_kernel_root_pa, root);
+		/*
+		 * Before anything else runs: a native write to a kernel table
+		 * would now be a store to the read-only pool. (No text to
+		 * patch: RISCV_PVMMU excludes JUMP_LABEL.)
+		 */
+		static_branch_enable(&pvmmu_enabled);
 	}
 	local_irq_restore(flags);
 	if (err)

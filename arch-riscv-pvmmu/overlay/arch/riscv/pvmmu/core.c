@@ -171,11 +171,11 @@ static int __init pvmmu_init(void)
 	 * loaded, so there is no going back to native tables.
 	 */
 	pvmmu_backend = ops;
+	/* Enables the static key once the firmware holds the kernel's tables */
 	err = pvmmu_adopt_kernel_tables();
 	if (err)
 		panic("pvmmu: kernel page tables not adopted by the firmware (%d)\n",
 		      err);
-	static_branch_enable(&pvmmu_enabled);
 	pr_info("active: %s backend, pool %pa + %llu MiB, root level %u\n",
 		ops->name, &base, (unsigned long long)size >> 20,
 		pvmmu_root_level());

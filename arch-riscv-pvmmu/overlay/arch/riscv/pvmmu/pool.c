@@ -315,12 +315,12 @@ static struct ptdesc *alloc_table(struct mm_struct *mm, unsigned int level,
 	if (idx >= 0)
 		return table_ptdesc(idx);
 	idx = pool_take_or_steal(level, kernel);
-	if (idx < 0 && !irqs_disabled()) {
+	if (idx < 0 && !kernel) {
 		/*
 		 * Tables that exits and munmaps freed wait for an RCU grace
 		 * period before they return: let those land once before
-		 * refusing (tables are allocated where GFP_PGTABLE_* may
-		 * sleep; adoption at boot runs with interrupts off).
+		 * refusing (user tables are allocated where GFP_PGTABLE_USER
+		 * may sleep; a kernel table may be wanted where nothing can).
 		 */
 		rcu_barrier();
 		idx = pool_take_or_steal(level, kernel);
