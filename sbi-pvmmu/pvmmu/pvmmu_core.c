@@ -859,6 +859,7 @@ int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 		      unsigned long pa, unsigned long size)
 {
 	struct pvmmu_range *r;
+	int rc = SBI_SUCCESS;
 
 	if (!kernel_adopted(st))
 		return SBI_ERR_DENIED;
@@ -868,8 +869,11 @@ int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 	    !range_is_s_ram(st, pa, size))
 		return SBI_ERR_INVALID_ADDRESS;
 	r = &st->locked[kind];
-	if (pvmmu_read_long(&r->size))
-		return SBI_ERR_ALREADY_AVAILABLE;
+	pvmmu_lock(&st->locking);
+	if (pvmmu_read_long(&r->size)) {
+		rc = SBI_ERR_ALREADY_AVAILABLE;
+		goto out;
+	}
 
 	/*
 	 * Lock first, then look: a store checked before the lock took its
@@ -881,9 +885,11 @@ int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 	if (writable_leaf_over(st, pa, size)) {
 		__atomic_store_n(&r->size, 0, __ATOMIC_SEQ_CST);
 		update_locked_span(st);
-		return SBI_ERR_DENIED;
+		rc = SBI_ERR_DENIED;
 	}
-	return SBI_SUCCESS;
+out:
+	pvmmu_unlock(&st->locking);
+	return rc;
 }
 
 unsigned long pvmmu_kernel_satp(struct pvmmu_state *st)

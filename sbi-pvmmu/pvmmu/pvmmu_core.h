@@ -173,6 +173,8 @@ struct pvmmu_state {
 	struct pvmmu_range locked[SBI_PVMMU_LOCK_KINDS];
 	/* [lo, hi) spans them all (hi = 0: none): most leaves miss it */
 	unsigned long locked_lo, locked_hi;
+	/* Serialises KERNEL_LOCK calls (check, publish, span) */
+	struct pvmmu_lock locking;
 
 	/* One word per pool page, see PVMMU_META_* */
 	u32 *meta;

@@ -7,8 +7,8 @@
  * refused one, stop). Every attack is a named check that the firmware
  * refuses it and that its state did not change:
  *
- *   [0]  GET_INFO: ABI 2.0, FEATURES has SATP_LOCKED; STATS has the
- *        satp/SFENCE/trap counters
+ *   [0]  GET_INFO: ABI 2.1, FEATURES has SATP_LOCKED and KERNEL_TABLES;
+ *        STATS has the satp/SFENCE/trap counters
  *   [1]  PT_REGISTER before SET_KERNEL_ROOT
  *   [2]  SET_KERNEL_ROOT with another hart started, or a satp that does
  *        not hold that root with its MODE; then the real one
@@ -22,11 +22,20 @@
  *   [9]  SFENCE.VMA and satp reads under TVM
  *   [10] a DBCN write longer than one call may move; a remote fence of the
  *        last page (a page loop that wraps)
+ *   [11] a kernel root built in the pool (PT_KERNEL) and adopted
+ *        (KERNEL_ADOPT): with a helper started, then for real; then the
+ *        old root in satp, roots that link its kernel half, stores,
+ *        UPDATEs and PT_RELEASE of the frozen root, W+X kernel leaves,
+ *        writable or user leaves over the pool, KERNEL_LOCK (writable
+ *        leaves, buffers, and a hart started in Bare mode afterwards)
  *
- * They run in the order 0-4, 6-10, 5, then the helper part of 3: an
- * attack a firmware lets through can kill the hart it runs on (a satp of
- * garbage, a root scrubbed under a running hart), so those that risk a
- * helper come last, and every wait for a helper has a deadline. An
+ * They run in the order 0-4, 6-10, 5, then the helper part of 3, then
+ * 11: an attack a firmware lets through can kill the hart it runs on (a
+ * satp of garbage, a root scrubbed under a running hart), so those that
+ * risk a helper come last, and every wait for a helper has a deadline.
+ * [11] needs every root of the others released, and moves the boot hart
+ * for good to the kernel-half alias of this payload (PV_KOFF + pa): the
+ * adopted root maps nothing in its user half. An
  * access to a device that a firmware might let through is harmless to
  * the machine (the finisher store writes a value the device ignores),
  * so that the run goes on and reports.
@@ -226,7 +235,9 @@ static void satp_refused(const char *what, enum satp_op op, ulong val)
 
 /* ---- helper harts */
 
-enum { CMD_LOAD = 1, CMD_SATP, CMD_STOP };
+enum { CMD_LOAD = 1, CMD_SATP, CMD_STOP, CMD_STORE };
+
+static struct fault try_store(ulong addr, ulong size, ulong val);
 
 static volatile struct helper {
 	ulong online;		/* set by the helper when it starts */
@@ -234,7 +245,7 @@ static volatile struct helper {
 	ulong done;		/* commands completed */
 	ulong cmd;
 	ulong arg;
-	/* result of CMD_LOAD / CMD_SATP */
+	/* result of CMD_LOAD / CMD_SATP / CMD_STORE */
 	ulong cause, tval, epc, pc;
 	ulong satp_before, satp_after;
 } helpers[MAX_HARTS];
@@ -274,6 +285,13 @@ void secondary_main(ulong id, ulong opaque)
 			me->pc = pc;
 			if (me->cmd == CMD_SATP)
 				satp_restore(me->satp_before);
+			break;
+		case CMD_STORE:
+			/* the word it holds: harmless should it get through */
+			f = try_store(me->arg, 8,
+				      *(volatile ulong *)me->arg);
+			me->cause = f.cause;
+			me->tval = f.tval;
 			break;
 		case CMD_STOP:
 			me->online = 0;
@@ -339,8 +357,9 @@ static int helper_start(ulong h, const char *what)
 	helpers[h].online = 0;
 	/* cleared before the hart can start and set it */
 	smp_mb();
+	/* physical, also when this runs at the kernel-half alias ([11]) */
 	r = SBI3(SBI_EXT_HSM, SBI_EXT_HSM_HART_START, h,
-		 (ulong)secondary_entry, 0);
+		 pv_pa((ulong)secondary_entry), 0);
 	if (r.error) {
 		check(nm(what, "helper started"), r.error, 0);
 		return -1;
@@ -380,10 +399,15 @@ static void attack_info(void)
 	struct sbiret r;
 
 	r = pv_info(SBI_PVMMU_INFO_VERSION);
-	checkx("[0] GET_INFO VERSION is 2.0", r.value, 0x20000);
+	checkx("[0] GET_INFO VERSION is 2.1", r.value, 0x20001);
 	r = pv_info(SBI_PVMMU_INFO_FEATURES);
 	check_true("[0] GET_INFO FEATURES has SATP_LOCKED",
 		   !r.error && (r.value & SBI_PVMMU_FEAT_SATP_LOCKED), r.value);
+	check_true("[0] GET_INFO FEATURES has KERNEL_TABLES",
+		   !r.error && (r.value & SBI_PVMMU_FEAT_KERNEL_TABLES),
+		   r.value);
+	r = pv_info(SBI_PVMMU_INFO_KERNEL_ROOT);
+	checkx("[0] GET_INFO KERNEL_ROOT: none adopted", r.error | r.value, 0);
 	r = pv_info(SBI_PVMMU_INFO_MAX_BATCH);
 	check("[0] GET_INFO MAX_BATCH", r.value, PV_MAX_BATCH);
 	r = pv_stats(SBI_PVMMU_STAT_SATP, -1UL);
@@ -978,6 +1002,379 @@ static void attack_satp_pool_pages(void)
 	check("[3] the PMD released (no load was counted)", r.error, 0);
 }
 
+/* ---- [11] a kernel root in the pool: KERNEL_ADOPT and KERNEL_LOCK */
+
+/*
+ * The kernel root [11] builds in the pool: k_root (PT_KERNEL), one PMD
+ * per GiB its kernel half maps (k_pmds, linked from entry 256 + GiB), the
+ * payload's PTE table k_pte (text R+X, the rest of its 2 MiB R+W) and
+ * 2 MiB read-only leaves over the pool. Everything at PV_KOFF + pa: the
+ * user half stays empty, as KERNEL_ADOPT wants.
+ */
+static ulong k_root, k_pte, k_pmds[4], k_gibs[4], k_npmds;
+/* The boot hart's stack from [11] on, at its alias */
+static ulong adopt_stack[2048] __attribute__((aligned(16)));
+
+/* A word of a pool page, read through the kernel root's view of the pool */
+static ulong kread(ulong table, ulong index)
+{
+	return *(volatile ulong *)(PV_KOFF + table + 8 * index);
+}
+
+static struct sbiret kernel_adopt(ulong pa)
+{
+	return SBI1(SBI_EXT_PVMMU, SBI_PVMMU_KERNEL_ADOPT, pa);
+}
+
+static struct sbiret kernel_lock(ulong kind, ulong pa, ulong size)
+{
+	return SBI3(SBI_EXT_PVMMU, SBI_PVMMU_KERNEL_LOCK, kind, pa, size);
+}
+
+/* The PMD of kernel-half entry 256 + @gib, registered and linked once */
+static ulong k_pmd(ulong gib)
+{
+	ulong i, pmd;
+	struct sbiret r;
+
+	for (i = 0; i < k_npmds; i++)
+		if (k_gibs[i] == gib)
+			return k_pmds[i];
+	if (k_npmds == array_size(k_pmds))
+		return 0;
+	pmd = pool_page();
+	r = pv_register(pmd, 1, 0);
+	check("[11] a kernel PMD registered", r.error, 0);
+	r = update1((ulong)pte_of(k_root, 256 + gib), SBI_PVMMU_OP_STORE,
+		    pv_table(pmd));
+	check("[11] ... linked from the kernel half", r.error, 0);
+	k_gibs[k_npmds] = gib;
+	k_pmds[k_npmds++] = pmd;
+	return pmd;
+}
+
+/* Build the kernel root (physical = virtual still); 0 if it is complete */
+static int build_kernel_root(void)
+{
+	const ulong a = PV_PTE_A | PV_PTE_G;
+	ulong base = (ulong)_start, text_end = (ulong)__text_end, pa, i, n;
+	ulong pmd, pool_pmd;
+	struct sbiret r;
+
+	k_root = pool_page();
+	r = pv_register(k_root, 2, SBI_PVMMU_PT_ROOT | SBI_PVMMU_PT_KERNEL);
+	check("[11] PT_REGISTER(ROOT | KERNEL)", r.error, 0);
+	checkx("[11] ... the S-mode kernel root's half not copied",
+	       *pte_of(k_root, 256) | *pte_of(k_root, 256 + base / PV_GIB), 0);
+	k_pte = pool_page();
+	r = pv_register(k_pte, 0, 0);
+	check("[11] the payload's PTE table registered", r.error, 0);
+	pmd = k_pmd(base / PV_GIB);
+	pool_pmd = k_pmd(pool_base / PV_GIB);
+	if (!pmd || !pool_pmd || r.error)
+		return -1;
+	/* W^X: text R+X, rodata, data and bss R+W */
+	for (i = 0; i < 512; i++) {
+		pa = base + i * 4096;
+		pv_buf[i].target = (ulong)pte_of(k_pte, i) | SBI_PVMMU_OP_STORE;
+		pv_buf[i].value = pv_leaf(pa, a | (pa < text_end ?
+			PV_PTE_R | PV_PTE_X : PV_PTE_R | PV_PTE_W | PV_PTE_D));
+	}
+	r = pv_update(512, 0);
+	check("[11] the payload mapped, text R+X, the rest R+W", r.value, 512);
+	r = update1((ulong)pte_of(pmd, (base / PV_MIB2) % 512),
+		    SBI_PVMMU_OP_STORE, pv_table(k_pte));
+	check("[11] ... its PTE table linked", r.error, 0);
+	/* the kernel's read-only view of its page tables */
+	for (pa = pool_base, n = 0; pa < pool_base + pool_size;
+	     pa += PV_MIB2, n++) {
+		pv_buf[n].target = (ulong)pte_of(pool_pmd, (pa / PV_MIB2) %
+						 512) | SBI_PVMMU_OP_STORE;
+		pv_buf[n].value = pv_leaf(pa, a | PV_PTE_R);
+	}
+	r = pv_update(n, 0);
+	check("[11] a read-only view of the pool (kernel rules)", r.error, 0);
+	return r.error || k_npmds > 2 ? -1 : 0;
+}
+
+static void __attribute__((noreturn)) attack_adopt_high(void);
+
+/* Helper @h (in Bare mode) rewrites the word at @pa with its own value */
+static void helper_store(const char *what, ulong h, ulong pa, ulong cause)
+{
+	if (helper_run(h, CMD_STORE, pa, what))
+		return;
+	checkx(nm(what, cause == NO_FAULT ? "no fault" :
+			"store access fault"), helpers[h].cause, cause);
+	if (cause != NO_FAULT)
+		checkx(nm(what, "stval = the address"), helpers[h].tval, pa);
+}
+
+/* Go on at @fn's alias, on @stack's: nothing returns to the low addresses */
+static void __attribute__((noreturn)) run_high(void (*fn)(void), ulong stack)
+{
+	__asm__ __volatile__("mv sp, %0\n\t"
+			     "li s0, 0\n\t"
+			     "jr %1"
+			     : : "r"(PV_KOFF + stack), "r"(PV_KOFF + (ulong)fn)
+			     : "memory");
+	__builtin_unreachable();
+}
+
+static void __attribute__((noreturn)) attack_adopt(void)
+{
+	ulong i, kidx = 256 + (ulong)_start / PV_GIB;
+	struct fault f;
+
+	say("-- [11] a kernel root in the pool: PT_KERNEL, KERNEL_ADOPT, "
+	    "KERNEL_LOCK\n");
+	check("[11] GET_INFO FEATURES has KERNEL_TABLES",
+	      pv_info(SBI_PVMMU_INFO_FEATURES).value &
+	      SBI_PVMMU_FEAT_KERNEL_TABLES, SBI_PVMMU_FEAT_KERNEL_TABLES);
+	/* adoption wants no other root: the earlier attacks released theirs */
+	check("[11] no table typed before", pv_stat(SBI_PVMMU_STAT_PAGES_TYPED),
+	      0);
+	/* the S-mode kernel root maps the alias too, with 1 GiB leaves */
+	for (i = 0; i < 256; i++)
+		if (kroot[i])
+			kroot[256 + i] = kroot[i];
+	sfence_vma_all();
+	if (build_kernel_root())
+		payload_finish("sbi-attack");
+
+	/* the pool is PMP-protected: an identity store to the kernel root */
+	f = try_store((ulong)pte_of(k_root, kidx), 8, 0);
+	checkx("[11] store to the kernel root (identity map): access fault",
+	       f.cause, CAUSE_STORE_ACCESS);
+	checkx("[11] ... entry unchanged", *pte_of(k_root, kidx),
+	       pv_table(k_pmds[0]));
+
+	run_high(attack_adopt_high,
+		 (ulong)adopt_stack + sizeof(adopt_stack));
+}
+
+/* [11] at the alias: adoption, the frozen root, roots linked, locks */
+static void __attribute__((noreturn)) attack_adopt_high(void)
+{
+	ulong ks = pv_satp(PV_SATP_SV39, k_root), ram = pv_pa((ulong)ram_page);
+	ulong text = pv_pa((ulong)_start), spare = text + PV_MIB2, links, pc;
+	ulong uroot, t, i, same, kidx = 256 + text / PV_GIB;
+	struct sbiret r;
+	struct fault f;
+
+	trap_setup();	/* stvec at the alias */
+	check_true("[11] running at the kernel-half alias",
+		   (ulong)attack_adopt_high >= PV_KOFF,
+		   (ulong)attack_adopt_high);
+
+	/* the glue wants every other hart stopped: one runs */
+	if (h1 != NO_HART && helpers[h1].online &&
+	    hsm_status(h1) == SBI_HSM_STATE_STARTED) {
+		r = kernel_adopt(k_root);
+		check("[11] KERNEL_ADOPT with another hart started: DENIED",
+		      r.error, SBI_ERR_DENIED);
+		checkx("[11] ... satp still the S-mode kernel root",
+		       csr_read(satp), ksatp);
+		check("[11] ... GET_INFO(KERNEL_ROOT) still 0",
+		      pv_info(SBI_PVMMU_INFO_KERNEL_ROOT).value, 0);
+		helper_stop(h1, "[11] stopping the helper");
+	} else {
+		check_true("[11] a helper is running for the DENIED case",
+			   false, h1);
+	}
+	r = kernel_adopt(k_pte);
+	check("[11] KERNEL_ADOPT of a PTE table: INVALID_PARAM", r.error,
+	      SBI_ERR_INVALID_PARAM);
+	r = kernel_adopt(k_root + 8);
+	check("[11] KERNEL_ADOPT unaligned: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+
+	r = kernel_adopt(k_root);
+	check("[11] KERNEL_ADOPT, the only hart: accepted", r.error, 0);
+	checkx("[11] ... the caller runs on it (satp)", csr_read(satp), ks);
+	checkx("[11] ... GET_INFO(KERNEL_ROOT)",
+	       pv_info(SBI_PVMMU_INFO_KERNEL_ROOT).value, k_root);
+	r = kernel_adopt(k_root);
+	check("[11] KERNEL_ADOPT again: ALREADY_AVAILABLE", r.error,
+	      SBI_ERR_ALREADY_AVAILABLE);
+	r = pv_register(pool_page(), 2,
+			SBI_PVMMU_PT_ROOT | SBI_PVMMU_PT_KERNEL);
+	check("[11] another PT_KERNEL root: DENIED", r.error, SBI_ERR_DENIED);
+
+	/* satp: the old kernel root is gone, the adopted one loads */
+	satp_refused("[11] satp = the old S-mode kernel root", SATP_CSRW,
+		     ksatp);
+	f = satp_try(SATP_CSRW, ks | (3UL << PV_SATP_ASID_SHIFT), &pc);
+	checkx("[11] satp = the adopted root, ASID 3: accepted", f.cause,
+	       NO_FAULT);
+	f = satp_try(SATP_CSRW, ks, &pc);
+	checkx("[11] ... and ASID 0", f.cause, NO_FAULT);
+
+	/* a root registered now: the kernel half as links */
+	links = pv_stat(SBI_PVMMU_STAT_LINKS);
+	uroot = pool_page();
+	r = pv_register(uroot, 2, SBI_PVMMU_PT_ROOT);
+	check("[11] a user root registered after adoption", r.error, 0);
+	check("[11] ... STATS LINKS grew by the kernel tables",
+	      pv_stat(SBI_PVMMU_STAT_LINKS) - links, k_npmds);
+	for (i = 256, same = 1; i < 512; i++)
+		same &= kread(uroot, i) == kread(k_root, i);
+	check_true("[11] ... its kernel half is the kernel root's", same, 0);
+	checkx("[11] ... its user half empty", kread(uroot, 2), 0);
+	r = update1((ulong)pte_of(uroot, 256), SBI_PVMMU_OP_STORE, 0);
+	check("[11] ... its kernel half: UPDATE DENIED", r.error,
+	      SBI_ERR_DENIED);
+	r = pv_release(k_pmds[0]);
+	check("[11] ... a kernel PMD it links: PT_RELEASE DENIED", r.error,
+	      SBI_ERR_DENIED);
+	f = satp_try(SATP_CSRW, pv_satp(PV_SATP_SV39, uroot), &pc);
+	checkx("[11] ... satp = it: accepted, this hart runs on", f.cause,
+	       NO_FAULT);
+	/*
+	 * From there (its kernel half holds the kernel tables, not the root),
+	 * so that a firmware that lets these through does not pull the page
+	 * table from under this hart
+	 */
+	r = pv_release(k_root);
+	check("[11] PT_RELEASE of the kernel root: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	if (!r.error)
+		payload_finish("sbi-attack");
+	r = pv_release(k_pte);
+	check("[11] PT_RELEASE of a kernel table: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	if (!r.error)
+		payload_finish("sbi-attack");
+	f = satp_try(SATP_CSRW, ks, &pc);
+	checkx("[11] ... back on the kernel root", f.cause, NO_FAULT);
+	r = pv_release(uroot);
+	check("[11] ... released", r.error, 0);
+	check("[11] ... STATS LINKS back", pv_stat(SBI_PVMMU_STAT_LINKS),
+	      links);
+
+	/* the kernel root is frozen and out of S-mode's reach */
+	f = try_store(PV_KOFF + k_root + kidx * 8, 8, 0);
+	checkx("[11] store to the adopted kernel root: page fault (its view "
+	       "is read-only)", f.cause, CAUSE_STORE_PAGE_FAULT);
+	r = update1((ulong)pte_of(k_root, kidx), SBI_PVMMU_OP_STORE, 0);
+	check("[11] UPDATE of the kernel root's kernel half: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	/* a link into its user half would be a fine value anywhere else */
+	t = pool_page();
+	r = pv_register(t, 1, 0);
+	check("[11] a PMD registered", r.error, 0);
+	r = update1((ulong)pte_of(k_root, 2), SBI_PVMMU_OP_STORE,
+		    pv_table(t));
+	check("[11] UPDATE of the kernel root's user half: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	checkx("[11] ... its PMD still linked", kread(k_root, kidx),
+	       pv_table(k_pmds[0]));
+	checkx("[11] ... its user half still empty", kread(k_root, 2), 0);
+	r = pv_release(t);
+	check("[11] ... the PMD released (never linked)", r.error, 0);
+
+	/* the kernel rules */
+	t = pool_page();
+	r = pv_register(t, 0, 0);
+	check("[11] a PTE table registered", r.error, 0);
+	r = update1((ulong)pte_of(t, 0), SBI_PVMMU_OP_STORE,
+		    pv_leaf(ram, PV_PTE_RWX | PV_PTE_A | PV_PTE_D));
+	check("[11] a kernel leaf W+X: DENIED", r.error, SBI_ERR_DENIED);
+	r = update1((ulong)pte_of(t, 0), SBI_PVMMU_OP_STORE,
+		    pv_leaf(ram, PV_PTE_RWX | PV_PTE_U | PV_PTE_A | PV_PTE_D));
+	check("[11] a user leaf W+X: accepted", r.error, 0);
+	r = update1((ulong)pte_of(t, 1), SBI_PVMMU_OP_STORE,
+		    pv_leaf(pool_base, PV_PTE_R | PV_PTE_W | PV_PTE_U));
+	check("[11] a writable user leaf over the pool: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	r = update1((ulong)pte_of(t, 1), SBI_PVMMU_OP_STORE,
+		    pv_leaf(k_root, PV_PTE_R | PV_PTE_W));
+	check("[11] a writable kernel leaf over the kernel root: DENIED",
+	      r.error, SBI_ERR_DENIED);
+	r = update1((ulong)pte_of(t, 1), SBI_PVMMU_OP_STORE,
+		    pv_leaf(k_root, PV_PTE_R | PV_PTE_U));
+	check("[11] a read-only user leaf over the kernel root: DENIED",
+	      r.error, SBI_ERR_DENIED);
+	r = update1((ulong)pte_of(t, 1), SBI_PVMMU_OP_STORE,
+		    pv_leaf(k_root, PV_PTE_R | PV_PTE_X));
+	check("[11] an executable leaf over the kernel root: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	r = update1((ulong)pte_of(t, 1), SBI_PVMMU_OP_STORE,
+		    pv_leaf(k_root, PV_PTE_R));
+	check("[11] a read-only kernel leaf over the kernel root: accepted",
+	      r.error, 0);
+	r = update1((ulong)pte_of(t, 2), SBI_PVMMU_OP_STORE,
+		    pv_leaf(0x80000000UL, PV_PTE_R));
+	check("[11] a read-only leaf over the firmware: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	update1((ulong)pte_of(t, 0), SBI_PVMMU_OP_STORE, 0);
+
+	/* KERNEL_LOCK: the kernel tree maps the data R+W, the text R+X */
+	r = kernel_lock(SBI_PVMMU_LOCK_RODATA, ram, 4096);
+	check("[11] KERNEL_LOCK over a writable leaf: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	r = kernel_lock(SBI_PVMMU_LOCK_TEXT, text, 4096 + 8);
+	check("[11] KERNEL_LOCK of a partial page: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+	r = kernel_lock(SBI_PVMMU_LOCK_TEXT, pool_base, 4096);
+	check("[11] KERNEL_LOCK of the pool: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+	r = kernel_lock(SBI_PVMMU_LOCK_KINDS, text, 4096);
+	check("[11] KERNEL_LOCK of an unknown kind: INVALID_PARAM", r.error,
+	      SBI_ERR_INVALID_PARAM);
+	r = kernel_lock(SBI_PVMMU_LOCK_TEXT, text,
+			pv_pa((ulong)__text_end) - text);
+	check("[11] KERNEL_LOCK of the text: accepted", r.error, 0);
+	r = kernel_lock(SBI_PVMMU_LOCK_TEXT, spare, 4096);
+	check("[11] KERNEL_LOCK of the text again: ALREADY_AVAILABLE",
+	      r.error, SBI_ERR_ALREADY_AVAILABLE);
+	r = kernel_lock(SBI_PVMMU_LOCK_RODATA, spare, 4096);
+	check("[11] ... the refused lock locked nothing: another accepted",
+	      r.error, 0);
+	r = update1((ulong)pte_of(t, 0), SBI_PVMMU_OP_STORE,
+		    pv_leaf(text, PV_PTE_R | PV_PTE_W | PV_PTE_A | PV_PTE_D));
+	check("[11] a writable leaf over the locked text: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	r = update1((ulong)pte_of(t, 0), SBI_PVMMU_OP_STORE,
+		    pv_leaf(text, PV_PTE_R | PV_PTE_W | PV_PTE_U));
+	check("[11] ... a user one: DENIED", r.error, SBI_ERR_DENIED);
+	r = update1((ulong)pte_of(t, 2), SBI_PVMMU_OP_STORE,
+		    pv_leaf(spare, PV_PTE_R | PV_PTE_W));
+	check("[11] a writable leaf over the other locked range: DENIED",
+	      r.error, SBI_ERR_DENIED);
+	/* the firmware writes "old" values into a buffer: none there */
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, -1UL, -1UL, 0);
+	check("[11] SET_SHMEM off", r.error, 0);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, spare - 0x1000, 0, 0);
+	check("[11] SET_SHMEM over a locked range: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+	SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, -1UL, -1UL, 0);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_SET_SHMEM, pv_pa((ulong)pv_buf), 0,
+		 0);
+	check("[11] ... the payload's buffer again", r.error, 0);
+	r = update1((ulong)pte_of(t, 0), SBI_PVMMU_OP_STORE,
+		    pv_leaf(text, PV_PTE_R | PV_PTE_X | PV_PTE_A));
+	check("[11] a read-only executable leaf over it: accepted", r.error, 0);
+	checkx("[11] ... entry written", kread(t, 0),
+	       pv_leaf(text, PV_PTE_R | PV_PTE_X | PV_PTE_A));
+	update1((ulong)pte_of(t, 0), SBI_PVMMU_OP_STORE, 0);
+	update1((ulong)pte_of(t, 1), SBI_PVMMU_OP_STORE, 0);
+	r = pv_release(t);
+	check("[11] the PTE table released", r.error, 0);
+
+	/* a hart that starts now runs in Bare mode: PMP holds the locks */
+	if (!helper_start(h1, "[11] a hart started after KERNEL_LOCK")) {
+		helper_store("[11] Bare-mode store to the locked text", h1,
+			     text + 0x1000, CAUSE_STORE_ACCESS);
+		helper_store("[11] Bare-mode store to the other locked range",
+			     h1, spare + 0xff8, CAUSE_STORE_ACCESS);
+		helper_store("[11] control: Bare-mode store next to it", h1,
+			     spare + 0x1000, NO_FAULT);
+	}
+
+	payload_finish("sbi-attack");
+}
+
 /* ---- boot */
 
 static void find_fdt_devices(void)
@@ -1058,6 +1455,6 @@ void boot_main(ulong id, ulong fdt_pa)
 	attack_dbcn();
 	attack_loaded_roots();
 	attack_satp_pool_pages();
-
-	payload_finish("sbi-attack");
+	/* last: from here on the boot hart runs at its kernel-half alias */
+	attack_adopt();
 }

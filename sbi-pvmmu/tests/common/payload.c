@@ -5,7 +5,10 @@
 #include <libfdt.h>
 #include "payload.h"
 
-/* ---- output through DBCN (the buffer is in RAM, physical = virtual) */
+/*
+ * ---- output through DBCN (the buffer is in RAM, physical = virtual, or
+ * at its kernel-half alias: the firmware gets the physical address)
+ */
 
 static char outbuf[MAX_HARTS][160];
 
@@ -14,7 +17,7 @@ void dbcn_write(const char *s, ulong n)
 	while (n) {
 		struct sbiret r = SBI3(SBI_EXT_DBCN,
 				       SBI_EXT_DBCN_CONSOLE_WRITE, n,
-				       (ulong)s, 0);
+				       pv_pa((ulong)s), 0);
 		if (r.error || r.value <= 0)
 			return;
 		s += r.value;

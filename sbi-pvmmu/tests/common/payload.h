@@ -23,8 +23,8 @@
 
 /* entry.S */
 extern char _start[], secondary_entry[];
-/* payload.ld */
-extern char __bss_end[];
+/* payload.ld: the end of the text (page aligned), of everything */
+extern char __text_end[], __bss_end[];
 
 void boot_main(ulong id, ulong fdt);
 void secondary_main(ulong id, ulong opaque);
@@ -179,6 +179,19 @@ int fdt_reg(const void *fdt, int node, int index, ulong *base, ulong *size);
 #define PV_SATP_ASID_SHIFT	44
 #define PV_GIB		(1UL << 30)
 #define PV_MIB2		(1UL << 21)
+
+/*
+ * The Sv39 kernel half starts at this address (root entry 256). A payload
+ * that must run on a root without user mappings (tests/attack, [11])
+ * runs from the alias PV_KOFF + pa of its physical address; what it hands
+ * to the firmware must then be physical again (pv_pa()).
+ */
+#define PV_KOFF		0xffffffc000000000UL
+
+static inline ulong pv_pa(ulong va)
+{
+	return va >= PV_KOFF ? va - PV_KOFF : va;
+}
 
 static inline ulong pv_table(ulong pa)
 {

@@ -8,7 +8,9 @@ the entries that follow an UPDATE). The seeds walk the
 fuzzer into the deep states quickly: buffers on every hart, a kernel root,
 trees of every depth, links, leaves of every size (in RAM and in MMIO),
 batches and their tails (UPDATE's first), releases, roots loaded into
-satp on several harts, the glue's counters and fence flags.
+satp on several harts, the glue's counters and fence flags, a kernel root
+built in the pool (PT_KERNEL), adopted (KERNEL_ADOPT), its kernel rules,
+roots that link its kernel half, and locked ranges (KERNEL_LOCK).
 
     python3 tests/fuzz/mkcorpus.py [DIR]     (default: next to this file)
 """
@@ -16,9 +18,9 @@ import os
 import struct
 import sys
 
-# operations (first byte, taken % 12)
+# operations (first byte, taken % 14)
 INFO, SHMEM, KROOT, REG, REL, UPD, STATS, RAW, KWRITE, WALK, SATP, \
-    GLUE = range(12)
+    GLUE, ADOPT, LOCK = range(14)
 
 # PTE ops
 STORE, XCHG, AND, OR, KEEP_AD = range(5)
@@ -37,6 +39,7 @@ POOL0 = 0x80070000
 # dec_perm() table indexes
 P_R, P_RW, P_RX, P_RWX, P_X, P_W = 0, 1, 2, 3, 4, 5
 P_RWAD, P_RWU, P_RWD = 7, 9, 14
+P_RU, P_RG, P_XU, P_RWXU = 8, 12, 13, 15
 
 # masks[] indexes in dec_value()
 K_NOT_V, K_NOT_W, K_NOT_AD, K_V, K_A, K_D, K_AD, K_W, K_G = range(9)
@@ -50,6 +53,7 @@ def cfg(features=0, layout=0, harts=0, prologue=0, satp_locked=False):
 # prologue byte
 PRO_SHMEM, PRO_SV39, PRO_SV48, PRO_SV57, PRO_TREE = 1, 2, 4, 6, 8
 PRO_LOAD0, PRO_ROOT8 = 16, 32
+PRO_KERNEL, PRO_ADOPT = 64, 128
 
 
 def hart(h):                    # dec_hart(); 0xf0.. stay odd harts
@@ -229,6 +233,10 @@ def reg(h, k, level, root=False):
     return record(REG, h, page(k) + bytes([level, 1 if root else 0]))
 
 
+def reg_kernel(h, k, level):   # PT_REGISTER(ROOT | KERNEL)
+    return record(REG, h, page(k) + bytes([level, 3]))
+
+
 def reg_raw(h, pagebyte, level, flags):
     return record(REG, h, bytes([pagebyte, level, flags]))
 
@@ -305,6 +313,46 @@ def take_fence(h):
 
 def all_stopped():
     return record(GLUE, 0, bytes([3]))
+
+
+# KERNEL_ADOPT: dec_adopt() codes, then whether every other hart stops
+def a_kernel(n=0):              # the n-th kernel root under construction
+    return bytes([n])
+
+
+def a_page(k):                  # pool page k (-2..33)
+    return bytes([0x80 + (k + 2 - 0x80 % 36) % 36])
+
+
+def a_odd(pagebyte):            # a dec_page() code
+    return bytes([0xe0, pagebyte])
+
+
+def adopt(h, what=None, stop=True):
+    return record(ADOPT, h, (what or a_kernel()) + bytes([0 if stop
+                                                          else 0x80]))
+
+
+# KERNEL_LOCK: kind, where (dec_lock_range()), size
+def l_wleaf(n=0):               # the page the n-th writable leaf maps
+    return bytes([2 * n])
+
+
+def l_map(where, plus=0):       # a dec_map() address
+    return bytes([0x40]) + (bytes([where]) if not plus
+                            else bytes([0x80 + where, plus]))
+
+
+def l_pages(n):                 # 1..16 pages
+    return bytes([n - 1])
+
+
+def l_odd(i):                   # 0, 8, 2 MiB, 64 KiB, ~4095, 4 GiB, 1 MiB,
+    return bytes([0xc0 + i])    # 6 KiB
+
+
+def klock(h, kind, where, size):
+    return record(LOCK, h, bytes([kind]) + where + size)
 
 
 def tree(levels, h=0):
@@ -456,6 +504,25 @@ def seeds():
         satp_root(9, 1) + satp_page(9, 8) + rel(1, 8) + stopped(9) + \
         rel(1, 8)
     s['update-first'] = update_first_seed()
+    s['kernel-adopt'] = kernel_adopt_seed()
+    s['kernel-rules'] = kernel_rules_seed()
+    s['kernel-lock'] = kernel_lock_seed()
+    s['kernel-edges'] = kernel_edges_seed()
+    # the prologue builds the kernel root in the pool and adopts it
+    s['prologue-kernel'] = cfg(harts=2, prologue=PRO_SHMEM | PRO_SV48 |
+                               PRO_TREE | PRO_LOAD0 | PRO_KERNEL |
+                               PRO_ADOPT) + \
+        info(0, 5) + reg(0, 9, 3, True) + reg(0, 10, 3, True) + \
+        satp_root(1, 1) + satp_kroot(3) + rel(0, 9) + rel(0, 0) + \
+        rel(0, 1) + upd(0, ent(0, 256, STORE, v_zero())) + \
+        upd(0, ent(3, 1, STORE, v_leaf(M_POOL, P_R))) + \
+        stats(0, 7) + stopped(1) + rel(0, 10) + stats(0, 7)
+    # ... but page 8 is another root: DENIED; the kernel root is loaded
+    s['prologue-kernel-root8'] = cfg(harts=2, prologue=PRO_SHMEM |
+                                     PRO_SV39 | PRO_TREE | PRO_LOAD0 |
+                                     PRO_ROOT8 | PRO_KERNEL | PRO_ADOPT) + \
+        adopt(0) + all_stopped() + adopt(0) + rel(0, 8) + adopt(0) + \
+        info(0, 5) + adopt(0) + satp_kroot(1)
     s['mmio'] = mmio_seed()
     s['glue'] = cfg(harts=3, satp_locked=True) + info(0, 1) + \
         b''.join(count_ev(h, c) for h in (0, 5, 15, 0xf0, 0xfa)
@@ -527,6 +594,133 @@ def update_first_seed():
         take_fence(0)
     out += upd(5, ent(0, 0, STORE, v_zero()), first=f_small(1))
     out += upd_count(0, MAX_BATCH, first=f_odd(2))
+    return out
+
+
+def kernel_adopt_seed():
+    """A kernel root built in the pool: PT_KERNEL errors, every ADOPT
+    error, the adoption, then the frozen root, roots that link its kernel
+    half, and satp"""
+    out = cfg(harts=2) + shmem(0) + shmem(1) + adopt(0)
+    out += kroot(0, 3)                          # Sv39, KR in RAM
+    out += adopt(0, a_page(10)) + adopt(0, a_odd(0xe0)) + \
+        adopt(0, a_odd(0xe2)) + adopt(0, a_page(-1))
+    out += reg_raw(0, pidx(10, 36, 2), 2, 2) + reg_raw(0, pidx(10, 36, 2),
+                                                       1, 3)
+    out += reg_kernel(0, 10, 2) + reg(0, 11, 1) + reg(0, 12, 0) + \
+        reg(0, 13, 1) + reg(0, 9, 2, True)
+    out += adopt(0, a_page(9))                  # a plain root
+    out += upd(0, ent(10, 256, STORE, v_ptr(11)),
+               ent(10, 263, STORE, v_ptr(13)),
+               ent(10, 258, STORE, v_huge(H_1G, O_0, P_RW)),
+               ent(11, 0, STORE, v_ptr(12)),
+               ent(12, 0, STORE, v_leaf(M_RAM1, P_RWAD)),
+               ent(12, 1, STORE, v_leaf(M_POOL, P_RG)),
+               ent(10, 3, STORE, v_swap(0x1200)))
+    out += adopt(0) + rel(0, 9) + adopt(0)      # other root, user half
+    out += upd(0, ent(10, 3, STORE, v_zero()))
+    out += satp_page(0, 10) + satp_page(1, 10) + info(0, 5)
+    out += adopt(0, stop=False)                 # adopted from hart 0
+    out += info(0, 5) + adopt(0) + adopt(1, a_page(11)) + \
+        reg_kernel(0, 14, 2) + stats(0, 7)
+    out += upd(0, ent(10, 256, STORE, v_zero())) + \
+        upd(0, ent(10, 0, STORE, v_ptr(11))) + \
+        upd(0, ent(10, 258, AND, v_mask(K_NOT_W))) + rel(0, 10) + \
+        rel(0, 11) + rel(0, 13)
+    out += reg(0, 20, 2, True) + reg(0, 21, 2, True) + stats(0, 7) + \
+        upd(0, ent(20, 257, STORE, v_zero())) + \
+        upd(0, ent(20, 0, STORE, v_ptr(13)))
+    out += satp_addr(0, edge(0)) + satp_kroot(0) + satp_root(1, 1) + \
+        satp_page(0, 20) + rel(0, 20) + satp_kroot(0) + rel(0, 20) + \
+        stats(0, 7) + stopped(1) + rel(0, 21) + rel(0, 20) + stats(0, 7)
+    return out
+
+
+def kernel_rules_seed():
+    """The kernel leaf rules: W^X without U, read-only views of the pool,
+    the firmware never"""
+    out = cfg(features=3) + shmem(0) + kroot(0, 3) + reg(0, 1, 0) + \
+        reg(0, 2, 1)
+    # before the rules: an RWX kernel leaf, no view of the pool
+    out += upd(0, ent(1, 0, STORE, v_leaf(M_KR, P_RWX))) + \
+        upd(0, ent(1, 1, STORE, v_leaf(M_POOL, P_R)))
+    out += reg_kernel(0, 3, 2)
+    leaves = [v_leaf(M_KR, P_RWX), v_leaf(M_KR, P_RWXU),
+              v_leaf(M_UART, P_RWX), v_leaf(M_POOL, P_R),
+              v_leaf(M_POOL_LAST, P_RG), v_leaf(M_POOL, P_RW),
+              v_leaf(M_POOL, P_RX), v_leaf(M_POOL, P_RU),
+              v_leaf(M_FW, P_R), v_leaf(M_FW_LAST, P_R),
+              v_napot(M_POOL, P_R), v_leaf(M_HOLE, P_R),
+              v_leaf(M_BELOW_POOL, P_RWX, X_U)]
+    out += b''.join(upd(0, ent(1, 2 + i, STORE, v))
+                    for i, v in enumerate(leaves))
+    out += upd(0, ent(1, 0, OR, v_mask(K_A))) + \
+        upd(0, ent(1, 0, AND, v_mask(K_NOT_W))) + \
+        upd(0, ent(1, 5, OR, v_mask(K_W)))
+    out += upd(0, ent(3, 300, STORE, v_huge(H_1G, O_0, P_RWX)),
+               ent(3, 301, STORE, v_huge(H_1G, O_0, P_RW)))
+    return out
+
+
+def kernel_lock_seed():
+    """KERNEL_LOCK: before adoption, every error, DENIED over a writable
+    leaf (nothing locked), then locked: writable leaves refused"""
+    out = cfg(harts=1) + shmem(0) + kroot(0, 3) + reg_kernel(0, 10, 2) + \
+        reg(0, 11, 1) + reg(0, 12, 0) + \
+        upd(0, ent(10, 256, STORE, v_ptr(11)), ent(11, 0, STORE, v_ptr(12)),
+            ent(12, 0, STORE, v_leaf(M_RAM1, P_RW, plus=2)))
+    out += klock(0, 0, l_map(M_RAM1), l_pages(4))         # not adopted
+    out += klock(0, 1, l_map(M_KR), l_pages(1))
+    out += adopt(0)
+    out += klock(0, 2, l_map(M_RAM1), l_pages(4)) + \
+        klock(0, 0, l_map(M_RAM1), l_odd(0)) + \
+        klock(0, 0, l_map(M_RAM1), l_odd(1)) + \
+        klock(0, 0, l_map(M_POOL), l_pages(1)) + \
+        klock(0, 0, l_map(M_FW), l_pages(1)) + \
+        klock(0, 0, l_map(M_KR, 0x47), l_pages(2)) + \
+        klock(0, 0, l_map(M_HOLE), l_pages(1))
+    out += klock(0, 0, l_wleaf(0), l_pages(1))             # DENIED
+    out += klock(0, 0, l_map(M_RAM1), l_pages(4))          # DENIED too
+    out += upd(0, ent(12, 0, AND, v_mask(K_NOT_W)))
+    out += klock(0, 0, l_map(M_RAM1), l_pages(4)) + \
+        klock(0, 0, l_map(M_RAM1), l_pages(4)) + \
+        klock(0, 1, l_map(M_KR), l_pages(1))
+    out += upd(0, ent(12, 0, OR, v_mask(K_W))) + \
+        upd(0, ent(12, 1, STORE, v_leaf(M_RAM1, P_RWU, plus=3))) + \
+        upd(0, ent(12, 2, STORE, v_leaf(M_RAM1, P_RX, plus=3))) + \
+        upd(0, ent(12, 3, STORE, v_leaf(M_RAM1, P_RW, plus=4))) + \
+        upd(0, ent(12, 4, STORE, v_leaf(M_KR, P_RWD)))
+    # no buffer in a locked range (edges[11] is RAM1)
+    out += unshmem(0) + shmem(0, edge(11)) + shmem(0) + \
+        upd(0, ent(12, 5, STORE, v_leaf(M_RAM1, P_R)))
+    return out
+
+
+def kernel_edges_seed():
+    """Edges of the kernel tables: nothing of the S-mode kernel root in a
+    PT_KERNEL root, a root at page 0 against ADOPT, a KERNEL root's links
+    dropped on release, KERNEL_LOCK before adoption (no writable leaf in
+    the way), writable leaves in a table's upper half and NAPOT leaves
+    against KERNEL_LOCK, and a lone locked page that a NAPOT leaf starting
+    below it covers"""
+    out = cfg(features=1) + shmem(0) + kwrite(300, v_leaf(M_UART, P_RW)) + \
+        kroot(0, 3) + reg(0, 0, 2, True) + reg_kernel(0, 10, 2) + \
+        reg(0, 11, 1) + reg(0, 12, 0) + \
+        upd(0, ent(10, 256, STORE, v_ptr(11)), ent(11, 0, STORE, v_ptr(12)))
+    out += adopt(0, a_page(10))                 # page 0 is a root
+    out += reg_kernel(0, 13, 2) + reg(0, 14, 1) + \
+        upd(0, ent(13, 257, STORE, v_ptr(14))) + rel(0, 13) + rel(0, 14)
+    out += rel(0, 0) + klock(0, 0, l_map(M_KR), l_pages(1))
+    out += adopt(0, a_page(10))
+    out += upd(0, ent(12, 300, STORE, v_leaf(M_RAM1, P_RW, plus=5))) + \
+        klock(0, 0, l_map(M_RAM1, 5), l_pages(1)) + \
+        upd(0, ent(12, 300, STORE, v_zero()))
+    out += upd(0, ent(12, 1, STORE, v_napot(M_RAM1, P_RW))) + \
+        klock(0, 1, l_map(M_RAM1, 3), l_pages(1)) + \
+        upd(0, ent(12, 1, STORE, v_zero())) + \
+        klock(0, 1, l_map(M_RAM1, 3), l_pages(1)) + \
+        upd(0, ent(12, 1, STORE, v_napot(M_RAM1, P_RW))) + \
+        upd(0, ent(12, 2, STORE, v_napot(M_RAM1, P_R)))
     return out
 
 
@@ -615,7 +809,7 @@ def rejects():
         reg_raw(0, 0xe0, 0, 0) + reg(0, 32, 0) + reg(0, -1, 0) + \
         reg(0, 0, 2, True)
     out += rel(0, 10) + rel_raw(0, 0xe0) + rel(0, 32) + rel(0, 1)
-    out += stats(0, 12) + stats(0, 0, 0xf0) + info(0, 5)
+    out += stats(0, 12) + stats(0, 0, 0xf0) + info(0, 5) + info(0, 6)
     # bad counts last: the entries of MAX_BATCH + 1 would swallow what
     # follows
     out += upd_count(0, 0) + upd_count(0, MAX_BATCH + 1)

@@ -53,11 +53,16 @@
  *                       page 0 into satp
  *             bit 5     with bit 3: page 8 is a second root, loaded by
  *                       every other valid hart
- *   then operation records: op (% 12), hart, operands:
- *     0 GET_INFO      sel
+ *             bit 6     with bit 3: page 0 is a kernel root under
+ *                       construction (PT_KERNEL), and the chain hangs off
+ *                       its entry 256 (its kernel half)
+ *             bit 7     with bits 3 and 6: then KERNEL_ADOPT of page 0 from
+ *                       the first valid hart (DENIED with bit 5)
+ *   then operation records: op (% 14), hart, operands:
+ *     0 GET_INFO      sel (0-6, 6 the first bad one)
  *     1 SET_SHMEM     addr hi flags
  *     2 SET_KERNEL_ROOT addr levels
- *     3 PT_REGISTER   page level flags
+ *     3 PT_REGISTER   page level flags (0-3: ROOT, KERNEL, both)
  *     4 PT_RELEASE    page
  *     5 UPDATE        count first fence; then min(count, 512) entry
  *                     records, written to the hart's buffer: target (8
@@ -70,6 +75,12 @@
  *    10 satp write (pvmmu_satp_load)           what mode asid(2)
  *    11 glue event    kind (% 4): 0 hart stopped, 1 pvmmu_count(counter),
  *                     2 take the fence flag, 3 every hart stops
+ *    12 KERNEL_ADOPT  what (see dec_adopt): a kernel root under
+ *                     construction, any pool page, or an odd address;
+ *                     then stop: < 0x80 every other hart stops first
+ *                     (as the glue wants them)
+ *    13 KERNEL_LOCK   kind (0-2) where size (see dec_lock_range): over a
+ *                     writable leaf a table holds, or where leaves map
  *   The operand decoders (dec_*) map most byte values onto interesting
  *   choices and the rest onto hostile ones; see each one.
  */
@@ -441,6 +452,86 @@ static unsigned int dec_op(struct rd *r)
 	return b < 0xe0 ? b % 5 : 5 + b % 3;
 }
 
+/* The pool pages typed as kernel roots under construction */
+static unsigned long kernel_roots(unsigned long *pages)
+{
+	unsigned long k, n = 0;
+
+	for (k = 0; k < POOL_PAGES; k++)
+		if (model.page[k].typed && model.page[k].kernel)
+			pages[n++] = pool_page((long)k);
+	return n;
+}
+
+/*
+ * KERNEL_ADOPT's address: mostly a kernel root under construction (the
+ * (w % 16)-th, page 0 if none), else a pool page, else an odd one
+ */
+static unsigned long dec_adopt(struct rd *r)
+{
+	unsigned long pages[POOL_PAGES], n;
+	u8 w = get8(r);
+
+	if (w < 0x80) {
+		n = kernel_roots(pages);
+		return n ? pages[(w & 15) % n] : pool_page(0);
+	}
+	if (w < 0xe0)
+		return pool_page(dec_pidx(w, 36, 2));
+	return dec_page(r);
+}
+
+/* The n-th valid writable entry in the model's typed tables, or -1 */
+static long writable_entry(unsigned long n)
+{
+	unsigned long k, i, found = 0;
+	long last = -1;
+	u64 e;
+
+	for (k = 0; k < POOL_PAGES; k++) {
+		if (!model.page[k].typed)
+			continue;
+		for (i = 0; i < 512; i++) {
+			e = model.pool[k * 512 + i];
+			if ((e & (PTE_V | PTE_W)) != (PTE_V | PTE_W))
+				continue;
+			last = (long)(k * 512 + i);
+			if (found++ == n)
+				return last;
+		}
+	}
+	return last;
+}
+
+/*
+ * KERNEL_LOCK's range: where (< 0x40: the page a writable leaf maps, at
+ * its start, else a dec_map() address), then a size (mostly 1-16 pages,
+ * else an odd one)
+ */
+static void dec_lock_range(struct rd *r, unsigned long *pa,
+			   unsigned long *size)
+{
+	static const unsigned long odd[8] = {
+		0, 8, 0x200000, 0x10000, ~0UL & ~4095UL, 1UL << 32,
+		256 * 4096, 0x1800,
+	};
+	u8 w = get8(r), sb;
+	long e = w < 0x40 ? writable_entry(w) : -1;
+
+	if (e >= 0) {
+		*pa = (unsigned long)((model.pool[e] >> 10) &
+				      ((1UL << 44) - 1)) << 12;
+		if (model.pool[e] & PTE_N)	/* a NAPOT leaf's first page */
+			*pa &= ~0xffffUL;
+	} else {
+		*pa = dec_map(r);
+	}
+	if (w & 1)	/* at its start, or a page into it */
+		*pa += 4096 * (get8(r) & 15);
+	sb = get8(r);
+	*size = sb < 0xc0 ? (1 + sb % 16) * 4096UL : odd[sb & 7];
+}
+
 /* ---- machine */
 
 static void setup(void)
@@ -609,10 +700,17 @@ static void fill_entries(struct rd *r, unsigned long hart, unsigned long count)
 	}
 }
 
+/*
+ * S-mode writes its kernel root: the one SET_KERNEL_ROOT named, or KR; an
+ * adopted one is in the pool, which S-mode cannot write (PMP): KR then
+ */
 static void kernel_write(struct rd *r)
 {
 	unsigned long kr = model.kroot ? (unsigned long)(model.kroot & ~4095UL)
 				       : KR;
+
+	if (kr >= pool_base && kr < pool_base + POOL_BYTES)
+		kr = KR;
 	unsigned long idx = get8(r);
 	u64 v;
 
@@ -673,7 +771,9 @@ static void prologue(u8 p)
 	for (k = 0; k < 8; k++) {
 		level = k < top ? top - k : 0;
 		do_call(h0, SBI_PVMMU_PT_REGISTER, pool_page((long)k), level,
-			!k ? SBI_PVMMU_PT_ROOT : 0);
+			k ? 0 : (p & 0x40) ? SBI_PVMMU_PT_ROOT |
+					     SBI_PVMMU_PT_KERNEL :
+					     SBI_PVMMU_PT_ROOT);
 	}
 	if (p & 0x10)
 		do_glue(h0, MODEL_GLUE_SATP_LOAD, satp_for(pool_page(0), h0));
@@ -689,11 +789,14 @@ static void prologue(u8 p)
 		return;
 	e = fake_ptr(&fm, model.shmem[h0]);
 	for (k = 0; k < top; k++) {
-		e[k].target = pool_page((long)k);
+		/* a kernel root's chain in its kernel half */
+		e[k].target = pool_page((long)k) + (!k && (p & 0x40) ? 2048 : 0);
 		e[k].value = mk_pte(pool_page((long)k + 1), PTE_V);
 	}
 	do_call(h0, SBI_PVMMU_UPDATE, top, 0, 0);
 	do_glue(h0, MODEL_GLUE_TAKE_FENCE, 0);
+	if ((p & 0xc0) == 0xc0)
+		do_call(h0, SBI_PVMMU_KERNEL_ADOPT, pool_page(0), 0, 0);
 }
 
 /*
@@ -782,7 +885,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct rd r = { data, size }, q;
-	unsigned long hart, fid, a0, a1, a2, calls = 0;
+	unsigned long hart, fid, a0, a1, a2, h, calls = 0;
 	u8 op;
 
 	if (!fm.mem)
@@ -791,11 +894,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	prologue(get8(&r));
 	while (r.n && calls++ < MAX_CALLS) {
 		q = take(&r, REC);
-		op = get8(&q) % 12;
+		op = get8(&q) % 14;
 		hart = dec_hart(&q);
 		switch (op) {
 		case 0:
-			a0 = dec_small(&q, 6);
+			a0 = dec_small(&q, 7);
 			do_call(hart, SBI_PVMMU_GET_INFO, a0, 0, 0);
 			break;
 		case 1:
@@ -816,7 +919,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			a0 = dec_page(&q);
 			a1 = dec_small(&q, 6);
 			do_call(hart, SBI_PVMMU_PT_REGISTER, a0, a1,
-				dec_small(&q, 3));
+				dec_small(&q, 4));
 			break;
 		case 4:
 			do_call(hart, SBI_PVMMU_PT_RELEASE, dec_page(&q), 0, 0);
@@ -851,8 +954,24 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 10:
 			do_glue(hart, MODEL_GLUE_SATP_LOAD, dec_satp(&q));
 			break;
-		default:
+		case 11:
 			glue_event(&q, hart);
+			break;
+		case 12:
+			a0 = dec_adopt(&q);
+			/* the glue wants every other hart stopped */
+			if (get8(&q) < 0x80)
+				for (h = 0; h < MODEL_HARTS; h++)
+					if (h != hart)
+						do_glue(h,
+							MODEL_GLUE_HART_STOPPED,
+							0);
+			do_call(hart, SBI_PVMMU_KERNEL_ADOPT, a0, 0, 0);
+			break;
+		default:
+			a0 = dec_small(&q, 3);
+			dec_lock_range(&q, &a1, &a2);
+			do_call(hart, SBI_PVMMU_KERNEL_LOCK, a0, a1, a2);
 			break;
 		}
 	}

@@ -3,14 +3,18 @@
  * Reference model of the PVMMU extension (see pvmmu_model.h).
  *
  * Deliberately simple: the pool is an array of 64-bit words, the shadow
- * record says per page "free" or "typed at level L (root or not)", each
+ * record says per page "free" or "typed at level L (root or not, kernel
+ * root under construction or not, kernel half linked or copied)", each
  * hart has the pool root it loaded in satp (or none), and reference
  * counts are never stored: they are recounted from the tables' contents
- * and the harts' loaded roots whenever they are needed. Range checks use
+ * and the harts' loaded roots whenever they are needed. Whether a kernel
+ * root is adopted is read off the kernel root's address (a pool page).
+ * Range checks use
  * 128-bit arithmetic so that no wrap-around case needs thought. Nothing
  * here calls into the core except the functions under test (pvmmu_call()
  * and the glue's pvmmu_satp_load(), pvmmu_hart_stopped(), pvmmu_count(),
- * pvmmu_take_fence()) and reads of struct pvmmu_state.
+ * pvmmu_take_fence(), pvmmu_kernel_satp()) and reads of struct
+ * pvmmu_state.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,11 +70,12 @@ static bool is_pointer(u64 e)			/* valid, R = W = X = 0 */
 }
 
 /* Metadata word layout, from FIRMWARE-NOTES.md ("Metadata") */
-static u32 meta_word(bool typed, unsigned int level, bool root, u32 refs)
+static u32 meta_word(const struct model_page *p, u32 refs)
 {
-	if (!typed)
+	if (!p->typed)
 		return 0;
-	return ((3U + level) << 26) | (root ? 1U << 29 : 0) | refs;
+	return ((3U + p->level) << 26) | (p->root ? 1U << 29 : 0) |
+	       (p->kernel ? 1U << 30 : 0) | refs;
 }
 
 /* ---- reporting */
@@ -140,20 +145,25 @@ static bool s_mmio(const struct model *m, u128 base, u128 len)
 	return false;
 }
 
-/* [base, base + len) inside one RAM range, away from firmware and pool */
-static bool s_ram(const struct model *m, unsigned long base, unsigned long len)
+/* [base, base + len) inside one RAM range */
+static bool in_one_ram(const struct model *m, u128 base, u128 len)
 {
 	const struct model_range *r;
-	bool inside = false;
 	unsigned int i;
 
 	for (i = 0; i < m->mc.ram_count; i++) {
 		r = &m->mc.ram[i];
-		if (base >= r->base &&
-		    (u128)base + len <= (u128)r->base + r->size)
-			inside = true;
+		if (len && base >= r->base &&
+		    base + len <= (u128)r->base + r->size)
+			return true;
 	}
-	return inside && len &&
+	return false;
+}
+
+/* [base, base + len) inside one RAM range, away from firmware and pool */
+static bool s_ram(const struct model *m, unsigned long base, unsigned long len)
+{
+	return in_one_ram(m, base, len) &&
 	       !touches(base, len, m->mc.fw.base, m->mc.fw.size) &&
 	       !touches(base, len, m->mc.pool_base, pool_bytes(m));
 }
@@ -184,6 +194,23 @@ static unsigned long kroot_page(const struct model *m)
 	return (unsigned long)(m->kroot & ~(u64)(PG - 1));
 }
 
+/* KERNEL_ADOPT succeeded: the kernel root is a pool page */
+static bool adopted(const struct model *m)
+{
+	return m->kroot && pool_index(m, kroot_page(m), PG) >= 0;
+}
+
+/* A writable leaf over [base, base + len) would write a locked range */
+static bool over_locked(const struct model *m, u128 base, u128 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < SBI_PVMMU_LOCK_KINDS; i++)
+		if (touches(base, len, m->locked[i].base, m->locked[i].size))
+			return true;
+	return false;
+}
+
 bool model_page_typed(const struct model *m, unsigned long pa)
 {
 	long k = pool_index(m, pa, 1);
@@ -193,8 +220,40 @@ bool model_page_typed(const struct model *m, unsigned long pa)
 
 /* ---- the rules for one entry value at @level */
 
+/*
+ * What a leaf with the permissions of @e may map over [first, first +
+ * len). 0 if fine. Without the kernel rules: S-mode RAM (one range) or
+ * one MMIO range. With them (from the first PT_KERNEL registration on):
+ * never W and X without U, never W over a locked range; S-mode RAM or
+ * MMIO, or else RAM of one range that may hold pool pages but no
+ * firmware, mapped with none of W, X and U. @stored: a leaf found in a
+ * table, maybe stored before the kernel rules; W^X is not checked.
+ */
+static long target_error(const struct model *m, u64 e, u128 first, u128 len,
+			 bool stored)
+{
+	bool w = e & B_W, x = e & B_X, u = e & B_U;
+	bool s_mem = s_ram(m, (unsigned long)first, (unsigned long)len) ||
+		     s_mmio(m, first, len);
+
+	if (!m->kernel_rules)
+		return s_mem ? 0 : SBI_ERR_DENIED;
+	if (w && x && !u && !stored)
+		return SBI_ERR_DENIED;
+	if (w && over_locked(m, first, len))
+		return SBI_ERR_DENIED;
+	if (s_mem)
+		return 0;
+	if (in_one_ram(m, first, len) &&
+	    !touches(first, len, m->mc.fw.base, m->mc.fw.size) &&
+	    !w && !x && !u)
+		return 0;
+	return SBI_ERR_DENIED;
+}
+
 /* A leaf: what it may not be or map. 0 if fine. */
-static long leaf_error(const struct model *m, unsigned int level, u64 e)
+static long leaf_error_as(const struct model *m, unsigned int level, u64 e,
+			  bool stored)
 {
 	unsigned long ppn = f_ppn(e), npages;
 	u128 first, len;
@@ -220,11 +279,36 @@ static long leaf_error(const struct model *m, unsigned int level, u64 e)
 		first = (u128)(ppn - 8) * PG;
 		len = 16 * PG;
 	}
-	/* all of it S-mode RAM (one range), or all of it one MMIO range */
-	if (!s_ram(m, (unsigned long)first, (unsigned long)len) &&
-	    !s_mmio(m, first, len))
-		return SBI_ERR_DENIED;
-	return 0;
+	return target_error(m, e, first, len, stored);
+}
+
+static long leaf_error(const struct model *m, unsigned int level, u64 e)
+{
+	return leaf_error_as(m, level, e, false);
+}
+
+/*
+ * The memory a valid leaf at @level maps, for KERNEL_LOCK's search for
+ * writable leaves; false for an entry that is no well-formed leaf there
+ */
+static bool leaf_extent(const struct model *m, unsigned int level, u64 e,
+			u128 *first, u128 *len)
+{
+	unsigned long ppn = f_ppn(e);
+	u128 npages = (u128)1 << (9 * level);
+
+	if (ppn % npages)
+		return false;
+	*first = (u128)ppn * PG;
+	*len = npages * PG;
+	if (f_n(e)) {
+		if (!(m->mc.features & SBI_PVMMU_FEAT_SVNAPOT) || level ||
+		    (ppn & 15) != 8)
+			return false;
+		*first = (u128)(ppn - 8) * PG;
+		*len = 16 * PG;
+	}
+	return true;
 }
 
 /* A pointer to a next-level table: its shape. 0 if fine. */
@@ -277,10 +361,13 @@ static u32 loads_of(const struct model *m, unsigned long k)
 	return n;
 }
 
-/* Entries of page k that belong to S-mode (not a root's kernel half) */
+/*
+ * Entries of page k that are links like any table's: all but a root's
+ * kernel half copied from an S-mode kernel root (before adoption)
+ */
 static unsigned long user_entries(const struct model *m, unsigned long k)
 {
-	return m->page[k].root ? KHALF : NPTE;
+	return m->page[k].root && !m->page[k].linked_khalf ? KHALF : NPTE;
 }
 
 /* refs[k] = pointers at page k from the tables in @pool; returns links */
@@ -343,12 +430,13 @@ static long p_info(const struct model *m, unsigned long sel,
 {
 	switch (sel) {
 	case 0:
-		*v = 0x20000;		/* 2.0 */
+		*v = 0x20001;		/* 2.1 */
 		return 0;
 	case 1:
-		*v = m->mc.features &
-		     (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT |
-		      SBI_PVMMU_FEAT_SATP_LOCKED);
+		/* KERNEL_TABLES always */
+		*v = (m->mc.features &
+		      (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT |
+		       SBI_PVMMU_FEAT_SATP_LOCKED)) | 0x8;
 		return 0;
 	case 2:
 		*v = m->mc.pool_base;
@@ -359,8 +447,20 @@ static long p_info(const struct model *m, unsigned long sel,
 	case 4:
 		*v = MAX_BATCH;
 		return 0;
+	case 5:			/* the adopted kernel root */
+		*v = adopted(m) ? kroot_page(m) : 0;
+		return 0;
 	}
 	return SBI_ERR_INVALID_PARAM;
+}
+
+/*
+ * A buffer: S-mode RAM the firmware writes "old" values into, so never
+ * over a locked range either
+ */
+static bool buffer_ok(const struct model *m, unsigned long pa)
+{
+	return s_ram(m, pa, SHMEM_BYTES) && !over_locked(m, pa, SHMEM_BYTES);
 }
 
 static long p_shmem(struct model *m, unsigned long hart, unsigned long lo,
@@ -375,7 +475,7 @@ static long p_shmem(struct model *m, unsigned long hart, unsigned long lo,
 	}
 	if (hi || lo % 64)
 		return SBI_ERR_INVALID_PARAM;
-	if (!s_ram(m, lo, SHMEM_BYTES))
+	if (!buffer_ok(m, lo))
 		return SBI_ERR_INVALID_ADDRESS;
 	if (m->shmem_set[hart])
 		return SBI_ERR_ALREADY_AVAILABLE;
@@ -399,14 +499,15 @@ static long p_kroot(struct model *m, unsigned long pa, unsigned long levels)
 static long p_register(struct model *m, unsigned long hart, unsigned long pa,
 		       unsigned long level, unsigned long flags)
 {
-	long k = pa % PG ? -1 : pool_index(m, pa, PG);
+	long k = pa % PG ? -1 : pool_index(m, pa, PG), kk;
+	bool root = flags & 1, kernel = flags & 2;
 	unsigned long kpa, i;
-	bool root = flags & 1;
 	u64 copy[KHALF];
 
 	if (k < 0)
 		return SBI_ERR_INVALID_ADDRESS;
-	if (flags & ~1UL)
+	/* KERNEL only with ROOT */
+	if ((flags & ~3UL) || (kernel && !root))
 		return SBI_ERR_INVALID_PARAM;
 	/* nothing is typed before the root level is known */
 	if (!m->kroot)
@@ -416,10 +517,18 @@ static long p_register(struct model *m, unsigned long hart, unsigned long pa,
 	/* roots exactly at the root level */
 	if (root != (level == top_level(m)))
 		return SBI_ERR_INVALID_PARAM;
+	/* no kernel root is built once one is adopted */
+	if (kernel && adopted(m))
+		return SBI_ERR_DENIED;
 	if (m->page[k].typed)
 		return SBI_ERR_ALREADY_AVAILABLE;
-	if (root) {
-		kpa = (unsigned long)(m->kroot & ~(PG - 1));
+	if (root && !kernel && adopted(m)) {
+		/* the adopted (frozen) kernel root's half, as links */
+		kk = pool_index(m, kroot_page(m), PG);
+		memcpy(copy, &m->pool[kk * NPTE + KHALF], sizeof(copy));
+	} else if (root && !kernel) {
+		/* an S-mode kernel root: no pointer into the pool */
+		kpa = kroot_page(m);
 		for (i = 0; i < KHALF; i++) {
 			copy[i] = rd64(m, kpa + (KHALF + i) * 8);
 			if (is_pointer(copy[i]) &&
@@ -429,13 +538,17 @@ static long p_register(struct model *m, unsigned long hart, unsigned long pa,
 		}
 	}
 	memset(&m->pool[k * NPTE], 0, PG);
-	if (root) {
+	if (root && !kernel) {
 		memcpy(&m->pool[k * NPTE + KHALF], copy, sizeof(copy));
 		memcpy(m->khalf[k], copy, sizeof(copy));
 	}
 	m->page[k].typed = true;
 	m->page[k].root = root;
 	m->page[k].level = (unsigned int)level;
+	m->page[k].kernel = kernel;
+	m->page[k].linked_khalf = kernel || (root && adopted(m));
+	if (kernel)
+		m->kernel_rules = true;
 	m->stats[hart][SBI_PVMMU_STAT_REGISTERED]++;
 	return 0;
 }
@@ -448,6 +561,9 @@ static long p_release(struct model *m, unsigned long hart, unsigned long pa)
 
 	if (k < 0)
 		return SBI_ERR_INVALID_ADDRESS;
+	/* the adopted kernel root stays */
+	if (adopted(m) && pa == kroot_page(m))
+		return SBI_ERR_DENIED;
 	if (!m->page[k].typed)
 		return SBI_ERR_INVALID_PARAM;
 	refs = calloc(m->mc.pool_pages, sizeof(*refs));
@@ -478,7 +594,13 @@ static long p_entry(struct model *m, u64 target, u64 value, u64 *old,
 	if (op > 4)
 		return SBI_ERR_INVALID_PARAM;
 	idx = (pa % PG) / 8;
-	if (m->page[k].root && idx >= KHALF)
+	/*
+	 * a root's kernel half is the firmware's, but while a kernel root is
+	 * built; the adopted one is frozen whole
+	 */
+	if (m->page[k].root && !m->page[k].kernel && idx >= KHALF)
+		return SBI_ERR_DENIED;
+	if (adopted(m) && pa - pa % PG == kroot_page(m))
 		return SBI_ERR_DENIED;
 	cur = m->pool[k * NPTE + idx];
 	switch (op) {
@@ -517,7 +639,8 @@ static long p_update(struct model *m, unsigned long hart, unsigned long count,
 		return SBI_ERR_NO_SHMEM;
 	if (!count || count > MAX_BATCH || first >= count)
 		return SBI_ERR_INVALID_PARAM;
-	if (!s_ram(m, buf, SHMEM_BYTES))
+	/* checked on every call: a lock may have come after SET_SHMEM */
+	if (!buffer_ok(m, buf))
 		return SBI_ERR_INVALID_ADDRESS;
 	for (i = first; i < count; i++, n++) {
 		target = rd64(m, buf + i * 24);
@@ -564,6 +687,80 @@ static long p_stats(const struct model *m, unsigned long counter,
 	return 0;
 }
 
+/* KERNEL_ADOPT(pa) */
+static long p_adopt(struct model *m, unsigned long hart, unsigned long pa)
+{
+	long k = pa % PG ? -1 : pool_index(m, pa, PG);
+	unsigned long i, j;
+
+	if (!m->kroot)
+		return SBI_ERR_DENIED;
+	if (adopted(m))
+		return SBI_ERR_ALREADY_AVAILABLE;
+	if (k < 0)
+		return SBI_ERR_INVALID_ADDRESS;
+	if (!m->page[k].typed || !m->page[k].kernel)
+		return SBI_ERR_INVALID_PARAM;
+	/* no user mapping in it, and no other root anywhere */
+	for (i = 0; i < KHALF; i++)
+		if (m->pool[k * NPTE + i])
+			return SBI_ERR_DENIED;
+	for (j = 0; j < m->mc.pool_pages; j++)
+		if (j != (unsigned long)k && m->page[j].typed &&
+		    m->page[j].root)
+			return SBI_ERR_DENIED;
+	m->page[k].kernel = false;
+	m->kroot = (u64)pa | (m->kroot & 7);
+	/* the caller runs on the kernel root: no pool root loaded */
+	m->loaded[hart] = 0;
+	/* frozen from now on */
+	memcpy(m->khalf[k], &m->pool[k * NPTE + KHALF], KHALF * 8);
+	return 0;
+}
+
+/*
+ * Does a typed table of @pool (the model's copy, or the real pool) hold a
+ * valid writable leaf over [base, base + len)?
+ */
+static bool writable_leaf_over(const struct model *m, const u64 *pool,
+			       u128 base, u128 len)
+{
+	unsigned long k, i;
+	u128 first, n;
+	u64 e;
+
+	for (k = 0; k < m->mc.pool_pages; k++) {
+		if (!m->page[k].typed)
+			continue;
+		for (i = 0; i < NPTE; i++) {
+			e = pool[k * NPTE + i];
+			if ((e & (B_V | B_W)) == (B_V | B_W) &&
+			    leaf_extent(m, m->page[k].level, e, &first, &n) &&
+			    touches(first, n, base, len))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* KERNEL_LOCK(kind, pa, size) */
+static long p_lock(struct model *m, unsigned long kind, unsigned long pa,
+		   unsigned long size)
+{
+	if (!adopted(m))
+		return SBI_ERR_DENIED;
+	if (kind >= SBI_PVMMU_LOCK_KINDS)
+		return SBI_ERR_INVALID_PARAM;
+	if ((pa | size) % PG || !s_ram(m, pa, size))
+		return SBI_ERR_INVALID_ADDRESS;
+	if (m->locked[kind].size)
+		return SBI_ERR_ALREADY_AVAILABLE;
+	if (writable_leaf_over(m, m->pool, pa, size))
+		return SBI_ERR_DENIED;
+	m->locked[kind] = (struct model_range){ pa, size };
+	return 0;
+}
+
 static void predict(struct model *m, unsigned long hart, unsigned long fid,
 		    unsigned long a0, unsigned long a1, unsigned long a2,
 		    struct expect *ex)
@@ -602,6 +799,12 @@ static void predict(struct model *m, unsigned long hart, unsigned long fid,
 		rc = p_stats(m, a0, a1, &ex->value);
 		if (rc)
 			ex->value = 0;
+		break;
+	case SBI_PVMMU_KERNEL_ADOPT:
+		rc = p_adopt(m, hart, a0);
+		break;
+	case SBI_PVMMU_KERNEL_LOCK:
+		rc = p_lock(m, a0, a1, a2);
 		break;
 	default:
 		rc = SBI_ERR_NOT_SUPPORTED;
@@ -753,6 +956,24 @@ static void compare_pool(struct model *m)
 	}
 }
 
+/* The kernel rules and the locked ranges (a range's base only if locked) */
+static void compare_kernel(struct model *m, const struct pvmmu_state *st)
+{
+	unsigned int i;
+
+	if (!!st->kernel_rules != m->kernel_rules)
+		fail(m, "kernel_rules = %u, want %d", st->kernel_rules,
+		     m->kernel_rules);
+	for (i = 0; i < SBI_PVMMU_LOCK_KINDS; i++) {
+		if (st->locked[i].size != m->locked[i].size ||
+		    (m->locked[i].size &&
+		     st->locked[i].base != m->locked[i].base))
+			fail(m, "locked[%u] = %#lx + %#lx, want %#lx + %#lx",
+			     i, st->locked[i].base, st->locked[i].size,
+			     m->locked[i].base, m->locked[i].size);
+	}
+}
+
 static void compare_state(struct model *m, const struct pvmmu_state *st)
 {
 	unsigned long k, h, c, links, want;
@@ -765,7 +986,7 @@ static void compare_state(struct model *m, const struct pvmmu_state *st)
 		refs[k] += loads_of(m, k);
 	for (k = 0; k < m->mc.pool_pages; k++) {
 		p = &m->page[k];
-		want = meta_word(p->typed, p->level, p->root, refs[k]);
+		want = meta_word(p, refs[k]);
 		if (m->mc.meta[k] != want) {
 			fail(m, "meta of %#lx = %#x, want %#lx",
 			     m->mc.pool_base + k * PG, m->mc.meta[k], want);
@@ -782,6 +1003,7 @@ static void compare_state(struct model *m, const struct pvmmu_state *st)
 		fail(m, "kroot = %#llx, want %#llx",
 		     (unsigned long long)st->kroot,
 		     (unsigned long long)m->kroot);
+	compare_kernel(m, st);
 	for (h = 0; h < MODEL_HARTS; h++) {
 		if (st->harts[h].shmem_set != m->shmem_set[h] ||
 		    (m->shmem_set[h] && st->harts[h].shmem != m->shmem[h]))
@@ -805,6 +1027,14 @@ static void compare_state(struct model *m, const struct pvmmu_state *st)
 static void compare_all(struct model *m, struct pvmmu_state *st,
 			const struct expect *ex, unsigned long before)
 {
+	unsigned long ksatp = 0;
+
+	/* what the glue loads after KERNEL_ADOPT: the kernel root's satp */
+	if (m->kroot)
+		ksatp = (8 + (m->kroot & 7) - 3) << 60 | kroot_page(m) / PG;
+	if (pvmmu_kernel_satp(st) != ksatp)
+		fail(m, "kernel satp = %#lx, want %#lx", pvmmu_kernel_satp(st),
+		     ksatp);
 	/*
 	 * Rejected before anything was applied: nothing may change. The
 	 * model's pool is the pool as it was before the call (the model
@@ -927,15 +1157,16 @@ unsigned long model_check(struct model *m, const struct pvmmu_state *st)
 		}
 		typed++;
 		if ((mw >> 26 & 7) != 3 + p->level ||
-		    !!(mw & (1U << 29)) != p->root || (mw >> 30))
-			fail(m, "page %lu: meta %#x, want level %u root %d", k,
-			     mw, p->level, p->root);
+		    !!(mw & (1U << 29)) != p->root ||
+		    !!(mw & (1U << 30)) != p->kernel || (mw >> 31))
+			fail(m, "page %lu: meta %#x, want level %u root %d "
+			     "kernel %d", k, mw, p->level, p->root, p->kernel);
 		for (i = 0; i < user_entries(m, k); i++) {
 			e = t[i];
 			if (!(e & B_V))
 				continue;
 			if (!is_pointer(e)) {
-				rc = leaf_error(m, p->level, e);
+				rc = leaf_error_as(m, p->level, e, true);
 				if (rc)
 					fail(m, "page %lu entry %lu: illegal "
 					     "leaf %#llx (%ld)", k, i,
@@ -960,9 +1191,16 @@ unsigned long model_check(struct model *m, const struct pvmmu_state *st)
 			refs[ck]++;
 			links++;
 		}
-		if (p->root && memcmp(&t[KHALF], m->khalf[k], KHALF * 8))
+		/* only a kernel root under construction changes its own */
+		if (p->root && !p->kernel &&
+		    memcmp(&t[KHALF], m->khalf[k], KHALF * 8))
 			fail(m, "root %lu: kernel half differs from its "
 			     "snapshot", k);
+		if (p->root && adopted(m) &&
+		    memcmp(&t[KHALF], (const u64 *)host(m, kroot_page(m)) +
+		    KHALF, KHALF * 8))
+			fail(m, "root %lu: kernel half differs from the "
+			     "kernel root's", k);
 	}
 	for (k = 0; k < m->mc.pool_pages; k++)
 		if ((m->mc.meta[k] & ((1U << 26) - 1)) !=
@@ -996,9 +1234,41 @@ unsigned long model_check(struct model *m, const struct pvmmu_state *st)
 	for (i = 0; i < array_size(st->locks); i++)
 		if (st->locks[i].v)
 			fail(m, "stripe lock %lu left held", i);
-	if (st->kroot && !s_ram(m, (unsigned long)(st->kroot & ~(PG - 1)), PG))
-		fail(m, "kernel root %#llx not in S-mode RAM",
+	/* S-mode RAM, or (adopted) a typed root at the root level */
+	ck = pool_index(m, (unsigned long)(st->kroot & ~(PG - 1)), PG);
+	if (st->kroot && ck < 0 &&
+	    !s_ram(m, (unsigned long)(st->kroot & ~(PG - 1)), PG))
+		fail(m, "kernel root %#llx neither in S-mode RAM nor in the "
+		     "pool", (unsigned long long)st->kroot);
+	if (st->kroot && ck >= 0 &&
+	    (st->kroot % PG != (m->kroot & 7) || !m->page[ck].typed ||
+	     !m->page[ck].root || m->page[ck].kernel ||
+	     m->page[ck].level != top_level(m) ||
+	     (m->mc.meta[ck] & 0xfc000000U) !=
+	     ((3U + top_level(m)) << 26 | 1U << 29)))
+		fail(m, "adopted kernel root %#llx is not a plain root",
 		     (unsigned long long)st->kroot);
+	if (st->kroot != m->kroot)
+		fail(m, "kernel root %#llx, want %#llx",
+		     (unsigned long long)st->kroot,
+		     (unsigned long long)m->kroot);
+	compare_kernel(m, st);
+	/*
+	 * no writable leaf over a locked range, whenever it was stored; the
+	 * core's quick test, [locked_lo, locked_hi), spans every locked range
+	 */
+	for (i = 0; i < SBI_PVMMU_LOCK_KINDS; i++) {
+		if (!m->locked[i].size)
+			continue;
+		if (writable_leaf_over(m, host(m, m->mc.pool_base),
+				       m->locked[i].base, m->locked[i].size))
+			fail(m, "a writable leaf over locked range %lu", i);
+		if (m->locked[i].base < st->locked_lo ||
+		    (u128)m->locked[i].base + m->locked[i].size >
+		    st->locked_hi)
+			fail(m, "locked range %lu outside the span %#lx-%#lx",
+			     i, st->locked_lo, st->locked_hi);
+	}
 	for (h = 0; h < MODEL_HARTS; h++) {
 		if (st->harts[h].shmem_set &&
 		    !s_ram(m, st->harts[h].shmem, SHMEM_BYTES))
@@ -1063,6 +1333,8 @@ void model_set_page(struct model *m, unsigned long pa, bool typed,
 	m->page[k].typed = typed;
 	m->page[k].level = typed ? level : 0;
 	m->page[k].root = typed && root;
+	m->page[k].kernel = false;
+	m->page[k].linked_khalf = typed && root && adopted(m);
 	if (typed && root)
 		memcpy(m->khalf[k], (u64 *)host(m, pa) + KHALF, KHALF * 8);
 }

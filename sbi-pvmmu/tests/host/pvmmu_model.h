@@ -11,11 +11,14 @@
  *                state (its copy of the pool, a shadow record of every
  *                registration, kernel root, buffers, the root each hart
  *                has loaded in satp, the harts' need-fence flags and
- *                counters), runs the call on the core, and compares
- *                everything: the error, a1, the pool, the metadata words,
- *                the S-mode RAM it watches and the caller's buffer (only
- *                the predicted "old" fields may change), the core's
- *                counters, registrations, loaded roots and fence flags.
+ *                counters, the kernel rules, locked ranges and whether
+ *                a kernel root was adopted), runs the call on the core,
+ *                and compares everything: the error, a1, the pool, the
+ *                metadata words, the S-mode RAM it watches and the
+ *                caller's buffer (only the predicted "old" fields may
+ *                change), the core's counters, registrations, loaded
+ *                roots, fence flags, kernel root, kernel rules and locked
+ *                ranges.
  *                A call that returns an error before applying anything
  *                must leave pool, metadata, watched RAM and state exactly
  *                as they were.
@@ -28,9 +31,11 @@
  *                using only the shadow record of registrations and loaded
  *                roots: page types, reference counts (links, and for a
  *                root the harts that have it loaded), links, free pages all
- *                zero, every valid entry of every typed table legal, root
- *                kernel halves equal to their snapshot, every loaded root
- *                a typed root, counters, no lock left held.
+ *                zero, every valid entry of every typed table legal, no
+ *                writable leaf over a locked range, root kernel halves
+ *                equal to their snapshot (and, once a kernel root is
+ *                adopted, to the kernel root's), every loaded root a
+ *                typed root, counters, no lock left held.
  *
  * Mismatches are printed ("MODEL: ...") and counted in model.errors.
  */
@@ -81,6 +86,13 @@ struct model_page {
 	bool typed;
 	bool root;
 	unsigned int level;
+	/* a kernel root under construction (PT_KERNEL, not adopted yet) */
+	bool kernel;
+	/*
+	 * the kernel half's table entries hold references: a PT_KERNEL
+	 * root, or a root registered once a kernel root was adopted
+	 */
+	bool linked_khalf;
 };
 
 struct model_log {
@@ -95,6 +107,10 @@ struct model {
 	struct model_page *page;	/* the shadow record of registrations */
 	u64 (*khalf)[256];		/* each root's kernel half, as copied */
 	u64 kroot;			/* pa | levels; 0 while unset */
+	/* from the first PT_KERNEL registration on: the kernel leaf rules */
+	bool kernel_rules;
+	/* KERNEL_LOCK ranges by kind (size 0: not locked) */
+	struct model_range locked[SBI_PVMMU_LOCK_KINDS];
 	bool shmem_set[MODEL_HARTS];
 	unsigned long shmem[MODEL_HARTS];
 	/* pool root in the hart's satp (0: the kernel root, Bare, none) */
@@ -160,7 +176,12 @@ unsigned long model_check(struct model *m, const struct pvmmu_state *st);
 void model_hw_write(struct model *m, unsigned long pa, u64 v);
 bool model_walker_ad(struct model *m, unsigned long pa, bool dirty);
 
-/* White-box resynchronisation after racy or deliberately corrupt steps */
+/*
+ * White-box resynchronisation after racy or deliberately corrupt steps.
+ * model_set_page() records a page that is not a kernel root under
+ * construction; a root's kernel half counts as links once a kernel root
+ * is adopted.
+ */
 void model_set_page(struct model *m, unsigned long pa, bool typed,
 		    unsigned int level, bool root);
 void model_reload_pool(struct model *m);

@@ -535,10 +535,13 @@ static void test_get_info(void)
 	reset(0);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_VERSION, 0, 0, &v),
 	       0);
-	EXPECT(v, 0x20000);		/* 2.0 */
+	EXPECT(v, 0x20001);		/* 2.1 */
+	EXPECT(SBI_PVMMU_VERSION, 0x20001);
+	/* KERNEL_ADOPT and KERNEL_LOCK are always there */
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, 0);
+	EXPECT(v, SBI_PVMMU_FEAT_KERNEL_TABLES);
+	EXPECT(SBI_PVMMU_FEAT_KERNEL_TABLES, 0x8);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_POOL_BASE, 0, 0,
 		    &v), 0);
 	EXPECT(v, POOL_BASE);
@@ -548,28 +551,41 @@ static void test_get_info(void)
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_MAX_BATCH, 0, 0,
 		    &v), 0);
 	EXPECT(v, 512);
-	EXPECT(call(0, SBI_PVMMU_GET_INFO, 5, 0, 0, &v),
+	/* no kernel root adopted: 0, before and after SET_KERNEL_ROOT */
+	v = 99;
+	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_KERNEL_ROOT, 0, 0,
+		    &v), 0);
+	EXPECT(v, 0);
+	EXPECT(SBI_PVMMU_INFO_KERNEL_ROOT, 5);
+	EXPECT(call(0, SBI_PVMMU_GET_INFO, 6, 0, 0, &v),
 	       SBI_ERR_INVALID_PARAM);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, -1UL, 0, 0, &v),
 	       SBI_ERR_INVALID_PARAM);
+	kroot(3);
+	v = 99;
+	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_KERNEL_ROOT, 0, 0,
+		    &v), 0);
+	EXPECT(v, 0);
 
 	reset(FEAT_ALL | (1UL << 7));	/* unknown bits are dropped */
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, FEAT_ALL);
+	EXPECT(v, FEAT_ALL | SBI_PVMMU_FEAT_KERNEL_TABLES);
 	/* satp under firmware control, when the firmware says so */
-	reset(FEAT_ALL | SBI_PVMMU_FEAT_SATP_LOCKED | (1UL << 3));
+	reset(FEAT_ALL | SBI_PVMMU_FEAT_SATP_LOCKED);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, FEAT_ALL | SBI_PVMMU_FEAT_SATP_LOCKED);
-	reset(SBI_PVMMU_FEAT_SATP_LOCKED);
+	EXPECT(v, FEAT_ALL | SBI_PVMMU_FEAT_SATP_LOCKED |
+	       SBI_PVMMU_FEAT_KERNEL_TABLES);
+	/* KERNEL_TABLES is the firmware's to say, set or not in the config */
+	reset(SBI_PVMMU_FEAT_SATP_LOCKED | SBI_PVMMU_FEAT_KERNEL_TABLES);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, SBI_PVMMU_FEAT_SATP_LOCKED);
+	EXPECT(v, SBI_PVMMU_FEAT_SATP_LOCKED | SBI_PVMMU_FEAT_KERNEL_TABLES);
 	reset(SBI_PVMMU_FEAT_SVPBMT);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, SBI_PVMMU_FEAT_SVPBMT);
+	EXPECT(v, SBI_PVMMU_FEAT_SVPBMT | SBI_PVMMU_FEAT_KERNEL_TABLES);
 	check_invariants();
 }
 
@@ -1210,7 +1226,8 @@ static void test_stats(void)
 	EXPECT(call(1, SBI_PVMMU_UPDATE, 2, 0, 0, &v), 0);
 	EXPECT(v, 2);
 	call(3, SBI_PVMMU_PT_RELEASE, P(0), 0, 0, NULL);	/* rejected */
-	EXPECT(call(2, 7, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
+	/* 7 and 8 are KERNEL_ADOPT and KERNEL_LOCK since 2.1 */
+	EXPECT(call(2, 9, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
 	EXPECT(call(2, -1UL, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
 
 	/* hart 0: 2 calls so far (+1 per stat() below) */
@@ -1318,8 +1335,8 @@ static void test_odd_edges(void)
 	/* hart 15: 10 calls; harts 0-14: one each; the STATS call itself */
 	EXPECT(stat(SBI_PVMMU_STAT_CALLS, -1UL), 10 + 15 + 1);
 	EXPECT(stat(SBI_PVMMU_STAT_CALLS, 15), 10);
-	/* 3 updates and a register refused, GET_INFO(5..15) refused */
-	EXPECT(stat(SBI_PVMMU_STAT_REJECTED, -1UL), 4 + 11);
+	/* 3 updates and a register refused, GET_INFO(6..15) refused */
+	EXPECT(stat(SBI_PVMMU_STAT_REJECTED, -1UL), 4 + 10);
 	check_invariants();
 }
 
@@ -2587,6 +2604,12 @@ static void test_need_fence(void)
 /* ---- concurrency: satp writes against releases of the same root */
 
 #define SATP_ROUNDS	100000
+/*
+ * The releaser goes on past SATP_ROUNDS until one release succeeded (both
+ * loaders unloaded at once, which a loaded host can make rare), at most
+ * this many times as long
+ */
+#define SATP_ROUNDS_MAX	(50 * SATP_ROUNDS)
 
 struct satp_racer {
 	unsigned long hart;
@@ -2612,7 +2635,8 @@ static void *satp_racer_fn(void *arg)
 		;
 	/* the loaders go on until the releaser is done */
 	for (i = 0; r->loader ? !__atomic_load_n(&satp_done, __ATOMIC_SEQ_CST)
-			      : i < SATP_ROUNDS; i++) {
+			      : i < SATP_ROUNDS ||
+				(!r->ok && i < SATP_ROUNDS_MAX); i++) {
 		if (!r->loader) {
 			/* release, then type the page as a root again */
 			if (pvmmu_call(&st, r->hart, SBI_PVMMU_PT_RELEASE,
@@ -2656,7 +2680,8 @@ static void *satp_racer_fn(void *arg)
 					 satp_of(3, 0, KROOT)))
 			r->bad++;
 		/* unloaded a while too, so that the releaser gets in */
-		for (spin = 0; spin < 400; spin++)
+		for (spin = 0; spin < ((i & 1023) == 1023 ? 40000 : 400);
+		     spin++)
 			__atomic_load_n(&satp_ready, __ATOMIC_RELAXED);
 	}
 	if (!r->loader)
@@ -2716,6 +2741,734 @@ static void test_concurrent_satp(void)
 	check_invariants();
 }
 
+/* ---- kernel tables in the pool: PT_KERNEL, the kernel rules, ADOPT, LOCK */
+
+#define KERNEL_ROOT_FLAGS	(SBI_PVMMU_PT_ROOT | SBI_PVMMU_PT_KERNEL)
+/* The kernel tree of kernel_tree(): its root and tables */
+#define K_ROOT		P(10)
+#define K_PMD		P(11)	/* linked from entry 256 */
+#define K_PTE		P(12)	/* linked from K_PMD's entry 0 */
+#define K_PMD2		P(13)	/* linked from entry 301 */
+/* S-mode RAM for KERNEL_LOCK: 64 KiB of "text" and of "rodata" */
+#define TEXT		(DATA + 0x400000)
+#define RODATA		(DATA + 0x600000)
+
+static long adopt(unsigned long hart, unsigned long pa)
+{
+	return call(hart, SBI_PVMMU_KERNEL_ADOPT, pa, 0, 0, NULL);
+}
+
+static long klock(unsigned long kind, unsigned long pa, unsigned long size)
+{
+	return call(0, SBI_PVMMU_KERNEL_LOCK, kind, pa, size, NULL);
+}
+
+static unsigned long info_kroot(void)
+{
+	unsigned long v = 99;
+
+	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_KERNEL_ROOT, 0, 0,
+		    &v), 0);
+	return v;
+}
+
+/*
+ * An Sv39 kernel root under construction, as a kernel builds its own:
+ * K_ROOT (PT_KERNEL) -> entry 256: K_PMD -> K_PTE, entry 301: K_PMD2, and
+ * leaves: a 1 GiB MMIO leaf (entry 300), a 2 MiB R+X "text" leaf and a
+ * 2 MiB read-only view of the pool in K_PMD, a 4 KiB RW leaf in K_PTE.
+ * Three links; the user half stays empty.
+ */
+static void kernel_tree(void)
+{
+	EXPECT(reg(K_ROOT, 2, KERNEL_ROOT_FLAGS), 0);
+	EXPECT(reg(K_PMD, 1, 0), 0);
+	EXPECT(reg(K_PTE, 0, 0), 0);
+	EXPECT(reg(K_PMD2, 1, 0), 0);
+	EXPECT(upd1(K_ROOT + 256 * 8, SBI_PVMMU_OP_STORE, table(K_PMD), NULL),
+	       0);
+	EXPECT(upd1(K_ROOT + 301 * 8, SBI_PVMMU_OP_STORE, table(K_PMD2),
+		    NULL), 0);
+	EXPECT(upd1(K_ROOT + 300 * 8, SBI_PVMMU_OP_STORE,
+		    leaf(MMIO_BASE, RW | PTE_G), NULL), 0);
+	EXPECT(upd1(K_PMD, SBI_PVMMU_OP_STORE, table(K_PTE), NULL), 0);
+	EXPECT(upd1(K_PMD + 8, SBI_PVMMU_OP_STORE,
+		    leaf(DATA, PTE_R | PTE_X | PTE_G), NULL), 0);
+	EXPECT(upd1(K_PMD + 16, SBI_PVMMU_OP_STORE,
+		    leaf(POOL_BASE, PTE_R | PTE_G), NULL), 0);
+	EXPECT(upd1(K_PTE, SBI_PVMMU_OP_STORE, leaf(DATA + 0x200000, RWAD),
+		    NULL), 0);
+	EXPECT(st.links, 3);
+}
+
+/* kernel_tree(), adopted from hart 0 */
+static void kernel_adopted(void)
+{
+	kernel_tree();
+	EXPECT(adopt(0, K_ROOT), 0);
+	EXPECT(st.kroot, K_ROOT | 3);
+}
+
+static void test_kernel_register(void)
+{
+	u64 *k = pte(KROOT);
+	unsigned long i, zero = 1;
+
+	reset(0);
+	shmem_on(0);
+	/* KERNEL alone, or with unknown flags: INVALID_PARAM, even early */
+	EXPECT(reg(K_ROOT, 2, SBI_PVMMU_PT_KERNEL), SBI_ERR_INVALID_PARAM);
+	EXPECT(reg(K_ROOT, 2, KERNEL_ROOT_FLAGS), SBI_ERR_DENIED);
+	for (i = 0; i < 512; i++)
+		k[i] = i >= 256 ? leaf(MMIO_BASE, RW) : 0;
+	kroot(3);
+	EXPECT(st.kernel_rules, 0);
+	EXPECT(reg(K_ROOT + 8, 2, KERNEL_ROOT_FLAGS), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(reg(KROOT, 2, KERNEL_ROOT_FLAGS), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(reg(K_ROOT, 2, SBI_PVMMU_PT_KERNEL), SBI_ERR_INVALID_PARAM);
+	EXPECT(reg(K_ROOT, 1, SBI_PVMMU_PT_KERNEL), SBI_ERR_INVALID_PARAM);
+	EXPECT(reg(K_ROOT, 0, SBI_PVMMU_PT_KERNEL), SBI_ERR_INVALID_PARAM);
+	EXPECT(reg(K_ROOT, 1, KERNEL_ROOT_FLAGS), SBI_ERR_INVALID_PARAM);
+	EXPECT(reg(K_ROOT, 3, KERNEL_ROOT_FLAGS), SBI_ERR_INVALID_PARAM);
+	EXPECT(reg(K_ROOT, 2, KERNEL_ROOT_FLAGS | 4), SBI_ERR_INVALID_PARAM);
+	EXPECT(mstate(K_ROOT), PVMMU_STATE_FREE);
+	EXPECT(st.kernel_rules, 0);
+	EXPECT(st.pages_typed, 0);
+
+	/* zeroed, no copy of the kernel half, typed KERNEL + ROOT */
+	for (i = 0; i < 512; i++)
+		hw_write(K_ROOT + i * 8, 0x1111UL);
+	EXPECT(reg(K_ROOT, 2, KERNEL_ROOT_FLAGS), 0);
+	for (i = 0; i < 512; i++)
+		if (pte(K_ROOT)[i])
+			zero = 0;
+	CHECK(zero);
+	EXPECT(meta[10], pvmmu_meta_make(PVMMU_STATE_TYPED + 2,
+					 PVMMU_META_ROOT | PVMMU_META_KERNEL,
+					 0));
+	EXPECT(st.kernel_rules, 1);
+	EXPECT(reg(K_ROOT, 2, KERNEL_ROOT_FLAGS), SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT(reg(K_ROOT, 2, SBI_PVMMU_PT_ROOT), SBI_ERR_ALREADY_AVAILABLE);
+	/* a plain root still gets the S-mode kernel root's half */
+	EXPECT(reg(P(2), 2, SBI_PVMMU_PT_ROOT), 0);
+	EXPECT(pte(P(2))[300], leaf(MMIO_BASE, RW));
+	CHECK(!(meta[2] & PVMMU_META_KERNEL));
+	REJECT(P(2) + 300 * 8, SBI_PVMMU_OP_STORE, 0, SBI_ERR_DENIED);
+	/* a second kernel root may be built too */
+	EXPECT(reg(P(3), 2, KERNEL_ROOT_FLAGS), 0);
+	EXPECT(st.pages_typed, 3);
+
+	/* both halves of a kernel root under construction take UPDATE */
+	EXPECT(reg(K_PMD, 1, 0), 0);
+	EXPECT(upd1(K_ROOT + 256 * 8, SBI_PVMMU_OP_STORE, table(K_PMD), NULL),
+	       0);
+	EXPECT(upd1(K_ROOT + 511 * 8, SBI_PVMMU_OP_XCHG, table(K_PMD), NULL),
+	       0);
+	EXPECT(upd1(K_ROOT + 255 * 8, SBI_PVMMU_OP_STORE, table(K_PMD), NULL),
+	       0);
+	EXPECT(upd1(K_ROOT + 300 * 8, SBI_PVMMU_OP_STORE,
+		    leaf(MMIO_BASE, RW | PTE_G), NULL), 0);
+	EXPECT(refs(K_PMD), 3);
+	EXPECT(stat(SBI_PVMMU_STAT_LINKS, -1UL), 3);
+	/* ... and checks their values as any table's */
+	REJECT(K_ROOT + 301 * 8, SBI_PVMMU_OP_STORE, leaf(0x80000000UL, PTE_R),
+	       SBI_ERR_DENIED);	/* 1 GiB over the firmware */
+	REJECT(K_ROOT + 301 * 8, SBI_PVMMU_OP_STORE, table(P(2)),
+	       SBI_ERR_DENIED);	/* a root is never a child */
+	/* its release drops the links of both halves */
+	EXPECT(rel(K_PMD), SBI_ERR_DENIED);
+	EXPECT(rel(K_ROOT), 0);
+	EXPECT(refs(K_PMD), 0);
+	EXPECT(stat(SBI_PVMMU_STAT_LINKS, -1UL), 0);
+	EXPECT(mstate(K_ROOT), PVMMU_STATE_FREE);
+	EXPECT(meta[10], 0);
+	/* the kernel rules stay on for good */
+	EXPECT(rel(P(3)), 0);
+	EXPECT(st.kernel_rules, 1);
+	REJECT(P(2), SBI_PVMMU_OP_STORE, leaf(MMIO_BASE, RW | PTE_X),
+	       SBI_ERR_DENIED);
+	/* a kernel root can be loaded before it is adopted */
+	EXPECT(reg(K_ROOT, 2, KERNEL_ROOT_FLAGS), 0);
+	EXPECT(satp(1, satp_of(3, 0, K_ROOT)), 0);
+	EXPECT(refs(K_ROOT), 1);
+	EXPECT(rel(K_ROOT), SBI_ERR_DENIED);
+	EXPECT(info_kroot(), 0);
+	check_invariants();
+}
+
+static void test_kernel_rules(void)
+{
+	u64 old;
+
+	reset(FEAT_ALL);
+	shmem_on(0);
+	kroot(3);
+	EXPECT(reg(P(0), 0, 0), 0);
+	EXPECT(reg(P(1), 1, 0), 0);
+	EXPECT(reg(P(2), 2, SBI_PVMMU_PT_ROOT), 0);
+	/* without the kernel rules: W+X without U, no view of the pool */
+	EXPECT(upd1(P(0), SBI_PVMMU_OP_STORE, leaf(DATA, RW | PTE_X), NULL),
+	       0);
+	EXPECT(upd1(P(1), SBI_PVMMU_OP_STORE, leaf(DATA, RW | PTE_X), NULL),
+	       0);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(P(5), PTE_R),
+	       SBI_ERR_DENIED);
+	REJECT(P(1) + 8, SBI_PVMMU_OP_STORE, leaf(POOL_BASE, PTE_R),
+	       SBI_ERR_DENIED);
+
+	/* the first PT_KERNEL registration turns them on */
+	EXPECT(reg(K_ROOT, 2, KERNEL_ROOT_FLAGS), 0);
+	EXPECT(st.kernel_rules, 1);
+
+	/* W^X for leaves without U, at every level and over MMIO too */
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(DATA, RW | PTE_X),
+	       SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE,
+	       leaf(DATA, RWAD | PTE_X | PTE_G), SBI_ERR_DENIED);
+	REJECT(P(1) + 8, SBI_PVMMU_OP_STORE, leaf(DATA, RW | PTE_X),
+	       SBI_ERR_DENIED);
+	REJECT(P(2) + 8, SBI_PVMMU_OP_STORE, leaf(MMIO_BASE, RW | PTE_X),
+	       SBI_ERR_DENIED);
+	REJECT(K_ROOT + 300 * 8, SBI_PVMMU_OP_STORE,
+	       leaf(MMIO_BASE, RW | PTE_X), SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(MMIO_A, RW | PTE_X),
+	       SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE,
+	       leaf(DATA + 0x8000, RW | PTE_X) | PTE_N, SBI_ERR_DENIED);
+	/* W without R stays a malformed leaf */
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(DATA, PTE_W | PTE_X),
+	       SBI_ERR_INVALID_PARAM);
+	/* the result of an op counts: X into RW, W into RX */
+	EXPECT(upd1(P(0) + 16, SBI_PVMMU_OP_STORE, leaf(DATA, RW), NULL), 0);
+	EXPECT(upd1(P(0) + 24, SBI_PVMMU_OP_STORE, leaf(DATA, PTE_R | PTE_X),
+		    NULL), 0);
+	REJECT(P(0) + 16, SBI_PVMMU_OP_OR, PTE_X, SBI_ERR_DENIED);
+	REJECT(P(0) + 24, SBI_PVMMU_OP_OR, PTE_W, SBI_ERR_DENIED);
+	REJECT(P(0) + 16, SBI_PVMMU_OP_STORE_KEEP_AD,
+	       leaf(DATA, RW | PTE_X), SBI_ERR_DENIED);
+	/* an RWX leaf stored before stays, but no new value like it */
+	EXPECT(*pte(P(0)), leaf(DATA, RW | PTE_X));
+	REJECT(P(0), SBI_PVMMU_OP_OR, PTE_A, SBI_ERR_DENIED);
+	EXPECT(upd1(P(0), SBI_PVMMU_OP_AND, ~PTE_X, &old), 0);
+	EXPECT(old, leaf(DATA, RW | PTE_X));
+	/* with U it is a user leaf: W+X is the user's business */
+	EXPECT(upd1(P(0) + 32, SBI_PVMMU_OP_STORE,
+		    leaf(DATA, RW | PTE_X | PTE_U), NULL), 0);
+	EXPECT(upd1(P(1) + 16, SBI_PVMMU_OP_STORE,
+		    leaf(DATA, RWAD | PTE_X | PTE_U), NULL), 0);
+	EXPECT(upd1(P(0) + 16, SBI_PVMMU_OP_OR, PTE_X | PTE_U, NULL), 0);
+	EXPECT(upd1(P(0) + 40, SBI_PVMMU_OP_STORE,
+		    leaf(MMIO_A, RW | PTE_X | PTE_U), NULL), 0);
+
+	/* read-only kernel views may cover the pool */
+	EXPECT(upd1(P(0) + 48, SBI_PVMMU_OP_STORE, leaf(P(5), PTE_R), NULL),
+	       0);
+	EXPECT(upd1(P(0) + 56, SBI_PVMMU_OP_STORE,
+		    leaf(POOL_BASE + POOL_SIZE - 4096, PTE_R | PTE_G | PTE_A),
+		    NULL), 0);
+	EXPECT(upd1(P(0) + 64, SBI_PVMMU_OP_STORE, leaf(K_ROOT, PTE_R),
+		    NULL), 0);
+	EXPECT(upd1(P(1) + 24, SBI_PVMMU_OP_STORE, leaf(POOL_BASE, PTE_R),
+		    NULL), 0);	/* 2 MiB */
+	EXPECT(upd1(P(0) + 72, SBI_PVMMU_OP_STORE,
+		    leaf(POOL_BASE + 0x8000, PTE_R) | PTE_N, NULL), 0);
+	/* a 2 MiB view of RAM around the pool's end */
+	EXPECT(upd1(P(1) + 32, SBI_PVMMU_OP_STORE,
+		    leaf(POOL_BASE + POOL_SIZE - 0x200000, PTE_R), NULL), 0);
+	/* ... but never writable, executable or for U-mode */
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(P(5), RW), SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(P(5), PTE_R | PTE_X),
+	       SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(P(5), PTE_R | PTE_U),
+	       SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(P(5), PTE_X),
+	       SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE,
+	       leaf(P(5), RW | PTE_X | PTE_U), SBI_ERR_DENIED);
+	REJECT(P(1) + 8, SBI_PVMMU_OP_STORE, leaf(POOL_BASE, RW),
+	       SBI_ERR_DENIED);
+	REJECT(P(0) + 48, SBI_PVMMU_OP_OR, PTE_W, SBI_ERR_DENIED);
+	REJECT(P(0) + 48, SBI_PVMMU_OP_OR, PTE_U, SBI_ERR_DENIED);
+	REJECT(P(0) + 48, SBI_PVMMU_OP_OR, PTE_X, SBI_ERR_DENIED);
+	/* ... nor over the firmware, outside RAM or across two ranges */
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(FW_BASE, PTE_R),
+	       SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE,
+	       leaf(FW_BASE + FW_SIZE - 4096, PTE_R), SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE,
+	       leaf(FW_BASE + FW_SIZE - 0x8000, PTE_R) | PTE_N,
+	       SBI_ERR_DENIED);
+	REJECT(P(1) + 8, SBI_PVMMU_OP_STORE, leaf(FW_BASE, PTE_R),
+	       SBI_ERR_DENIED);
+	REJECT(P(2) + 16, SBI_PVMMU_OP_STORE, leaf(0x80000000UL, PTE_R),
+	       SBI_ERR_DENIED);	/* 1 GiB: firmware and pool */
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(META_PA, PTE_R),
+	       SBI_ERR_DENIED);
+	REJECT(P(0) + 8, SBI_PVMMU_OP_STORE, leaf(RAM_BASE + RAM_SIZE, PTE_R),
+	       SBI_ERR_DENIED);
+	REJECT(P(1) + 8, SBI_PVMMU_OP_STORE, leaf(0x83e00000UL, PTE_R),
+	       SBI_ERR_DENIED);	/* RAM A's end and RAM B */
+	/* S-mode RAM and MMIO as before: any permissions but W+X */
+	EXPECT(upd1(P(0) + 80, SBI_PVMMU_OP_STORE, leaf(DATA, RWAD), NULL),
+	       0);
+	EXPECT(upd1(P(0) + 88, SBI_PVMMU_OP_STORE, leaf(MMIO_B, RW), NULL),
+	       0);
+	EXPECT(upd1(P(0) + 96, SBI_PVMMU_OP_STORE,
+		    leaf(POOL_BASE - 4096, RW | PTE_U), NULL), 0);
+	check_invariants();
+}
+
+static void test_kernel_adopt(void)
+{
+	u32 saved;
+	unsigned int op;
+
+	reset(0);
+	shmem_on(0);
+	shmem_on(1);
+	/* no kernel root yet: DENIED before anything else */
+	EXPECT(pvmmu_kernel_satp(&st), 0);
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_DENIED);
+	EXPECT(adopt(0, K_ROOT + 8), SBI_ERR_DENIED);
+	EXPECT(adopt(0, KROOT), SBI_ERR_DENIED);
+	memset(ptr(KROOT), 0, 4096);
+	kroot(3);
+	EXPECT(pvmmu_kernel_satp(&st), satp_of(3, 0, KROOT));
+	/* the page: aligned, in the pool, a kernel root under construction */
+	EXPECT(adopt(0, K_ROOT + 8), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(adopt(0, KROOT), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(adopt(0, POOL_BASE - 4096), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(adopt(0, POOL_BASE + POOL_SIZE), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(adopt(0, -4096UL), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_INVALID_PARAM);	/* free */
+	EXPECT(reg(P(0), 2, SBI_PVMMU_PT_ROOT), 0);
+	EXPECT(adopt(0, P(0)), SBI_ERR_INVALID_PARAM);		/* plain root */
+	EXPECT(reg(P(4), 1, 0), 0);
+	EXPECT(adopt(0, P(4)), SBI_ERR_INVALID_PARAM);		/* a table */
+	kernel_tree();
+	/* another root, plain or kernel, first or last page: DENIED */
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_DENIED);
+	EXPECT(rel(P(0)), 0);
+	EXPECT(reg(P(POOL_PAGES - 1), 2, KERNEL_ROOT_FLAGS), 0);
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_DENIED);
+	EXPECT(adopt(0, P(POOL_PAGES - 1)), SBI_ERR_DENIED);
+	EXPECT(rel(P(POOL_PAGES - 1)), 0);
+	/* anything in the user half, valid or not: DENIED */
+	EXPECT(upd1(K_ROOT + 5 * 8, SBI_PVMMU_OP_STORE,
+		    leaf(MMIO_BASE, PTE_R), NULL), 0);
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_DENIED);
+	EXPECT(upd1(K_ROOT + 5 * 8, SBI_PVMMU_OP_STORE, 0x1200, NULL), 0);
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_DENIED);
+	EXPECT(upd1(K_ROOT + 255 * 8, SBI_PVMMU_OP_STORE, table(P(4)), NULL),
+	       0);
+	EXPECT(upd1(K_ROOT + 5 * 8, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_DENIED);
+	EXPECT(upd1(K_ROOT + 255 * 8, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	/* a page being registered, a root being released (white box) */
+	model_on = false;
+	saved = meta[20];
+	meta[20] = pvmmu_meta_make(PVMMU_STATE_BUSY, 0, 0);
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_DENIED);
+	meta[20] = pvmmu_meta_make(PVMMU_STATE_RELEASING, PVMMU_META_ROOT, 0);
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_DENIED);
+	meta[20] = saved;
+	EXPECT(meta[10] & PVMMU_META_KERNEL, PVMMU_META_KERNEL);
+	EXPECT(st.kroot, KROOT | 3);
+	model_reload_stats(&model, &st);
+	model_on = true;
+	EXPECT(info_kroot(), 0);
+
+	/* hart 0 (the caller) and hart 1 run on the kernel root */
+	EXPECT(satp(0, satp_of(3, 0, K_ROOT)), 0);
+	EXPECT(satp(1, satp_of(3, 0, K_ROOT)), 0);
+	EXPECT(refs(K_ROOT), 2);
+	EXPECT(adopt(0, K_ROOT), 0);
+	EXPECT(st.kroot, K_ROOT | 3);
+	EXPECT(info_kroot(), K_ROOT);
+	EXPECT(pvmmu_kernel_satp(&st), satp_of(3, 0, K_ROOT));
+	/* a plain root now; the caller's load is gone, hart 1's not yet */
+	EXPECT(meta[10], pvmmu_meta_make(PVMMU_STATE_TYPED + 2,
+					 PVMMU_META_ROOT, 1));
+	EXPECT(st.harts[0].root, 0);
+	EXPECT(st.harts[1].root, K_ROOT);
+	EXPECT(satp(1, satp_of(3, 0, K_ROOT)), 0);
+	EXPECT(refs(K_ROOT), 0);
+	EXPECT(st.harts[1].root, 0);
+	EXPECT(st.kernel_rules, 1);
+
+	/* once per boot: ALREADY_AVAILABLE, whatever the address */
+	EXPECT(adopt(0, K_ROOT), SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT(adopt(1, K_ROOT + 8), SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT(adopt(0, P(4)), SBI_ERR_ALREADY_AVAILABLE);
+	/* no kernel root is built any more */
+	EXPECT(reg(P(3), 2, KERNEL_ROOT_FLAGS), SBI_ERR_DENIED);
+	EXPECT(reg(P(3), 2, SBI_PVMMU_PT_KERNEL), SBI_ERR_INVALID_PARAM);
+	EXPECT(reg(P(3), 1, KERNEL_ROOT_FLAGS), SBI_ERR_INVALID_PARAM);
+	EXPECT(mstate(P(3)), PVMMU_STATE_FREE);
+
+	/* frozen: no entry of it changes, it is never released */
+	for (op = 0; op <= SBI_PVMMU_OP_STORE_KEEP_AD; op++) {
+		REJECT(K_ROOT, op, 0, SBI_ERR_DENIED);
+		REJECT(K_ROOT + 256 * 8, op, 0, SBI_ERR_DENIED);
+	}
+	REJECT(K_ROOT + 255 * 8, SBI_PVMMU_OP_STORE, table(P(4)),
+	       SBI_ERR_DENIED);
+	REJECT(K_ROOT + 258 * 8, SBI_PVMMU_OP_STORE, table(P(4)),
+	       SBI_ERR_DENIED);
+	REJECT(K_ROOT + 511 * 8, SBI_PVMMU_OP_STORE, leaf(DATA, PTE_R),
+	       SBI_ERR_DENIED);
+	ent(1, 0, K_ROOT + 300 * 8, SBI_PVMMU_OP_AND, 0);
+	EXPECT(update(1, 1, NULL), SBI_ERR_DENIED);
+	EXPECT(rel(K_ROOT), SBI_ERR_DENIED);
+	EXPECT(call(1, SBI_PVMMU_PT_RELEASE, K_ROOT, 0, 0, NULL),
+	       SBI_ERR_DENIED);
+	EXPECT(pte(K_ROOT)[256], table(K_PMD));
+	EXPECT(pte(K_ROOT)[300], leaf(MMIO_BASE, RW | PTE_G));
+	/* the tables it links are never released */
+	EXPECT(rel(K_PMD), SBI_ERR_DENIED);
+	EXPECT(rel(K_PMD2), SBI_ERR_DENIED);
+	EXPECT(refs(K_PMD2), 1);
+	/* they are tables like any other below it, under the kernel rules */
+	EXPECT(upd1(K_PMD, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	EXPECT(rel(K_PTE), 0);
+	EXPECT(reg(K_PTE, 0, 0), 0);
+	EXPECT(upd1(K_PMD2 + 8, SBI_PVMMU_OP_STORE, table(K_PTE), NULL), 0);
+	REJECT(K_PMD2 + 16, SBI_PVMMU_OP_STORE, leaf(DATA, RW | PTE_X),
+	       SBI_ERR_DENIED);
+
+	/* satp: the old S-mode root is refused, the adopted one accepted */
+	EXPECT(satp(0, satp_of(3, 0, KROOT)), SBI_ERR_DENIED);
+	EXPECT(satp(2, satp_of(3, 5, KROOT)), SBI_ERR_DENIED);
+	EXPECT(satp(2, satp_of(3, 5, K_ROOT)), 0);
+	EXPECT(st.harts[2].root, 0);		/* the kernel root: no count */
+	EXPECT(refs(K_ROOT), 0);
+	EXPECT(satp(2, satp_of(4, 0, K_ROOT)), SBI_ERR_INVALID_PARAM);
+	EXPECT(satp(2, 0), SBI_ERR_INVALID_PARAM);
+	check_invariants();
+}
+
+static void test_kernel_roots_linked(void)
+{
+	unsigned long links, levels, i;
+	u32 *m0;
+
+	reset(0);
+	shmem_on(0);
+	kroot(3);
+	kernel_adopted();
+	links = stat(SBI_PVMMU_STAT_LINKS, -1UL);
+	EXPECT(links, 3);
+	/* a new root: the kernel root's half, as two more links */
+	EXPECT(reg(P(20), 2, SBI_PVMMU_PT_ROOT), 0);
+	CHECK(!memcmp(pte(P(20)) + 256, pte(K_ROOT) + 256, 256 * 8));
+	EXPECT(pte(P(20))[300], leaf(MMIO_BASE, RW | PTE_G));
+	EXPECT(pte(P(20))[255], 0);
+	EXPECT(stat(SBI_PVMMU_STAT_LINKS, -1UL), links + 2);
+	EXPECT(refs(K_PMD), 2);
+	EXPECT(refs(K_PMD2), 2);
+	EXPECT(refs(K_PTE), 1);
+	EXPECT(reg(P(21), 2, SBI_PVMMU_PT_ROOT), 0);
+	EXPECT(stat(SBI_PVMMU_STAT_LINKS, -1UL), links + 4);
+	EXPECT(refs(K_PMD), 3);
+	/* its kernel half is still the firmware's */
+	REJECT(P(20) + 256 * 8, SBI_PVMMU_OP_STORE, 0, SBI_ERR_DENIED);
+	REJECT(P(20) + 300 * 8, SBI_PVMMU_OP_AND, ~PTE_W, SBI_ERR_DENIED);
+	/* the user half is the user's */
+	EXPECT(reg(P(22), 1, 0), 0);
+	EXPECT(upd1(P(20), SBI_PVMMU_OP_STORE, table(P(22)), NULL), 0);
+	EXPECT(upd1(P(20) + 8, SBI_PVMMU_OP_STORE, table(K_PMD2), NULL), 0);
+	EXPECT(refs(K_PMD2), 4);
+	/* loaded, it cannot go; unloaded, it drops both halves' links */
+	EXPECT(satp(1, satp_of(3, 0, P(20))), 0);
+	EXPECT(rel(P(20)), SBI_ERR_DENIED);
+	hart_stopped(1);
+	EXPECT(rel(P(20)), 0);
+	EXPECT(refs(K_PMD), 2);
+	EXPECT(refs(K_PMD2), 2);
+	EXPECT(refs(P(22)), 0);
+	EXPECT(stat(SBI_PVMMU_STAT_LINKS, -1UL), links + 2);
+	EXPECT(rel(P(21)), 0);
+	EXPECT(stat(SBI_PVMMU_STAT_LINKS, -1UL), links);
+	EXPECT(refs(K_PMD), 1);
+	/* the kernel root's own links stay: its tables stay */
+	EXPECT(rel(K_PMD), SBI_ERR_DENIED);
+	EXPECT(rel(K_PMD2), SBI_ERR_DENIED);
+	EXPECT(rel(P(22)), 0);
+	check_invariants();
+
+	/*
+	 * A link that cannot be taken (white box: a saturated count, which
+	 * the frozen kernel root never lets happen): the registration is
+	 * DENIED and the links already taken (entry 256, before the empty
+	 * entries and the leaf of 300) are dropped again.
+	 */
+	model_on = false;
+	m0 = &meta[13];
+	*m0 |= PVMMU_META_REF_MASK;
+	EXPECT(reg(P(23), 2, SBI_PVMMU_PT_ROOT), SBI_ERR_DENIED);
+	EXPECT(refs(K_PMD), 1);
+	EXPECT(st.links, links);
+	EXPECT(meta[23], 0);
+	for (i = 0; i < 512; i++)
+		if (pte(P(23))[i])
+			break;
+	EXPECT(i, 512);
+	*m0 = (*m0 & ~PVMMU_META_REF_MASK) | 1;
+	model_reload_stats(&model, &st);
+	model_on = true;
+	EXPECT(reg(P(23), 2, SBI_PVMMU_PT_ROOT), 0);
+	EXPECT(refs(K_PMD2), 2);
+	check_invariants();
+
+	/* Sv48: the kernel half links level-2 tables */
+	for (levels = 4; levels <= 5; levels++) {
+		reset(0);
+		shmem_on(0);
+		kroot(levels);
+		EXPECT(reg(K_ROOT, levels - 1, KERNEL_ROOT_FLAGS), 0);
+		EXPECT(reg(P(11), levels - 2, 0), 0);
+		EXPECT(reg(P(12), 2, 0), 0);
+		EXPECT(upd1(K_ROOT + 400 * 8, SBI_PVMMU_OP_STORE,
+			    table(P(11)), NULL), 0);
+		if (levels == 5)
+			EXPECT(upd1(P(11), SBI_PVMMU_OP_STORE, table(P(12)),
+				    NULL), 0);
+		/* leaves above level 2 stay malformed in a kernel root */
+		REJECT(K_ROOT + 401 * 8, SBI_PVMMU_OP_STORE,
+		       leaf(MMIO_BASE, PTE_R), SBI_ERR_INVALID_PARAM);
+		EXPECT(adopt(0, K_ROOT), 0);
+		EXPECT(reg(P(20), levels - 1, SBI_PVMMU_PT_ROOT), 0);
+		EXPECT(pte(P(20))[400], table(P(11)));
+		EXPECT(refs(P(11)), 2);
+		EXPECT(satp(0, satp_of(levels, 0, P(20))), 0);
+		EXPECT(satp(0, satp_of(levels, 0, K_ROOT)), 0);
+		EXPECT(rel(P(20)), 0);
+		EXPECT(refs(P(11)), 1);
+		check_invariants();
+	}
+}
+
+static void test_kernel_lock(void)
+{
+	const unsigned long TEXT_SZ = 0x10000;
+
+	reset(FEAT_ALL);
+	shmem_on(0);
+	/* nothing can be locked before a kernel root is adopted */
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ), SBI_ERR_DENIED);
+	EXPECT(klock(7, 1, 1), SBI_ERR_DENIED);
+	kroot(3);
+	kernel_tree();
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ), SBI_ERR_DENIED);
+	EXPECT(adopt(0, K_ROOT), 0);
+	EXPECT(reg(P(20), 2, SBI_PVMMU_PT_ROOT), 0);
+	EXPECT(reg(P(21), 1, 0), 0);
+	EXPECT(reg(P(22), 0, 0), 0);
+	EXPECT(upd1(P(20), SBI_PVMMU_OP_STORE, table(P(21)), NULL), 0);
+	EXPECT(upd1(P(21), SBI_PVMMU_OP_STORE, table(P(22)), NULL), 0);
+
+	/* kind, then the range: page aligned S-mode RAM of one range */
+	EXPECT(SBI_PVMMU_LOCK_KINDS, 2);
+	EXPECT(klock(2, TEXT, TEXT_SZ), SBI_ERR_INVALID_PARAM);
+	EXPECT(klock(-1UL, TEXT, TEXT_SZ), SBI_ERR_INVALID_PARAM);
+	EXPECT(klock(2, 1, 1), SBI_ERR_INVALID_PARAM);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT + 8, TEXT_SZ),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ + 8),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, 0), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, POOL_BASE, 4096),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, POOL_BASE - 4096, 8192),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, FW_BASE, 4096),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, FW_BASE + FW_SIZE - 4096, 8192),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, RAM_B_BASE - 4096, 8192),
+	       SBI_ERR_INVALID_ADDRESS);	/* two RAM ranges */
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, RAM_BASE + RAM_SIZE, 4096),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, MMIO_BASE, 4096),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, -4096UL, 8192),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, -TEXT),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(st.locked[0].size, 0);
+
+	/* a writable leaf over the range now: DENIED, nothing locked */
+	EXPECT(upd1(P(22) + 8, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT + 0xf000, RW | PTE_U), NULL), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ), SBI_ERR_DENIED);
+	EXPECT(st.locked[0].size, 0);
+	EXPECT(st.locked[1].size, 0);
+	/* ... so W leaves over it are still accepted */
+	EXPECT(upd1(P(22) + 16, SBI_PVMMU_OP_STORE, leaf(TEXT, RW), NULL),
+	       0);
+	EXPECT(upd1(P(22) + 8, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	EXPECT(upd1(P(22) + 16, SBI_PVMMU_OP_STORE, leaf(TEXT, PTE_R), NULL),
+	       0);
+	/* a 2 MiB one (level 1), a 64 KiB NAPOT one, one in the kernel tree */
+	EXPECT(upd1(P(21) + 8, SBI_PVMMU_OP_STORE, leaf(TEXT, RW), NULL), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT + 0x8000, 4096),
+	       SBI_ERR_DENIED);
+	EXPECT(upd1(P(21) + 8, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	EXPECT(upd1(P(22) + 24, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT + 0x18000, RW) | PTE_N, NULL), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT + 0x10000, 4096),
+	       SBI_ERR_DENIED);
+	EXPECT(upd1(P(22) + 24, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	EXPECT(upd1(K_PTE + 8, SBI_PVMMU_OP_STORE, leaf(TEXT + 0x3000, RW),
+		    NULL), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_RODATA, TEXT, TEXT_SZ), SBI_ERR_DENIED);
+	EXPECT(upd1(K_PTE + 8, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	/* in the last entry of a table */
+	EXPECT(upd1(P(22) + 511 * 8, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT + 0x2000, RW), NULL), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ), SBI_ERR_DENIED);
+	EXPECT(upd1(P(22) + 511 * 8, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	/* not valid, not writable, or next to the range: no obstacle */
+	EXPECT(upd1(P(22) + 32, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT, RW) & ~PTE_V, NULL), 0);
+	EXPECT(upd1(P(22) + 40, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT, PTE_R | PTE_X), NULL), 0);
+	EXPECT(upd1(P(22) + 48, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT - 4096, RW), NULL), 0);
+	EXPECT(upd1(P(22) + 56, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT + TEXT_SZ, RW), NULL), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ), 0);
+	EXPECT(st.locked[0].base, TEXT);
+	EXPECT(st.locked[0].size, TEXT_SZ);
+	/* once per kind */
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ),
+	       SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, RODATA, 4096),
+	       SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT(klock(SBI_PVMMU_LOCK_RODATA, RODATA, 0x20000), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_RODATA, RODATA, 0x20000),
+	       SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT(st.locked[0].base, TEXT);
+	EXPECT(st.locked[1].base, RODATA);
+
+	/* from now on: no writable leaf over either range */
+	REJECT(P(22), SBI_PVMMU_OP_STORE, leaf(TEXT, RW), SBI_ERR_DENIED);
+	REJECT(P(22), SBI_PVMMU_OP_STORE, leaf(TEXT + TEXT_SZ - 4096, RWAD),
+	       SBI_ERR_DENIED);
+	REJECT(P(22), SBI_PVMMU_OP_STORE, leaf(TEXT, RW | PTE_U),
+	       SBI_ERR_DENIED);
+	REJECT(P(22), SBI_PVMMU_OP_STORE, leaf(RODATA + 0x1f000, RW),
+	       SBI_ERR_DENIED);
+	REJECT(P(22), SBI_PVMMU_OP_STORE, leaf(TEXT + 0x8000, RW) | PTE_N,
+	       SBI_ERR_DENIED);
+	REJECT(P(21), SBI_PVMMU_OP_STORE, leaf(TEXT, RW), SBI_ERR_DENIED);
+	REJECT(P(21), SBI_PVMMU_OP_STORE, leaf(RODATA, RW | PTE_U),
+	       SBI_ERR_DENIED);
+	REJECT(K_PTE + 8, SBI_PVMMU_OP_STORE, leaf(TEXT, RW), SBI_ERR_DENIED);
+	REJECT(P(22) + 16, SBI_PVMMU_OP_OR, PTE_W, SBI_ERR_DENIED);
+	REJECT(P(22) + 32, SBI_PVMMU_OP_OR, PTE_V, SBI_ERR_DENIED);
+	REJECT(P(22) + 40, SBI_PVMMU_OP_XCHG, leaf(TEXT, RW), SBI_ERR_DENIED);
+	/* read-only and executable views are fine, so is the RAM around */
+	EXPECT(upd1(P(22), SBI_PVMMU_OP_STORE, leaf(TEXT, PTE_R | PTE_X),
+		    NULL), 0);
+	EXPECT(upd1(P(22) + 64, SBI_PVMMU_OP_STORE,
+		    leaf(RODATA + 0x1f000, PTE_R | PTE_G), NULL), 0);
+	EXPECT(upd1(P(21) + 16, SBI_PVMMU_OP_STORE, leaf(TEXT, PTE_R),
+		    NULL), 0);
+	EXPECT(upd1(P(22) + 72, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT + TEXT_SZ, RW), NULL), 0);
+	EXPECT(upd1(P(22) + 80, SBI_PVMMU_OP_STORE,
+		    leaf(RODATA - 4096, RW), NULL), 0);
+	/* clearing W from a leaf over it is fine: the new value is R */
+	EXPECT(upd1(P(22) + 16, SBI_PVMMU_OP_AND, ~PTE_X, NULL), 0);
+	/*
+	 * The edges of what is locked, [TEXT, RODATA + 128 KiB) as a whole:
+	 * leaves that end where it starts or start where it ends are
+	 * fine, leaves across an end are not
+	 */
+	EXPECT(upd1(P(21) + 24, SBI_PVMMU_OP_STORE, leaf(TEXT - 0x200000, RW),
+		    NULL), 0);
+	EXPECT(upd1(P(22) + 88, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT - 0x8000, RW) | PTE_N, NULL), 0);
+	EXPECT(upd1(P(22) + 96, SBI_PVMMU_OP_STORE,
+		    leaf(RODATA + 0x20000, RW), NULL), 0);
+	EXPECT(upd1(P(22) + 104, SBI_PVMMU_OP_STORE,
+		    leaf(RODATA + 0x28000, RW) | PTE_N, NULL), 0);
+	EXPECT(upd1(P(22) + 112, SBI_PVMMU_OP_STORE, leaf(DATA, RW), NULL),
+	       0);
+	REJECT(P(21) + 32, SBI_PVMMU_OP_STORE, leaf(RODATA, RW),
+	       SBI_ERR_DENIED);	/* 2 MiB from RODATA: past the end */
+	REJECT(P(22) + 120, SBI_PVMMU_OP_STORE,
+	       leaf(RODATA + 0x18000, RW) | PTE_N, SBI_ERR_DENIED);
+	REJECT(P(22) + 120, SBI_PVMMU_OP_STORE,
+	       leaf(TEXT + 0x8000, RW) | PTE_N, SBI_ERR_DENIED);
+	/* a range that ends where RAM ends can be locked too */
+	reset(FEAT_ALL);
+	shmem_on(0);
+	kroot(3);
+	kernel_adopted();
+	EXPECT(klock(SBI_PVMMU_LOCK_RODATA, RAM_BASE + RAM_SIZE - 0x2000,
+		     0x2000), 0);
+	REJECT(K_PTE + 8, SBI_PVMMU_OP_STORE,
+	       leaf(RAM_BASE + RAM_SIZE - 4096, RW), SBI_ERR_DENIED);
+	/* a lock of a lone page: leaves that start before it still hit it */
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT + 0x3000, 4096), 0);
+	REJECT(K_PTE + 8, SBI_PVMMU_OP_STORE, leaf(TEXT + 0x8000, RW) | PTE_N,
+	       SBI_ERR_DENIED);
+	REJECT(K_PMD + 24, SBI_PVMMU_OP_STORE, leaf(TEXT, RW),
+	       SBI_ERR_DENIED);
+	EXPECT(upd1(K_PTE + 8, SBI_PVMMU_OP_STORE, leaf(TEXT + 0x2000, RW),
+		    NULL), 0);
+	check_invariants();
+
+	/*
+	 * The firmware writes "old" values into the buffers: none may be in
+	 * a locked range, registered before the lock or after
+	 */
+	reset(0);
+	shmem_on(0);
+	shmem_on(1);
+	kroot(3);
+	kernel_adopted();
+	EXPECT(klock(SBI_PVMMU_LOCK_RODATA, SHMEM(1) + 0x1000, 4096), 0);
+	ent(1, 0, K_PTE + 16, SBI_PVMMU_OP_STORE, leaf(DATA, PTE_R));
+	EXPECT(update(1, 1, NULL), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(*pte(K_PTE + 16), 0);
+	ent(0, 0, K_PTE + 16, SBI_PVMMU_OP_STORE, leaf(DATA, PTE_R));
+	EXPECT(update(0, 1, NULL), 0);		/* the buffer next to it */
+	EXPECT(upd1(K_PTE + 16, SBI_PVMMU_OP_STORE, 0, NULL), 0);
+	EXPECT(call(1, SBI_PVMMU_SET_SHMEM, -1UL, -1UL, 0, NULL), 0);
+	EXPECT(call(1, SBI_PVMMU_SET_SHMEM, SHMEM(1), 0, 0, NULL),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(call(2, SBI_PVMMU_SET_SHMEM, SHMEM(1) + 0x1000 - 64, 0, 0,
+		    NULL), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(call(2, SBI_PVMMU_SET_SHMEM, SHMEM(1) + 0x1fc0, 0, 0, NULL),
+	       SBI_ERR_INVALID_ADDRESS);
+	/* right after the locked page: fine */
+	EXPECT(call(1, SBI_PVMMU_SET_SHMEM, SHMEM(1) + 0x2000, 0, 0, NULL),
+	       0);
+	((struct sbi_pvmmu_entry *)ptr(SHMEM(1) + 0x2000))[0] =
+		(struct sbi_pvmmu_entry){ K_PTE + 16, leaf(DATA, PTE_R), 0 };
+	EXPECT(update(1, 1, NULL), 0);
+	EXPECT(*pte(K_PTE + 16), leaf(DATA, PTE_R));
+	check_invariants();
+
+	/*
+	 * White box: a W entry that is no well-formed leaf where it is (a
+	 * misaligned 2 MiB one, which UPDATE never stores) maps nothing,
+	 * so it does not stand in the way of a lock
+	 */
+	reset(0);
+	shmem_on(0);
+	kroot(3);
+	kernel_adopted();
+	model_on = false;
+	*pte(K_PMD + 24) = leaf(TEXT + 0x1000, RW);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ), 0);
+	EXPECT(st.locked[0].size, TEXT_SZ);
+	*pte(K_PMD + 24) = 0;
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -2741,6 +3494,11 @@ static const struct test tests[] = {
 	{ "satp_mode", test_satp_mode },
 	{ "satp_targets", test_satp_targets },
 	{ "satp_release", test_satp_release },
+	{ "kernel_register", test_kernel_register },
+	{ "kernel_rules", test_kernel_rules },
+	{ "kernel_adopt", test_kernel_adopt },
+	{ "kernel_roots_linked", test_kernel_roots_linked },
+	{ "kernel_lock", test_kernel_lock },
 	{ "stats", test_stats },
 	{ "odd_edges", test_odd_edges },
 	{ "pool_helpers", test_pool_helpers },

@@ -517,20 +517,29 @@ static void test_pvmmu(const void *fdt)
 	}
 	r = pv_info(SBI_PVMMU_INFO_VERSION);
 	check("pvmmu version", r.value, SBI_PVMMU_VERSION);
-	check("pvmmu version 2.0", r.value, 0x20000);
+	check("pvmmu version 2.1", r.value, 0x20001);
 	r = pv_info(SBI_PVMMU_INFO_MAX_BATCH);
 	check("pvmmu max batch", r.value, PV_MAX_BATCH);
 	r = pv_info(SBI_PVMMU_INFO_FEATURES);
-	check("pvmmu features match the ISA strings, satp locked", r.value,
-	      pv_fdt_features(fdt) | SBI_PVMMU_FEAT_SATP_LOCKED);
+	check("pvmmu features match the ISA strings, satp locked, kernel "
+	      "tables", r.value, pv_fdt_features(fdt) |
+	      SBI_PVMMU_FEAT_SATP_LOCKED | SBI_PVMMU_FEAT_KERNEL_TABLES);
+	r = pv_info(SBI_PVMMU_INFO_KERNEL_ROOT);
+	check("pvmmu no kernel root adopted", r.error | r.value, 0);
 	r = pv_info(77);
 	check("pvmmu bad selector", r.error, SBI_ERR_INVALID_PARAM);
 	base = pv_info(SBI_PVMMU_INFO_POOL_BASE).value;
 	size = pv_info(SBI_PVMMU_INFO_POOL_SIZE).value;
 	check("pool naturally aligned", base & (size - 1), 0);
 	pv_check_fdt(fdt, base, size);
-	r = SBI0(SBI_EXT_PVMMU, 7);
+	r = SBI0(SBI_EXT_PVMMU, 9);
 	check("pvmmu unknown fid", r.error, SBI_ERR_NOT_SUPPORTED);
+	/* KERNEL_ADOPT and KERNEL_LOCK before SET_KERNEL_ROOT: DENIED */
+	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_KERNEL_ADOPT, base);
+	check("kernel adopt before the kernel root", r.error, SBI_ERR_DENIED);
+	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_KERNEL_LOCK, SBI_PVMMU_LOCK_TEXT,
+		 (ulong)pv_data, 4096);
+	check("kernel lock before adoption", r.error, SBI_ERR_DENIED);
 	r = pv_stats(SBI_PVMMU_STAT_COUNT, -1UL);
 	check("pvmmu stats bad counter", r.error, SBI_ERR_INVALID_PARAM);
 
@@ -676,7 +685,8 @@ static void test_pvmmu(const void *fdt)
 	check("pvmmu rejected calls counted",
 	      pv_stat(SBI_PVMMU_STAT_REJECTED) > 0, 1);
 	say("sbi-selftest: PVMMU pool %x + %x, features %x checked\n", base,
-	    size, pv_fdt_features(fdt) | SBI_PVMMU_FEAT_SATP_LOCKED);
+	    size, pv_fdt_features(fdt) | SBI_PVMMU_FEAT_SATP_LOCKED |
+	    SBI_PVMMU_FEAT_KERNEL_TABLES);
 }
 
 void boot_main(ulong id, ulong fdt)
