@@ -265,8 +265,9 @@ void pvmmu_lock_rodata(void)
 		return;
 	err = pvmmu_sbi_lock(SBI_PVMMU_LOCK_RODATA, __pa_symbol(__start_rodata),
 			     _data - __start_rodata);
-	if (err)
-		pr_err("firmware refused to lock the read-only data: %d\n", err);
-	else
-		pr_info("read-only data locked\n");
+	/* A writable mapping of rodata is left somewhere: a kernel bug */
+	if (WARN(err, "pvmmu: firmware refused to lock the read-only data: %d\n",
+		 err))
+		return;
+	pr_info("read-only data locked\n");
 }
