@@ -193,10 +193,13 @@ static void __init free_boot_tables(phys_addr_t pa, unsigned int level)
 	if (PageReserved(page)) {
 		free_reserved_page(page);
 	} else {
-		if (level == 0)
+		/* The constructor of its level ran if the page is typed */
+		if (PageTable(page) && level == 0)
 			pagetable_pte_dtor(page_ptdesc(page));
-		else if (level == 1)
+		else if (PageTable(page) && level == 1)
 			pagetable_pmd_dtor(page_ptdesc(page));
+		else if (PageTable(page))
+			pagetable_pud_dtor(page_ptdesc(page));
 		pagetable_free(page_ptdesc(page));
 	}
 	adopted.freed++;
