@@ -85,6 +85,13 @@ static const char *const fw_keys[] = {
 	"fw_traps",
 	"fw_satp",
 	"fw_sfence",
+	/* instructions of UPDATE round trips, and the firmware's phases */
+	"update_insn",
+	"fw_insn_entry",
+	"fw_insn_checks",
+	"fw_insn_validate",
+	"fw_insn_apply",
+	"fw_insn_exit",
 };
 
 #define NR_FW_KEYS		ARRAY_SIZE(fw_keys)
@@ -1182,6 +1189,7 @@ static const struct bench_spec bench_specs[] = {
 	{ "sbi_update1",	run_sbi,	0,		150000, false },
 	{ "sbi_update_batch",	run_sbi,	0,		15000, false },
 	{ "kernel_vmalloc",	run_sbi,	0,		2000, false },
+	{ "kernel_queue",	run_sbi,	0,		3000, false },
 };
 
 /* ---- running a case ---- */
@@ -1294,6 +1302,7 @@ static const struct agent_case bench_cases[] = {
 	{ "sbi_update1", bench_case },
 	{ "sbi_update_batch", bench_case },
 	{ "kernel_vmalloc", bench_case },
+	{ "kernel_queue", bench_case },
 };
 
 _Static_assert(ARRAY_SIZE(bench_cases) == ARRAY_SIZE(bench_specs),

@@ -91,6 +91,7 @@ WORKLOADS = [
     ("sbi_update1", "one single-entry UPDATE call (firmware microbenchmark)"),
     ("sbi_update_batch", "one full-batch UPDATE call (firmware microbenchmark)"),
     ("kernel_vmalloc", "vmalloc of 64 KiB + a store per page + vfree (kernel tables)"),
+    ("kernel_queue", "set_pte() of a full batch in a lazy section, then its flush (kernel microbenchmark)"),
 ]
 WORKLOAD_NAMES = [w for w, _ in WORKLOADS]
 WHAT = dict(WORKLOADS)
@@ -104,6 +105,10 @@ QUICK_SCALE = 0.1
 # firmware counters of /proc/pvmmu (absent on older kernels): every trap
 # from S/U-mode on any hart, satp writes accepted, sfence.vma emulated
 FW_KEYS = ["fw_traps", "fw_satp", "fw_sfence"]
+# instructions of the UPDATE round trips (kernel side), and the firmware's
+# share of them by phase (minstret)
+INSN_KEYS = ["update_insn", "fw_insn_entry", "fw_insn_checks",
+             "fw_insn_validate", "fw_insn_apply", "fw_insn_exit"]
 
 HEARTBEAT_S = 30
 
@@ -458,8 +463,10 @@ def summarize(data, meta, trap_cycles):
                 "batch": res.get("batch"),
             }
             # the firmware's counters, None when the kernel does not give them
-            for key in FW_KEYS:
+            for key in FW_KEYS + INSN_KEYS:
                 fig[key + "_per_op"] = res.get(key + "_per_op")
+            if res.get("line"):
+                fig["line"] = res["line"]
             # raw counters behind call_breakdown()
             for key, value in res.items():
                 if key.startswith(("flush_", "direct.")) or key == "table_calls":

@@ -23,6 +23,8 @@ _trap_entry:
 	csrrw	sp, CSR_MSCRATCH, sp
 	sd	t0, SBI_SCRATCH_TMP0_OFFSET(sp)
 	sd	t1, SBI_SCRATCH_TMP1_OFFSET(sp)
+	csrr	t0, CSR_MINSTRET
+	sd	t0, SBI_SCRATCH_TRAP_INSN_OFFSET(sp)
 
 	/* t1 <- top of the stack to use */
 	csrr	t0, CSR_MSTATUS

@@ -38,13 +38,17 @@ static bool range_in_ram(const struct pvmmu_state *st, unsigned long base,
 	return range_inside_one(st->ram, st->ram_count, base, size);
 }
 
-/* Plain RAM that S-mode owns: one RAM range, outside firmware and pool */
-static bool range_is_s_ram(const struct pvmmu_state *st, unsigned long base,
-			   unsigned long size)
+/*
+ * Plain RAM that S-mode owns: inside one RAM range, outside firmware and
+ * pool; that is, inside one segment of s_ram (see set_s_ram()).
+ */
+static __always_inline bool range_is_s_ram(const struct pvmmu_state *st,
+					   unsigned long base,
+					   unsigned long size)
 {
-	return range_in_ram(st, base, size) &&
-	       !pvmmu_range_overlaps(base, size, st->fw.base, st->fw.size) &&
-	       !pvmmu_range_overlaps(base, size, st->pool_base, st->pool_size);
+	if (!size || base + size < base)
+		return false;
+	return range_inside_one(st->s_ram, st->s_ram_count, base, size);
 }
 
 /* MMIO that the FDT gives to S-mode: the whole range in one region */
@@ -56,10 +60,23 @@ static bool range_is_s_mmio(const struct pvmmu_state *st, unsigned long base,
 
 /* ---- counters */
 
+/* Per-hart counters: only their own hart writes them, no atomic needed */
 static void stat_inc(struct pvmmu_state *st, unsigned long hartid,
 		     unsigned int counter, unsigned long n)
 {
-	pvmmu_add_long(&st->harts[hartid].stats[counter], (long)n);
+	unsigned long *c = &st->harts[hartid].stats[counter];
+
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+/* Add the instructions retired since @*mark to @counter; *@mark = now */
+static void stat_insn(struct pvmmu_state *st, unsigned long hartid,
+		      unsigned int counter, unsigned long *mark)
+{
+	unsigned long now = pvmmu_insn_count();
+
+	stat_inc(st, hartid, counter, now - *mark);
+	*mark = now;
 }
 
 static bool hart_ok(const struct pvmmu_state *st, unsigned long hartid)
@@ -106,6 +123,57 @@ static bool kernel_adopted(const struct pvmmu_state *st)
 
 /* ---- init */
 
+/* Append [lo, hi) to s_ram if it is not empty */
+static void add_s_ram(struct pvmmu_state *st, unsigned long lo,
+		      unsigned long hi)
+{
+	if (hi > lo) {
+		st->s_ram[st->s_ram_count].base = lo;
+		st->s_ram[st->s_ram_count++].size = hi - lo;
+	}
+}
+
+/*
+ * Cut the firmware and the pool out of every RAM range, once: the leaf
+ * checks then ask one question per segment. Every range [a, b) here
+ * ends at most at -1UL (the memory map was checked not to wrap).
+ */
+static void set_s_ram(struct pvmmu_state *st)
+{
+	struct pvmmu_range holes[2] = { st->fw,
+					{ st->pool_base, st->pool_size } };
+	unsigned long lo, hi, cur, h_lo, h_hi;
+	unsigned int i, j;
+
+	/* Low hole first */
+	if (holes[1].base < holes[0].base) {
+		holes[0] = holes[1];
+		holes[1] = st->fw;
+	}
+	st->s_ram_count = 0;
+	/* A hole that wraps overlaps everything (pvmmu_range_overlaps()) */
+	for (j = 0; j < 2; j++)
+		if (holes[j].base + holes[j].size < holes[j].base)
+			return;
+	for (i = 0; i < st->ram_count; i++) {
+		lo = st->ram[i].base;
+		hi = lo + st->ram[i].size;
+		if (hi < lo)
+			hi = -1UL;
+		cur = lo;
+		for (j = 0; j < 2; j++) {
+			h_lo = holes[j].base;
+			h_hi = h_lo + holes[j].size;
+			if (!holes[j].size || h_hi <= cur || h_lo >= hi)
+				continue;
+			add_s_ram(st, cur, h_lo);
+			cur = h_hi > cur ? h_hi : cur;
+		}
+		if (cur < hi)
+			add_s_ram(st, cur, hi);
+	}
+}
+
 static bool range_overlaps_ram(const struct pvmmu_state *st,
 			       const struct pvmmu_range *r)
 {
@@ -133,6 +201,8 @@ int pvmmu_init(struct pvmmu_state *st, const struct pvmmu_config *cfg)
 		st->ram[i] = cfg->ram[i];
 	st->ram_count = cfg->ram_count;
 	st->fw = cfg->fw;
+	/* Again once the pool is known: a failed init keeps these */
+	set_s_ram(st);
 	if (cfg->mmio_count > PVMMU_MAX_MMIO ||
 	    (cfg->mmio_count && !cfg->mmio))
 		return SBI_ERR_INVALID_PARAM;
@@ -167,6 +237,7 @@ int pvmmu_init(struct pvmmu_state *st, const struct pvmmu_config *cfg)
 	st->pool_size = cfg->pool_size;
 	st->pool_pages = pages;
 	st->meta = cfg->meta;
+	set_s_ram(st);
 
 	/* Free pages are always zero: typing and release rely on it */
 	for (i = 0; i < pages; i++) {
@@ -218,6 +289,7 @@ int pvmmu_set_shmem(struct pvmmu_state *st, unsigned long hartid,
 		    unsigned long lo, unsigned long hi, unsigned long flags)
 {
 	struct pvmmu_hart *h = &st->harts[hartid];
+	int rc = SBI_SUCCESS;
 
 	if (flags)
 		return SBI_ERR_INVALID_PARAM;
@@ -228,13 +300,35 @@ int pvmmu_set_shmem(struct pvmmu_state *st, unsigned long hartid,
 	}
 	if (hi || (lo & (PVMMU_SHMEM_ALIGN - 1)))
 		return SBI_ERR_INVALID_PARAM;
+	/*
+	 * Checked here once for all UPDATE calls: with the KERNEL_LOCK
+	 * serialisation, so that no lock can come to cover it later.
+	 */
+	pvmmu_lock(&st->locking);
 	if (!shmem_ok(st, lo))
-		return SBI_ERR_INVALID_ADDRESS;
-	if (h->shmem_set)
-		return SBI_ERR_ALREADY_AVAILABLE;
-	h->shmem = lo;
-	h->shmem_set = true;
-	return SBI_SUCCESS;
+		rc = SBI_ERR_INVALID_ADDRESS;
+	else if (h->shmem_set)
+		rc = SBI_ERR_ALREADY_AVAILABLE;
+	else {
+		h->shmem = lo;
+		__atomic_store_n(&h->shmem_set, true, __ATOMIC_RELEASE);
+	}
+	pvmmu_unlock(&st->locking);
+	return rc;
+}
+
+/* Does a hart's registered batch buffer overlap [base, base + size)? */
+static bool shmem_overlaps(const struct pvmmu_state *st, unsigned long base,
+			   unsigned long size)
+{
+	unsigned int i;
+
+	for (i = 0; i < PVMMU_MAX_HARTS; i++)
+		if (__atomic_load_n(&st->harts[i].shmem_set, __ATOMIC_ACQUIRE) &&
+		    pvmmu_range_overlaps(base, size, st->harts[i].shmem,
+					 PVMMU_SHMEM_SIZE))
+			return true;
+	return false;
 }
 
 int pvmmu_set_kernel_root(struct pvmmu_state *st, unsigned long pa,
@@ -426,8 +520,9 @@ out:
  * The memory a valid leaf at @level maps. Returns INVALID_PARAM for a
  * malformed leaf (misaligned PPN, an undefined NAPOT size).
  */
-static int leaf_range(const struct pvmmu_state *st, unsigned int level,
-		      u64 v, unsigned long *base, unsigned long *size)
+static __always_inline int leaf_range(const struct pvmmu_state *st,
+				      unsigned int level, u64 v,
+				      unsigned long *base, unsigned long *size)
 {
 	unsigned long ppn = (v >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
 
@@ -539,45 +634,82 @@ static u64 compute_new(unsigned int op, u64 old, u64 value)
 	}
 }
 
-/* Apply one entry: *@oldp gets the previous value, *@valid whether V is set now */
-static int apply_one(struct pvmmu_state *st, u64 target, u64 value,
-		     u64 *oldp, bool *valid)
+/*
+ * The table page an UPDATE's entries write, locked, with its metadata.
+ * Consecutive entries in one page (the usual case: a run of PTEs) share
+ * one lock and one metadata lookup. The lock keeps the page typed (a
+ * release takes it), so the metadata's type, level and flags hold for
+ * the whole run; only the reference count moves, and it is not used.
+ */
+struct update_run {
+	unsigned long page;		/* 0: nothing locked */
+	struct pvmmu_lock *lock;
+	unsigned int level;
+	/* Entries from this index on are refused (DENIED) */
+	unsigned int denied_from;
+};
+
+static void run_end(struct update_run *run)
+{
+	if (run->page)
+		pvmmu_unlock(run->lock);
+	run->page = 0;
+}
+
+/* Make @page the locked page of @run: SUCCESS if it is a typed table */
+static int run_enter(struct pvmmu_state *st, struct update_run *run,
+		     unsigned long page)
+{
+	u32 m;
+
+	if (page == run->page)
+		return SBI_SUCCESS;
+	run_end(run);
+	if (!pvmmu_in_pool(st, page, PVMMU_PAGE_SIZE))
+		return SBI_ERR_INVALID_ADDRESS;
+	run->lock = pvmmu_lock_of(st, page);
+	pvmmu_lock(run->lock);
+	run->page = page;
+	m = pvmmu_load32(pvmmu_meta_of(st, page));
+	run->level = pvmmu_meta_level(m);
+	/*
+	 * A root's kernel half is the firmware's copy of the kernel root's,
+	 * except while a kernel root is built; the adopted one is frozen
+	 * (and adoption needs every other hart stopped: no run is open).
+	 */
+	run->denied_from = PVMMU_PTES_PER_PAGE;
+	if (page == kroot_pa(st))
+		run->denied_from = 0;
+	else if ((m & PVMMU_META_ROOT) && !(m & PVMMU_META_KERNEL))
+		run->denied_from = PVMMU_KERNEL_HALF;
+	return pvmmu_meta_typed(m) ? SBI_SUCCESS : SBI_ERR_INVALID_ADDRESS;
+}
+
+/*
+ * Apply one entry inside @run: *@oldp gets the previous value, *@valid
+ * whether V is set now, *@checked the instruction count once it was
+ * validated.
+ */
+static int apply_one(struct pvmmu_state *st, struct update_run *run,
+		     u64 target, u64 value, u64 *oldp, bool *valid,
+		     unsigned long *checked)
 {
 	unsigned long pa = (unsigned long)(target & ~SBI_PVMMU_OP_MASK);
 	unsigned long page = pa & ~(PVMMU_PAGE_SIZE - 1), child = 0;
-	unsigned int op = (unsigned int)(target & SBI_PVMMU_OP_MASK), level;
-	struct pvmmu_lock *lock;
+	unsigned int op = (unsigned int)(target & SBI_PVMMU_OP_MASK);
+	unsigned int level;
 	bool linked = false;
 	u64 *pte, old, new;
-	u32 m;
-	int rc = SBI_SUCCESS;
+	int rc;
 
-	if (!pvmmu_in_pool(st, pa, sizeof(u64)))
-		return SBI_ERR_INVALID_ADDRESS;
-
-	lock = pvmmu_lock_of(st, page);
-	pvmmu_lock(lock);
-
-	m = pvmmu_load32(pvmmu_meta_of(st, page));
-	if (!pvmmu_meta_typed(m)) {
-		rc = SBI_ERR_INVALID_ADDRESS;
-		goto out;
-	}
-	if (op > SBI_PVMMU_OP_STORE_KEEP_AD) {
-		rc = SBI_ERR_INVALID_PARAM;
-		goto out;
-	}
-	/*
-	 * A root's kernel half is the firmware's copy of the kernel root's,
-	 * except while a kernel root is built; the adopted one is frozen.
-	 */
-	if (((m & PVMMU_META_ROOT) && !(m & PVMMU_META_KERNEL) &&
-	     ((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= PVMMU_KERNEL_HALF) ||
-	    page == kroot_pa(st)) {
-		rc = SBI_ERR_DENIED;
-		goto out;
-	}
-	level = pvmmu_meta_level(m);
+	rc = run_enter(st, run, page);
+	if (rc)
+		return rc;
+	if (op > SBI_PVMMU_OP_STORE_KEEP_AD)
+		return SBI_ERR_INVALID_PARAM;
+	if (((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= run->denied_from)
+		return SBI_ERR_DENIED;
+	level = run->level;
 
 	pte = pte_ptr(st, pa);
 	old = pvmmu_load64(pte);
@@ -585,15 +717,16 @@ static int apply_one(struct pvmmu_state *st, u64 target, u64 value,
 		new = compute_new(op, old, value);
 		rc = check_pte(st, level, new);
 		if (rc)
-			goto out;
+			return rc;
 		linked = pvmmu_pte_is_table(new);
 		if (linked) {
 			/* Reference first, so the child cannot be released */
 			child = pvmmu_pte_pa(new);
 			rc = pvmmu_ref_get(st, child, level - 1);
 			if (rc)
-				goto out;
+				return rc;
 		}
+		*checked = pvmmu_insn_count();
 		/* Fails if the walker changed A/D meanwhile: recompute */
 		if (pvmmu_cas64(pte, &old, new))
 			break;
@@ -610,9 +743,7 @@ static int apply_one(struct pvmmu_state *st, u64 target, u64 value,
 	}
 	*oldp = old;
 	*valid = new & PTE_V;
-out:
-	pvmmu_unlock(lock);
-	return rc;
+	return SBI_SUCCESS;
 }
 
 int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
@@ -620,36 +751,52 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 		 unsigned long *applied)
 {
 	struct pvmmu_hart *h = &st->harts[hartid];
+	unsigned long i, mark = h->trap_insn, checked, apply_insn = 0;
+	struct update_run run = { 0 };
 	struct sbi_pvmmu_entry *ents;
-	unsigned long i;
 	u64 target, value, old = 0;
 	bool valid = false;
 	int rc = SBI_SUCCESS;
 
+	stat_insn(st, hartid, SBI_PVMMU_STAT_INSN_ENTRY, &mark);
 	*applied = 0;
 	stat_inc(st, hartid, SBI_PVMMU_STAT_UPDATE_CALLS, 1);
+	/*
+	 * The buffer was checked when it was registered, and KERNEL_LOCK
+	 * refuses a range that holds a registered buffer.
+	 */
 	if (!h->shmem_set)
-		return SBI_ERR_NO_SHMEM;
-	if (!count || count > PVMMU_MAX_BATCH || first >= count)
-		return SBI_ERR_INVALID_PARAM;
-	/* The memory map is fixed, but never trust an old check */
-	if (!shmem_ok(st, h->shmem))
-		return SBI_ERR_INVALID_ADDRESS;
+		rc = SBI_ERR_NO_SHMEM;
+	else if (!count || count > PVMMU_MAX_BATCH || first >= count)
+		rc = SBI_ERR_INVALID_PARAM;
+	stat_insn(st, hartid, SBI_PVMMU_STAT_INSN_CHECKS, &mark);
+	if (rc)
+		goto out;
 
 	ents = pvmmu_phys(st, h->shmem);
 	for (i = first; i < count; i++) {
 		/* Copy in once: S-mode may rewrite the buffer meanwhile */
 		target = __atomic_load_n(&ents[i].target, __ATOMIC_RELAXED);
 		value = __atomic_load_n(&ents[i].value, __ATOMIC_RELAXED);
-		rc = apply_one(st, target, value, &old, &valid);
+		rc = apply_one(st, &run, target, value, &old, &valid,
+			       &checked);
 		if (rc)
 			break;
 		__atomic_store_n(&ents[i].old, old, __ATOMIC_RELAXED);
-		/* A valid entry may be a new mapping: fence before returning */
+		/* A valid entry may be a new mapping: fence on return */
 		h->need_fence |= valid;
+		/* From the validated entry to here: its store */
+		apply_insn += pvmmu_insn_count() - checked;
 	}
+	run_end(&run);
 	*applied = i - first;
 	stat_inc(st, hartid, SBI_PVMMU_STAT_ENTRIES, i - first);
+	/* The rest of the loop: validation (a rejected entry's included) */
+	stat_inc(st, hartid, SBI_PVMMU_STAT_INSN_APPLY, apply_insn);
+	stat_insn(st, hartid, SBI_PVMMU_STAT_INSN_VALIDATE, &mark);
+	stat_inc(st, hartid, SBI_PVMMU_STAT_INSN_VALIDATE, -apply_insn);
+out:
+	h->exit_insn = mark;
 	return rc;
 }
 
@@ -727,19 +874,6 @@ void pvmmu_count(struct pvmmu_state *st, unsigned long hartid,
 {
 	if (hart_ok(st, hartid) && counter < SBI_PVMMU_STAT_COUNT)
 		stat_inc(st, hartid, counter, 1);
-}
-
-bool pvmmu_take_fence(struct pvmmu_state *st, unsigned long hartid)
-{
-	struct pvmmu_hart *h;
-	bool fence;
-
-	if (!hart_ok(st, hartid))
-		return false;
-	h = &st->harts[hartid];
-	fence = h->need_fence;
-	h->need_fence = false;
-	return fence;
 }
 
 /* ---- KERNEL_ADOPT, KERNEL_LOCK */
@@ -872,6 +1006,11 @@ int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 	pvmmu_lock(&st->locking);
 	if (pvmmu_read_long(&r->size)) {
 		rc = SBI_ERR_ALREADY_AVAILABLE;
+		goto out;
+	}
+	/* The firmware writes old values there: UPDATE no longer checks */
+	if (shmem_overlaps(st, pa, size)) {
+		rc = SBI_ERR_DENIED;
 		goto out;
 	}
 

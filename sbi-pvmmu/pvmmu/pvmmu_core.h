@@ -142,6 +142,9 @@ struct pvmmu_hart {
 	unsigned long root;
 	/* An UPDATE stored a valid entry: the glue fences this hart */
 	bool need_fence;
+	/* Instruction counts where the current UPDATE's phases begin */
+	unsigned long trap_insn, exit_insn;
+	/* Written by this hart only: plain stores, no atomics */
 	unsigned long stats[SBI_PVMMU_STAT_COUNT];
 };
 
@@ -150,6 +153,9 @@ struct pvmmu_state {
 	unsigned long phys_offset;
 	struct pvmmu_range ram[PVMMU_MAX_RAM];
 	unsigned int ram_count;
+	/* The RAM ranges less the firmware and the pool: S-mode's own RAM */
+	struct pvmmu_range s_ram[3 * PVMMU_MAX_RAM];
+	unsigned int s_ram_count;
 	struct pvmmu_range fw;
 	/* MMIO that S-mode may map: leaves may target these too */
 	struct pvmmu_range mmio[PVMMU_MAX_MMIO];
@@ -173,7 +179,10 @@ struct pvmmu_state {
 	struct pvmmu_range locked[SBI_PVMMU_LOCK_KINDS];
 	/* [lo, hi) spans them all (hi = 0: none): most leaves miss it */
 	unsigned long locked_lo, locked_hi;
-	/* Serialises KERNEL_LOCK calls (check, publish, span) */
+	/*
+	 * Serialises KERNEL_LOCK calls (check, publish, span) and SET_SHMEM:
+	 * no lock covers a registered batch buffer
+	 */
 	struct pvmmu_lock locking;
 
 	/* One word per pool page, see PVMMU_META_* */
@@ -213,10 +222,28 @@ static inline void *pvmmu_phys(const struct pvmmu_state *st, unsigned long pa)
 
 bool pvmmu_range_overlaps(unsigned long a, unsigned long asz,
 			  unsigned long b, unsigned long bsz);
-bool pvmmu_in_pool(const struct pvmmu_state *st, unsigned long pa,
-		   unsigned long size);
-u32 *pvmmu_meta_of(const struct pvmmu_state *st, unsigned long pa);
-struct pvmmu_lock *pvmmu_lock_of(struct pvmmu_state *st, unsigned long pa);
+
+/* Inline: the UPDATE path asks these for every entry */
+static inline bool pvmmu_in_pool(const struct pvmmu_state *st,
+				 unsigned long pa, unsigned long size)
+{
+	return pa >= st->pool_base && size <= st->pool_size &&
+	       pa - st->pool_base <= st->pool_size - size;
+}
+
+/* The caller has checked that @pa lies in the pool */
+static inline u32 *pvmmu_meta_of(const struct pvmmu_state *st,
+				 unsigned long pa)
+{
+	return &st->meta[(pa - st->pool_base) >> PVMMU_PAGE_SHIFT];
+}
+
+static inline struct pvmmu_lock *pvmmu_lock_of(struct pvmmu_state *st,
+					       unsigned long pa)
+{
+	return &st->locks[(pa >> PVMMU_PAGE_SHIFT) % PVMMU_LOCK_STRIPES];
+}
+
 /* Take a reference on a page typed at @level, not root: 0 or DENIED */
 int pvmmu_ref_get(struct pvmmu_state *st, unsigned long pa,
 		  unsigned int level);
@@ -296,7 +323,42 @@ void pvmmu_hart_stopped(struct pvmmu_state *st, unsigned long hartid);
 /* Count one event of a STATS counter kept by the glue (traps, fences) */
 void pvmmu_count(struct pvmmu_state *st, unsigned long hartid,
 		 unsigned int counter);
+/*
+ * Instruction counts of UPDATE's phases (STATS INSN_*): the glue gives the
+ * count at the trap entry before the call, and says when it returns.
+ */
+static inline void pvmmu_mark_trap(struct pvmmu_state *st,
+				   unsigned long hartid, unsigned long insn)
+{
+	if (hartid < PVMMU_MAX_HARTS) {
+		st->harts[hartid].trap_insn = insn;
+		st->harts[hartid].exit_insn = 0;
+	}
+}
+
+static inline void pvmmu_mark_return(struct pvmmu_state *st,
+				     unsigned long hartid)
+{
+	struct pvmmu_hart *h = &st->harts[hartid];
+
+	if (hartid < PVMMU_MAX_HARTS && h->exit_insn) {
+		h->stats[SBI_PVMMU_STAT_INSN_EXIT] +=
+			pvmmu_insn_count() - h->exit_insn;
+		h->exit_insn = 0;
+	}
+}
+
 /* Did the last UPDATE of @hartid store a valid entry? Clears the flag. */
-bool pvmmu_take_fence(struct pvmmu_state *st, unsigned long hartid);
+static inline bool pvmmu_take_fence(struct pvmmu_state *st,
+				    unsigned long hartid)
+{
+	bool fence;
+
+	if (hartid >= PVMMU_MAX_HARTS)
+		return false;
+	fence = st->harts[hartid].need_fence;
+	st->harts[hartid].need_fence = false;
+	return fence;
+}
 
 #endif

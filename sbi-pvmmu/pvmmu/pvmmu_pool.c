@@ -16,24 +16,6 @@ bool pvmmu_range_overlaps(unsigned long a, unsigned long asz,
 	return asz && bsz && a < b + bsz && b < a + asz;
 }
 
-bool pvmmu_in_pool(const struct pvmmu_state *st, unsigned long pa,
-		   unsigned long size)
-{
-	return pa >= st->pool_base && size <= st->pool_size &&
-	       pa - st->pool_base <= st->pool_size - size;
-}
-
-/* The caller has checked that @pa lies in the pool */
-u32 *pvmmu_meta_of(const struct pvmmu_state *st, unsigned long pa)
-{
-	return &st->meta[(pa - st->pool_base) >> PVMMU_PAGE_SHIFT];
-}
-
-struct pvmmu_lock *pvmmu_lock_of(struct pvmmu_state *st, unsigned long pa)
-{
-	return &st->locks[(pa >> PVMMU_PAGE_SHIFT) % PVMMU_LOCK_STRIPES];
-}
-
 int pvmmu_ref_get(struct pvmmu_state *st, unsigned long pa,
 		  unsigned int level)
 {

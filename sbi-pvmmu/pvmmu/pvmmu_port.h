@@ -61,6 +61,22 @@ static inline unsigned long pvmmu_read_long(unsigned long *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
+/*
+ * Instructions retired on this hart (minstret; exact under QEMU -icount),
+ * for the STATS phase counters; 0 on a host, which has no such counter.
+ */
+static inline unsigned long pvmmu_insn_count(void)
+{
+#ifdef __riscv
+	unsigned long v;
+
+	__asm__ __volatile__("csrr %0, minstret" : "=r"(v));
+	return v;
+#else
+	return 0;
+#endif
+}
+
 /* ---- spinlock: test-and-test-and-set on a 32-bit word */
 
 struct pvmmu_lock {

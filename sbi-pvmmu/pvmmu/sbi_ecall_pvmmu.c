@@ -106,6 +106,7 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 		return rc;
 	}
 
+	pvmmu_mark_trap(st, hartid, sbi_scratch_thishart_ptr()->trap_insn);
 	rc = pvmmu_call(st, hartid, funcid, regs->a0, regs->a1, regs->a2,
 			&out->value);
 
@@ -121,6 +122,7 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 	/* Applied entries count even when a later one was rejected */
 	if (pvmmu_take_fence(st, hartid))
 		sfence_vma_all();
+	pvmmu_mark_return(st, hartid);
 	return rc;
 }
 

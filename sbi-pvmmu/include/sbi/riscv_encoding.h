@@ -147,6 +147,7 @@
 #define CSR_MCOUNTEREN		0x306
 #define CSR_MENVCFG		0x30a
 #define CSR_MSCRATCH		0x340
+#define CSR_MINSTRET		0xb02
 #define CSR_MEPC		0x341
 #define CSR_MCAUSE		0x342
 #define CSR_MTVAL		0x343

@@ -173,6 +173,17 @@ struct sbi_pvmmu_entry {
 #define SBI_PVMMU_STAT_SATP_REFUSED	9	/* satp writes refused */
 #define SBI_PVMMU_STAT_SFENCE		10	/* SFENCE.VMA emulated */
 #define SBI_PVMMU_STAT_TRAPS		11	/* traps from S/U-mode, all kinds */
-#define SBI_PVMMU_STAT_COUNT		12
+/*
+ * Instructions retired (minstret) in UPDATE calls, by phase: from the trap
+ * entry to the core, the per-call checks, the entries' validation, their
+ * stores, and from the core back to the trap return. Zero where the
+ * firmware cannot count instructions.
+ */
+#define SBI_PVMMU_STAT_INSN_ENTRY	12
+#define SBI_PVMMU_STAT_INSN_CHECKS	13
+#define SBI_PVMMU_STAT_INSN_VALIDATE	14
+#define SBI_PVMMU_STAT_INSN_APPLY	15
+#define SBI_PVMMU_STAT_INSN_EXIT	16
+#define SBI_PVMMU_STAT_COUNT		17
 
 #endif /* __SBI_PVMMU_ABI_H__ */

@@ -12,6 +12,7 @@
 #define SBI_SCRATCH_TMP0_OFFSET		0
 #define SBI_SCRATCH_TMP1_OFFSET		8
 #define SBI_SCRATCH_STACK_TOP_OFFSET	16
+#define SBI_SCRATCH_TRAP_INSN_OFFSET	24
 
 #ifndef __ASSEMBLER__
 
@@ -23,6 +24,8 @@ struct sbi_scratch {
 	unsigned long tmp0;
 	unsigned long tmp1;
 	unsigned long stack_top;
+	/* minstret at the trap entry: PVMMU's instruction counts start there */
+	unsigned long trap_insn;
 
 	unsigned long hartid;
 	/* Hart features (SBI_HART_EXT_*) found in the FDT */
@@ -45,6 +48,8 @@ _Static_assert(__builtin_offsetof(struct sbi_scratch, tmp1) ==
 	       SBI_SCRATCH_TMP1_OFFSET, "scratch layout");
 _Static_assert(__builtin_offsetof(struct sbi_scratch, stack_top) ==
 	       SBI_SCRATCH_STACK_TOP_OFFSET, "scratch layout");
+_Static_assert(__builtin_offsetof(struct sbi_scratch, trap_insn) ==
+	       SBI_SCRATCH_TRAP_INSN_OFFSET, "scratch layout");
 
 extern struct sbi_scratch sbi_scratch_table[SBI_MAX_HARTS];
 

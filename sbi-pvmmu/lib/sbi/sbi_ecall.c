@@ -10,15 +10,16 @@
  * Implemented extensions. PVMMU (pvmmu/sbi_ecall_pvmmu.c) probes as
  * present only when its page-table pool is set up.
  */
+/* Searched in order: the most frequent calls first (page-table updates) */
 static const struct sbi_ecall_extension *const ecall_exts[] = {
-	&ecall_base,
+	&ecall_pvmmu,
 	&ecall_time,
 	&ecall_ipi,
 	&ecall_rfence,
+	&ecall_base,
 	&ecall_hsm,
 	&ecall_srst,
 	&ecall_dbcn,
-	&ecall_pvmmu,
 	&ecall_legacy,
 };
 

@@ -31,7 +31,7 @@ typedef unsigned __int128 u128;
 #define KHALF		256UL
 #define MAX_BATCH	512UL
 #define SHMEM_BYTES	(MAX_BATCH * 24)
-#define NSTATS		12UL	/* STATS counters 0..11 */
+#define NSTATS		17UL	/* STATS counters 0..16 */
 #define STAT_SATP	8
 #define STAT_SATP_REFUSED 9
 
@@ -639,9 +639,9 @@ static long p_update(struct model *m, unsigned long hart, unsigned long count,
 		return SBI_ERR_NO_SHMEM;
 	if (!count || count > MAX_BATCH || first >= count)
 		return SBI_ERR_INVALID_PARAM;
-	/* checked on every call: a lock may have come after SET_SHMEM */
+	/* SET_SHMEM checked it, and no lock may cover it since (p_lock) */
 	if (!buffer_ok(m, buf))
-		return SBI_ERR_INVALID_ADDRESS;
+		fail(m, "hart %lu: a registered buffer went bad", hart);
 	for (i = first; i < count; i++, n++) {
 		target = rd64(m, buf + i * 24);
 		value = rd64(m, buf + i * 24 + 8);
@@ -747,6 +747,8 @@ static bool writable_leaf_over(const struct model *m, const u64 *pool,
 static long p_lock(struct model *m, unsigned long kind, unsigned long pa,
 		   unsigned long size)
 {
+	unsigned long h;
+
 	if (!adopted(m))
 		return SBI_ERR_DENIED;
 	if (kind >= SBI_PVMMU_LOCK_KINDS)
@@ -755,6 +757,11 @@ static long p_lock(struct model *m, unsigned long kind, unsigned long pa,
 		return SBI_ERR_INVALID_ADDRESS;
 	if (m->locked[kind].size)
 		return SBI_ERR_ALREADY_AVAILABLE;
+	/* no lock over a registered buffer: the firmware writes old values */
+	for (h = 0; h < MODEL_HARTS; h++)
+		if (m->shmem_set[h] && pa < m->shmem[h] + SHMEM_BYTES &&
+		    m->shmem[h] < pa + size)
+			return SBI_ERR_DENIED;
 	if (writable_leaf_over(m, m->pool, pa, size))
 		return SBI_ERR_DENIED;
 	m->locked[kind] = (struct model_range){ pa, size };

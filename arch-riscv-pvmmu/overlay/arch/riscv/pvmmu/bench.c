@@ -17,6 +17,7 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <asm/csr.h>
 #include <asm/pvmmu.h>
 #include <asm/sbi.h>
 
@@ -25,7 +26,13 @@
 #define BENCH_MAX_ITERATIONS	1000000
 
 static DEFINE_MUTEX(bench_lock);
-static char bench_result[160] = "kind=none\n";
+static char bench_result[224] = "kind=none\n";
+
+/* Instructions retired in the two halves of the queue kind */
+struct queue_insn {
+	unsigned long queue;
+	unsigned long flush;
+};
 
 static void run_null(unsigned long n)
 {
@@ -53,6 +60,23 @@ static void run_update_batch(unsigned long *table, unsigned long n)
 	}
 }
 
+static void run_queue(pte_t *table, unsigned long n, struct queue_insn *insn)
+{
+	unsigned int batch = min(READ_ONCE(pvmmu_batch), pvmmu_max_batch), i;
+	unsigned long start, queued;
+
+	while (n--) {
+		arch_enter_lazy_mmu_mode();
+		start = csr_read(CSR_INSTRET);
+		for (i = 0; i < batch; i++)
+			set_pte(&table[i], __pte(0));
+		queued = csr_read(CSR_INSTRET);
+		arch_leave_lazy_mmu_mode();
+		insn->flush += csr_read(CSR_INSTRET) - queued;
+		insn->queue += queued - start;
+	}
+}
+
 #define VMALLOC_PAGES	16
 
 static int run_vmalloc(unsigned long n)
@@ -74,6 +98,7 @@ static int run_vmalloc(unsigned long n)
 static int bench_run(const char *kind, unsigned long n)
 {
 	struct pvmmu_cpu_stats before, after;
+	struct queue_insn insn = { 0 };
 	struct ptdesc *ptdesc = NULL;
 	unsigned long *table = NULL;
 	u64 start, ns;
@@ -97,6 +122,8 @@ static int bench_run(const char *kind, unsigned long n)
 		err = run_vmalloc(n);
 	else if (!strcmp(kind, "update1"))
 		run_update1(table, n);
+	else if (!strcmp(kind, "queue"))
+		run_queue((pte_t *)table, n, &insn);
 	else
 		run_update_batch(table, n);
 	ns = ktime_get_ns() - start;
@@ -109,9 +136,11 @@ static int bench_run(const char *kind, unsigned long n)
 		return err;
 	/* Null calls bypass the queue, so its counters do not see them. */
 	snprintf(bench_result, sizeof(bench_result),
-		 "kind=%s iterations=%lu calls=%lu entries=%lu ns=%llu\n", kind,
-		 n, strcmp(kind, "null") ? after.sbi_calls - before.sbi_calls : n,
-		 after.entries - before.entries, ns);
+		 "kind=%s iterations=%lu calls=%lu entries=%lu ns=%llu call_insn=%lu queue_insn=%lu flush_insn=%lu\n",
+		 kind, n,
+		 strcmp(kind, "null") ? after.sbi_calls - before.sbi_calls : n,
+		 after.entries - before.entries, ns,
+		 after.update_insn - before.update_insn, insn.queue, insn.flush);
 	return 0;
 }
 
@@ -131,7 +160,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	    n > BENCH_MAX_ITERATIONS)
 		return -EINVAL;
 	if (strcmp(kind, "null") && strcmp(kind, "update1") &&
-	    strcmp(kind, "update_batch") && strcmp(kind, "vmalloc"))
+	    strcmp(kind, "update_batch") && strcmp(kind, "vmalloc") &&
+	    strcmp(kind, "queue"))
 		return -EINVAL;
 
 	mutex_lock(&bench_lock);

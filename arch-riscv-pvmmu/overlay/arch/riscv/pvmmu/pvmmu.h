@@ -37,6 +37,7 @@ struct pvmmu_cpu_stats {
 	unsigned long irq_bypass;	/* updates from interrupt context */
 	unsigned long nested;		/* nested lazy sections */
 	unsigned long mispredicted;	/* deferred exchanges off their prediction */
+	unsigned long update_insn;	/* instructions in UPDATE round trips */
 };
 DECLARE_PER_CPU(struct pvmmu_cpu_stats, pvmmu_cpu_stats);
 

@@ -18,6 +18,7 @@
 #include <linux/of_address.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <asm/csr.h>
 #include <asm/sbi.h>
 #include <asm/pvmmu.h>
 
@@ -81,10 +82,15 @@ static struct sbiret pvmmu_ecall(unsigned long fid, unsigned long a0,
 	return sbi_ecall(SBI_EXT_PVMMU, fid, a0, a1, a2, 0, 0, 0);
 }
 
-/* The firmware reads the entries from this CPU's registered buffer. */
+/*
+ * The firmware reads the entries from this CPU's registered buffer. The
+ * instructions of the round trip are counted (update_insn in /proc/pvmmu):
+ * the firmware's STATS INSN_* counters say where they went.
+ */
 static long sbi_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 		       unsigned int first, unsigned int *applied)
 {
+	unsigned long start = csr_read(CSR_INSTRET);
 	struct sbiret ret;
 
 	if (WARN_ON_ONCE(batch != pvmmu_cpu_buffer(smp_processor_id()))) {
@@ -100,6 +106,7 @@ static long sbi_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 	} else {
 		ret = pvmmu_ecall(SBI_PVMMU_UPDATE, nr, first, 0);
 	}
+	this_cpu_add(pvmmu_cpu_stats.update_insn, csr_read(CSR_INSTRET) - start);
 	*applied = ret.value;
 	return ret.error;
 }

@@ -126,6 +126,12 @@ static int pvmmu_summary_show(struct seq_file *m, void *v)
 		   pool.kernel, pvmmu_kernel_links, pool.recycled_roots,
 		   pvmmu_active() &&
 		   fw_stat_info(SBI_PVMMU_INFO_KERNEL_ROOT) == __pa(init_mm.pgd));
+	seq_printf(m, " update_insn=%lu fw_insn_entry=%ld fw_insn_checks=%ld fw_insn_validate=%ld fw_insn_apply=%ld fw_insn_exit=%ld",
+		   cpu.update_insn, fw_stat(SBI_PVMMU_STAT_INSN_ENTRY),
+		   fw_stat(SBI_PVMMU_STAT_INSN_CHECKS),
+		   fw_stat(SBI_PVMMU_STAT_INSN_VALIDATE),
+		   fw_stat(SBI_PVMMU_STAT_INSN_APPLY),
+		   fw_stat(SBI_PVMMU_STAT_INSN_EXIT));
 	seq_printf(m, " pinned=%lu killed=%lu fw_updates=%ld fw_entries=%ld fw_rejected=%ld fw_typed=%ld fw_links=%ld fw_satp=%ld fw_satp_refused=%ld fw_sfence=%ld fw_traps=%ld\n",
 		   cpu.pinned, cpu.killed,
 		   fw_stat(SBI_PVMMU_STAT_UPDATE_CALLS),
