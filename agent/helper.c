@@ -4,6 +4,9 @@
  * fork + exec and the address space of a freshly exec'd process.
  *
  *   exit N			exit with status N
+ *   spawn			fork, exec "--helper exit 0" in the child, wait
+ *				for it and exit with its status (a shell
+ *				running one command)
  *   pattern SEED BYTES	map BYTES of anonymous memory, fill it with
  *				pattern SEED, verify it and print
  *				"<csum hex> <$PVMMU_TOKEN>" on stdout
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -46,10 +50,31 @@ static int helper_pattern(const char *seed_s, const char *bytes_s)
 	return 0;
 }
 
+static int helper_spawn(void)
+{
+	char *argv[] = { (char *)agent_self(), "--helper", "exit", "0", NULL };
+	char *envp[] = { NULL };
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return 8;
+	if (!pid) {
+		execve(agent_self(), argv, envp);
+		_exit(127);
+	}
+	if (wait_pid(pid, &status) || !WIFEXITED(status))
+		return 9;
+	return WEXITSTATUS(status);
+}
+
 int helper_main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[0], "exit"))
 		return atoi(argv[1]) & 0xff;
+	if (argc == 1 && !strcmp(argv[0], "spawn"))
+		return helper_spawn();
 	if (argc == 3 && !strcmp(argv[0], "pattern"))
 		return helper_pattern(argv[1], argv[2]);
 

@@ -38,6 +38,7 @@
 #include <linux/membarrier.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,10 +583,15 @@ static int run_map(struct bench *b, const struct bench_spec *s)
 	return bench_report(b, what, iters, iters);
 }
 
-/* fork, and exec the helper (or just exit) in the child; wait for it */
-static int fork_once(bool exec)
+/*
+ * fork, and exec the helper (or just exit) in the child; wait for it.
+ * The helper runs @cmd: "exit" (exit 0) or "spawn" (a fork + exec + wait
+ * of its own, as a shell running one command).
+ */
+static int fork_exec_once(bool exec, const char *cmd)
 {
-	char *argv[] = { (char *)agent_self(), "--helper", "exit", "0", NULL };
+	char *argv[] = { (char *)agent_self(), "--helper", (char *)cmd,
+			 strcmp(cmd, "exit") ? NULL : "0", NULL };
 	char *envp[] = { NULL };
 	int status;
 	pid_t pid;
@@ -603,6 +609,11 @@ static int fork_once(bool exec)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return -EPROTO;
 	return 0;
+}
+
+static int fork_once(bool exec)
+{
+	return fork_exec_once(exec, "exit");
 }
 
 /*
@@ -684,6 +695,165 @@ static int run_mprotect(struct bench *b, const struct bench_spec *s)
 	bench_collect_deferred(b);
 	t_int(t, "populated_kib", len / KIB);
 	return bench_report(b, what, iters, 2 * iters);
+}
+
+/*
+ * A shell running one command: fork, exec the helper "spawn", which forks,
+ * execs "exit 0" and waits (lmbench's "sh" process creation).
+ */
+static int run_fork_sh(struct bench *b, const struct bench_spec *s)
+{
+	long i, iters = scaled(s->iters);
+	struct test_ctx *t = b->t;
+	int ret;
+
+	ret = fork_exec_once(true, "spawn");	/* warm-up */
+	if (ret)
+		return t_fail(t, "warm-up: %s",
+			      ret == -EPROTO ? "child failed" : strerror(-ret));
+	bench_begin(b);
+	for (i = 0; i < iters && !ret; i++)
+		ret = fork_exec_once(true, "spawn");
+	bench_end(b);
+	if (ret)
+		return t_fail(t, "iteration %ld: %s", i,
+			      ret == -EPROTO ? "child failed" : strerror(-ret));
+	bench_collect_deferred(b);
+	return bench_report(b, "fork+exec of a helper that fork+execs another and waits",
+			    iters, iters);
+}
+
+static char *prot_page;
+
+/* The write hit the read-only page: open it and let the write retry */
+static void prot_fault_handler(int sig, siginfo_t *info, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	if ((char *)info->si_addr != prot_page ||
+	    mprotect(prot_page, page_size(), PROT_READ | PROT_WRITE))
+		_exit(120);
+}
+
+/*
+ * One protection fault: a write to a read-only page, SIGSEGV, a handler
+ * that makes it writable; then mprotect back to read-only (lmbench's
+ * "prot" signal latency, with the page-table writes of both mprotects).
+ */
+static int run_prot_fault(struct bench *b, const struct bench_spec *s)
+{
+	long i, iters = scaled(s->iters);
+	struct sigaction sa = { 0 };
+	struct test_ctx *t = b->t;
+	int ret = 0;
+
+	prot_page = bench_map(NULL, page_size(), false);
+	if (!prot_page)
+		return t_fail(t, "mmap: %s", strerror(errno));
+	prot_page[0] = 1;
+	sa.sa_sigaction = prot_fault_handler;
+	sa.sa_flags = SA_SIGINFO;
+	if (sigaction(SIGSEGV, &sa, NULL))
+		return t_fail(t, "sigaction: %s", strerror(errno));
+	bench_begin(b);
+	for (i = 0; i < iters && !ret; i++) {
+		if (mprotect(prot_page, page_size(), PROT_READ))
+			ret = -errno;
+		*(volatile char *)prot_page = (char)i;
+	}
+	bench_end(b);
+	if (ret)
+		return t_fail(t, "iteration %ld: mprotect: %s", i,
+			      strerror(-ret));
+	bench_collect_deferred(b);
+	return bench_report(b, "write to a read-only page: SIGSEGV, mprotect RW in the handler, mprotect RO",
+			    iters, iters);
+}
+
+#define PARALLEL_BYTES		(16 * MIB)
+#define PARALLEL_FORK_EVERY	4
+
+/*
+ * One worker of the parallel workload, pinned to @cpu: @rounds of mmap
+ * 16 MiB + a write to every page + munmap, with a fork + exit of a child
+ * (the region mapped) every PARALLEL_FORK_EVERY rounds. Waits on @go
+ * first. Returns 0 or an exit status.
+ */
+static int parallel_worker(int cpu, long rounds, int go)
+{
+	char c;
+	long r;
+	char *p;
+
+	if (pin_to_cpu(cpu) || read(go, &c, 1) != 0)
+		return 10;
+	for (r = 0; r < rounds; r++) {
+		p = bench_map(NULL, PARALLEL_BYTES, false);
+		if (!p)
+			return 11;
+		touch_pages(p, PARALLEL_BYTES);
+		if (r % PARALLEL_FORK_EVERY == 0 && fork_once(false))
+			return 12;
+		if (munmap(p, PARALLEL_BYTES))
+			return 13;
+	}
+	return 0;
+}
+
+/*
+ * s->size harts at once, each its own process pinned to its CPU, each
+ * looping parallel_worker()'s rounds; the harts are the highest N online,
+ * highest first (CPU 0 carries the most housekeeping: a worker alone there
+ * takes about twice the guest time of one on the bench CPU, natively too).
+ * One operation is one round of one worker: under -icount the harts share
+ * one instruction clock, so the time per operation grows with N even when
+ * nothing contends, and the figure to read is the PV/native ratio at
+ * each N.
+ */
+static int run_parallel(struct bench *b, const struct bench_spec *s)
+{
+	long rounds = scaled(s->iters), n = (long)s->size, i, top;
+	int go[2], status, failed = 0;
+	struct test_ctx *t = b->t;
+	pid_t pids[16];
+	char what[80];
+	cpu_set_t set;
+
+	if (online_cpus(&set) < n || n > (long)ARRAY_SIZE(pids))
+		return t_skip(t, "needs %ld online CPUs (boot with -smp %ld)", n,
+			      n);
+	for (top = CPU_SETSIZE - 1; top > 0 && !CPU_ISSET(top, &set); top--)
+		;
+	for (i = 0; i < n; i++)
+		if (top - i < 0 || !CPU_ISSET(top - i, &set))
+			return t_skip(t, "CPU %ld is offline", top - i);
+	if (pipe(go))
+		return t_fail(t, "pipe: %s", strerror(errno));
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return t_fail(t, "fork: %s", strerror(errno));
+		if (!pids[i]) {
+			close(go[1]);
+			_exit(parallel_worker((int)(top - i), rounds, go[0]));
+		}
+	}
+	close(go[0]);
+	bench_begin(b);
+	close(go[1]);		/* every worker's read returns: go */
+	for (i = 0; i < n; i++)
+		if (wait_pid(pids[i], &status) || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			failed++;
+	bench_end(b);
+	if (failed)
+		return t_fail(t, "%d of %ld workers failed", failed, n);
+	bench_collect_deferred(b);
+	snprintf(what, sizeof(what),
+		 "%ld harts, each: mmap 16 MiB + touch + munmap, fork every %d",
+		 n, PARALLEL_FORK_EVERY);
+	t_int(t, "harts", n);
+	return bench_report(b, what, rounds, rounds * n);
 }
 
 /*
@@ -1176,8 +1346,10 @@ static const struct bench_spec bench_specs[] = {
 	{ "fork_1m",		run_fork,	1 * MIB,	1800, false },
 	{ "fork_16m",		run_fork,	16 * MIB,	300, false },
 	{ "fork_exec",		run_fork,	0,		600, true },
+	{ "fork_sh",		run_fork_sh,	0,		300, false },
 	{ "mprotect_1m",	run_mprotect,	1 * MIB,	3000, false },
 	{ "mprotect_64m",	run_mprotect,	64 * MIB,	24, false },
+	{ "prot_fault",		run_prot_fault,	0,		6000, false },
 	{ "mremap_16m",		run_mremap,	16 * MIB,	180, false },
 	{ "mremap_aligned_16m",	run_mremap,	16 * MIB,	1500, true },
 	{ "dontneed_16m",	run_dontneed,	16 * MIB,	45, false },
@@ -1190,6 +1362,9 @@ static const struct bench_spec bench_specs[] = {
 	{ "sbi_update_batch",	run_sbi,	0,		15000, false },
 	{ "kernel_vmalloc",	run_sbi,	0,		2000, false },
 	{ "kernel_queue",	run_sbi,	0,		3000, false },
+	{ "parallel_1",		run_parallel,	1,		24, false },
+	{ "parallel_4",		run_parallel,	4,		24, false },
+	{ "parallel_8",		run_parallel,	8,		24, false },
 };
 
 /* ---- running a case ---- */
@@ -1289,8 +1464,10 @@ static const struct agent_case bench_cases[] = {
 	{ "fork_1m", bench_case },
 	{ "fork_16m", bench_case },
 	{ "fork_exec", bench_case },
+	{ "fork_sh", bench_case },
 	{ "mprotect_1m", bench_case },
 	{ "mprotect_64m", bench_case },
+	{ "prot_fault", bench_case },
 	{ "mremap_16m", bench_case },
 	{ "mremap_aligned_16m", bench_case },
 	{ "dontneed_16m", bench_case },
@@ -1303,6 +1480,9 @@ static const struct agent_case bench_cases[] = {
 	{ "sbi_update_batch", bench_case },
 	{ "kernel_vmalloc", bench_case },
 	{ "kernel_queue", bench_case },
+	{ "parallel_1", bench_case },
+	{ "parallel_4", bench_case },
+	{ "parallel_8", bench_case },
 };
 
 _Static_assert(ARRAY_SIZE(bench_cases) == ARRAY_SIZE(bench_specs),

@@ -50,16 +50,20 @@ REFERENCE = "native"
 
 
 class Mode:
-    def __init__(self, name, label, firmware, append, icount, pv):
+    def __init__(self, name, label, firmware, append, icount, pv, kernel="pvmmu"):
         self.name = name
         self.label = label
         self.firmware = firmware
         self.append = append
         self.icount = icount
         self.pv = pv
+        # "pvmmu": the kernel built with CONFIG_RISCV_PVMMU=y; "nopv": without
+        self.kernel = kernel
 
 
 MODES = [
+    Mode("native-nopv", "native, kernel without pvmmu", "pvmmu", [], True, False,
+         kernel="nopv"),
     Mode("native-opensbi", "native, Debian OpenSBI", "opensbi", [], True, False),
     Mode("native", "native, pvmmu firmware", "pvmmu", ["pvmmu=off"], True, False),
     Mode("pv-unbatched", "PV unbatched", "pvmmu", ["pvmmu.batch=1"], True, True),
@@ -78,8 +82,10 @@ WORKLOADS = [
     ("fork_1m", "fork + exit, 1 MiB populated parent"),
     ("fork_16m", "fork + exit, 16 MiB populated parent"),
     ("fork_exec", "fork + exec + exit of a static binary"),
+    ("fork_sh", "fork + exec of a binary that fork + execs another and waits (a shell running a command)"),
     ("mprotect_1m", "mprotect of 1 MiB populated (RO or RW)"),
     ("mprotect_64m", "mprotect of 64 MiB populated (RO or RW)"),
+    ("prot_fault", "one protection fault: write to a read-only page, SIGSEGV, mprotect RW in the handler, mprotect RO"),
     ("mremap_16m", "mremap move of 16 MiB populated, PTE by PTE"),
     ("mremap_aligned_16m", "mremap move of 16 MiB populated, 2 MiB aligned"),
     ("dontneed_16m", "madvise(MADV_DONTNEED) of 16 MiB populated"),
@@ -92,6 +98,9 @@ WORKLOADS = [
     ("sbi_update_batch", "one full-batch UPDATE call (firmware microbenchmark)"),
     ("kernel_vmalloc", "vmalloc of 64 KiB + a store per page + vfree (kernel tables)"),
     ("kernel_queue", "set_pte() of a full batch in a lazy section, then its flush (kernel microbenchmark)"),
+    ("parallel_1", "1 hart: mmap 16 MiB + touch + munmap, fork every 4 rounds; one round"),
+    ("parallel_4", "4 harts at once, each as parallel_1; one round of one hart"),
+    ("parallel_8", "8 harts at once, each as parallel_1; one round of one hart"),
 ]
 WORKLOAD_NAMES = [w for w, _ in WORKLOADS]
 WHAT = dict(WORKLOADS)

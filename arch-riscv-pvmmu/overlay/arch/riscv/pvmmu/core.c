@@ -23,7 +23,7 @@ EXPORT_SYMBOL_GPL(pvmmu_enabled);
 
 DEFINE_PER_CPU(struct pvmmu_cpu_stats, pvmmu_cpu_stats);
 
-static const struct pvmmu_mmu_ops *pvmmu_backend __read_mostly;
+const struct pvmmu_mmu_ops *pvmmu_backend __read_mostly;
 static bool pvmmu_disabled __initdata;
 
 /* A D bit set by hardware must never be lost, hence the atomics. */

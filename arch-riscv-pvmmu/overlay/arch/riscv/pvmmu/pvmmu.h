@@ -63,6 +63,8 @@ extern unsigned int pvmmu_recycle;
 extern unsigned int pvmmu_max_batch;
 
 extern const struct pvmmu_mmu_ops pvmmu_native_ops;
+/* The backend in use: pvmmu_get_backend() for modules, this one inside */
+extern const struct pvmmu_mmu_ops *pvmmu_backend;
 const struct pvmmu_mmu_ops *pvmmu_get_backend(void);
 const struct pvmmu_mmu_ops *pvmmu_set_backend(const struct pvmmu_mmu_ops *ops);
 

@@ -87,8 +87,11 @@ struct pvmmu_queue {
 	struct sbi_pvmmu_entry *buf;	/* registered with the firmware */
 	unsigned int count;		/* entries queued */
 	unsigned int lazy;		/* lazy sections entered, not left */
+	/* Queue up to this many entries: 0 outside a batched lazy section */
+	unsigned int lazy_limit;
 	bool filtered;			/* bits set in @pending */
 	bool maybe_valid;		/* an entry may store a valid value */
+	bool any_predicted;		/* bits set in @predicted */
 	DECLARE_BITMAP(predicted, PVMMU_QUEUE_MAX);
 	DECLARE_BITMAP(pending, 1 << PENDING_BITS_ORDER);
 	unsigned long expect[PVMMU_QUEUE_MAX];	/* predicted old values */
@@ -150,13 +153,19 @@ static unsigned int batch_limit(void)
 	return clamp(READ_ONCE(pvmmu_batch), 1U, pvmmu_max_batch);
 }
 
-static void count_call(unsigned int nr, enum pvmmu_flush_reason reason)
+/* Interrupts are off: this CPU's counters are ours alone */
+static struct pvmmu_cpu_stats *cpu_stats(void)
 {
-	struct pvmmu_cpu_stats *s = this_cpu_ptr(&pvmmu_cpu_stats);
+	return this_cpu_ptr(&pvmmu_cpu_stats);
+}
 
+static void count_call(struct pvmmu_cpu_stats *s, unsigned int nr,
+		       enum pvmmu_flush_reason reason)
+{
 	s->sbi_calls++;
 	s->flushes[reason]++;
-	s->batch_hist[min_t(unsigned int, ilog2(nr), PVMMU_HIST_BUCKETS - 1)]++;
+	s->batch_hist[nr == 1 ? 0 :
+		      min_t(unsigned int, ilog2(nr), PVMMU_HIST_BUCKETS - 1)]++;
 }
 
 static enum pvmmu_reject_site reject_site(const struct sbi_pvmmu_entry *e)
@@ -236,8 +245,9 @@ static void check_predictions(struct pvmmu_queue *q, unsigned int nr)
  */
 static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 {
-	const struct pvmmu_mmu_ops *ops = pvmmu_get_backend();
+	const struct pvmmu_mmu_ops *ops = READ_ONCE(pvmmu_backend);
 	unsigned int nr = q->count, done = 0, applied, i;
+	struct pvmmu_cpu_stats *s;
 	bool any_applied = false;
 	long error;
 
@@ -250,11 +260,12 @@ static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 		for (i = 0; i < nr; i++)
 			__clear_bit(pending_bit(q->buf[i].target), q->pending);
 	q->filtered = false;
+	s = cpu_stats();
 	while (done < nr) {
 		applied = 0;
 		error = ops->submit(q->buf, nr, done, &applied);
-		count_call(nr - done, reason);
-		this_cpu_add(pvmmu_cpu_stats.entries, applied);
+		count_call(s, nr - done, reason);
+		s->entries += applied;
 		any_applied |= applied != 0;
 		if (!error)
 			break;
@@ -262,9 +273,12 @@ static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 		done += applied + 1;
 	}
 	if (any_applied && q->maybe_valid)
-		this_cpu_write(fenced, true);
-	check_predictions(q, nr);
-	bitmap_zero(q->predicted, PVMMU_QUEUE_MAX);
+		__this_cpu_write(fenced, true);
+	if (q->any_predicted) {
+		check_predictions(q, nr);
+		bitmap_zero(q->predicted, PVMMU_QUEUE_MAX);
+		q->any_predicted = false;
+	}
 	q->count = 0;
 	q->maybe_valid = false;
 }
@@ -284,41 +298,44 @@ static bool queue_target_pending(struct pvmmu_queue *q, u64 target)
 /* Queue for later: in a lazy section, not in interrupt context, batching on. */
 static bool lazy_queue(const struct pvmmu_queue *q)
 {
-	return q->lazy && !in_interrupt() && batch_limit() > 1;
+	return q->lazy_limit && !in_interrupt();
+}
+
+/* Does @val stored with @op leave a valid entry that the TLB may cache? */
+static bool may_be_valid(unsigned int op, unsigned long val)
+{
+	return (val & _PAGE_PRESENT) || op == SBI_PVMMU_OP_AND ||
+	       op == SBI_PVMMU_OP_OR;
 }
 
 /*
- * Append one entry, first submitting a full batch (@reason says why a
- * full queue is submitted: a full batch, or direct mode). Interrupts are
- * off. Returns the slot, valid until the next flush.
+ * Append @nr entries, @op with @val, @val + @step, ... to consecutive
+ * slots from @entry, submitting a full queue first (@reason says why:
+ * a full batch, or direct mode). A lazy append also sets the entries'
+ * bits in the filter. Interrupts are off.
  */
-static struct sbi_pvmmu_entry *append(struct pvmmu_queue *q, void *entry,
-				      unsigned int op, unsigned long val,
-				      enum pvmmu_flush_reason reason)
+static void append(struct pvmmu_queue *q, unsigned long *entry,
+		   unsigned int nr, unsigned int op, unsigned long val,
+		   unsigned long step, enum pvmmu_flush_reason reason,
+		   bool lazy)
 {
+	unsigned int limit = lazy ? q->lazy_limit : batch_limit();
+	u64 target = __pa(entry) | op;
+	bool valid = may_be_valid(op, val);
 	struct sbi_pvmmu_entry *e;
 
-	if (q->count >= batch_limit())
-		flush_queue(q, reason);
-	e = &q->buf[q->count++];
-	e->target = __pa(entry) | op;
-	e->value = val;
-	/* An AND or OR keeps a valid entry valid: the firmware fences */
-	if ((val & _PAGE_PRESENT) || op == SBI_PVMMU_OP_AND ||
-	    op == SBI_PVMMU_OP_OR)
-		q->maybe_valid = true;
-	return e;
-}
-
-/* Append for a lazy section: the entry goes into the filter too. */
-static struct sbi_pvmmu_entry *append_lazy(struct pvmmu_queue *q, void *entry,
-					   unsigned int op, unsigned long val)
-{
-	struct sbi_pvmmu_entry *e = append(q, entry, op, val, PVMMU_FLUSH_FULL);
-
-	__set_bit(pending_bit(e->target), q->pending);
-	q->filtered = true;
-	return e;
+	for (; nr; nr--, val += step, target += sizeof(*entry)) {
+		if (unlikely(q->count >= limit))
+			flush_queue(q, reason);
+		/* Set again after a flush, which clears them */
+		q->maybe_valid |= valid;
+		q->filtered |= lazy;
+		e = &q->buf[q->count++];
+		e->target = target;
+		e->value = val;
+		if (lazy)
+			__set_bit(pending_bit(target), q->pending);
+	}
 }
 
 /*
@@ -329,13 +346,30 @@ static struct sbi_pvmmu_entry *append_lazy(struct pvmmu_queue *q, void *entry,
 static struct pvmmu_queue *begin_direct(enum pvmmu_hook hook)
 {
 	struct pvmmu_queue *q = this_cpu_ptr(&cpu_queue);
+	struct pvmmu_cpu_stats *s = cpu_stats();
 
-	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
-	this_cpu_inc(pvmmu_cpu_stats.hook_direct[hook]);
+	s->hook_calls[hook]++;
+	s->hook_direct[hook]++;
 	if (unlikely(in_interrupt()))
-		this_cpu_inc(pvmmu_cpu_stats.irq_bypass);
-	flush_queue(q, PVMMU_FLUSH_SYNC);
+		s->irq_bypass++;
+	if (unlikely(q->count))
+		flush_queue(q, PVMMU_FLUSH_SYNC);
 	return q;
+}
+
+/* Append one entry in a lazy section, room being there; returns its slot */
+static __always_inline unsigned int append_lazy(struct pvmmu_queue *q,
+						u64 target, unsigned int op,
+						unsigned long val)
+{
+	struct sbi_pvmmu_entry *e = &q->buf[q->count];
+
+	e->target = target | op;
+	e->value = val;
+	q->maybe_valid |= may_be_valid(op, val);
+	__set_bit(pending_bit(target), q->pending);
+	q->filtered = true;
+	return q->count++;
 }
 
 unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
@@ -346,7 +380,7 @@ unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 
 	local_irq_save(flags);
 	q = begin_direct(hook);
-	append(q, entry, op, val, PVMMU_FLUSH_DIRECT);
+	append(q, entry, 1, op, val, 0, PVMMU_FLUSH_DIRECT, false);
 	flush_queue(q, PVMMU_FLUSH_DIRECT);
 	old = q->buf[0].old;
 	local_irq_restore(flags);
@@ -357,30 +391,49 @@ EXPORT_SYMBOL_GPL(pvmmu_update);
 void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 			 unsigned int op, unsigned long val, unsigned long step)
 {
-	unsigned long *slot = entry;
+	struct pvmmu_cpu_stats *s;
 	struct pvmmu_queue *q;
 	unsigned long flags;
 
 	local_irq_save(flags);
 	q = this_cpu_ptr(&cpu_queue);
-	if (lazy_queue(q)) {
-		this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
-		this_cpu_add(pvmmu_cpu_stats.queued, nr);
-		for (; nr; nr--, val += step)
-			append_lazy(q, slot++, op, val);
+	if (likely(lazy_queue(q))) {
+		s = cpu_stats();
+		s->hook_calls[hook]++;
+		s->queued += nr;
+		append(q, entry, nr, op, val, step, PVMMU_FLUSH_FULL, true);
 	} else {
 		q = begin_direct(hook);
-		for (; nr; nr--, val += step)
-			append(q, slot++, op, val, PVMMU_FLUSH_DIRECT);
+		append(q, entry, nr, op, val, step, PVMMU_FLUSH_DIRECT, false);
 		flush_queue(q, PVMMU_FLUSH_DIRECT);
 	}
 	local_irq_restore(flags);
 }
 EXPORT_SYMBOL_GPL(pvmmu_queue_entries);
 
+/*
+ * The hot path of lazy mode, one entry: a few stores into the buffer and
+ * the filter. Anything else (not in a batched lazy section, interrupt
+ * context, a full queue) takes the general path.
+ */
 void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
 		 unsigned long val)
 {
+	struct pvmmu_cpu_stats *s;
+	struct pvmmu_queue *q;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	q = this_cpu_ptr(&cpu_queue);
+	if (likely(q->count < q->lazy_limit && !in_interrupt())) {
+		append_lazy(q, __pa(entry), op, val);
+		s = cpu_stats();
+		s->hook_calls[hook]++;
+		s->queued++;
+		local_irq_restore(flags);
+		return;
+	}
+	local_irq_restore(flags);
 	pvmmu_queue_entries(hook, entry, 1, op, val, 0);
 }
 EXPORT_SYMBOL_GPL(pvmmu_queue);
@@ -396,29 +449,36 @@ static bool old_value_is_final(unsigned long pte)
 
 unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final)
 {
-	struct sbi_pvmmu_entry *e;
+	struct pvmmu_cpu_stats *s;
 	struct pvmmu_queue *q;
 	unsigned long flags, old;
+	unsigned int i;
+	u64 pa;
 
 	local_irq_save(flags);
 	q = this_cpu_ptr(&cpu_queue);
-	if (!lazy_queue(q)) {
+	if (!q->lazy_limit || in_interrupt()) {
 		local_irq_restore(flags);
 		return pvmmu_update(hook, entry, SBI_PVMMU_OP_XCHG, 0);
 	}
 	/* A queued write to this entry would make the read below stale. */
-	if (queue_target_pending(q, __pa(entry)))
+	pa = __pa(entry);
+	if (queue_target_pending(q, pa))
 		flush_queue(q, PVMMU_FLUSH_SYNC);
 	old = READ_ONCE(*(unsigned long *)entry);
 	if (!final && !old_value_is_final(old)) {
 		local_irq_restore(flags);
 		return pvmmu_update(hook, entry, SBI_PVMMU_OP_XCHG, 0);
 	}
-	this_cpu_inc(pvmmu_cpu_stats.hook_calls[hook]);
-	this_cpu_inc(pvmmu_cpu_stats.queued);
-	e = append_lazy(q, entry, SBI_PVMMU_OP_XCHG, 0);
-	__set_bit(e - q->buf, q->predicted);
-	q->expect[e - q->buf] = old;
+	if (unlikely(q->count >= q->lazy_limit))
+		flush_queue(q, PVMMU_FLUSH_FULL);
+	i = append_lazy(q, pa, SBI_PVMMU_OP_XCHG, 0);
+	__set_bit(i, q->predicted);
+	q->any_predicted = true;
+	q->expect[i] = old;
+	s = cpu_stats();
+	s->hook_calls[hook]++;
+	s->queued++;
 	local_irq_restore(flags);
 	return old;
 }
@@ -436,9 +496,8 @@ unsigned long pvmmu_clear_entries(enum pvmmu_hook hook, void *entry,
 	q = begin_direct(hook);
 	for (i = 0; i < nr; i += n) {
 		n = min(nr - i, batch_limit());
-		for (j = 0; j < n; j++)
-			append(q, slot + i + j, SBI_PVMMU_OP_XCHG, 0,
-			       PVMMU_FLUSH_DIRECT);
+		append(q, slot + i, n, SBI_PVMMU_OP_XCHG, 0, 0,
+		       PVMMU_FLUSH_DIRECT, false);
 		/* The old values stay in the buffer after the flush. */
 		flush_queue(q, PVMMU_FLUSH_DIRECT);
 		if (!i)
@@ -499,7 +558,10 @@ void pvmmu_lazy_enter(void)
 	if (q->lazy++) {
 		this_cpu_inc(pvmmu_cpu_stats.nested);
 		WARN_ONCE(1, "pvmmu: nested lazy MMU mode\n");
+		return;
 	}
+	/* pvmmu_queue()'s fast path: batching on (the limit holds to leave) */
+	q->lazy_limit = batch_limit() > 1 ? batch_limit() : 0;
 }
 
 void pvmmu_lazy_leave(void)
@@ -508,6 +570,7 @@ void pvmmu_lazy_leave(void)
 	unsigned long flags;
 
 	if (!in_interrupt() && !WARN_ON_ONCE(!q->lazy) && !--q->lazy) {
+		q->lazy_limit = 0;
 		local_irq_save(flags);
 		flush_queue(q, PVMMU_FLUSH_LEAVE);
 		local_irq_restore(flags);
