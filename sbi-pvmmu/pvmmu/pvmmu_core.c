@@ -64,19 +64,8 @@ static bool range_is_s_mmio(const struct pvmmu_state *st, unsigned long base,
 static void stat_inc(struct pvmmu_state *st, unsigned long hartid,
 		     unsigned int counter, unsigned long n)
 {
-	unsigned long *c = &st->harts[hartid].stats[counter];
-
-	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
-}
-
-/* Add the instructions retired since @*mark to @counter; *@mark = now */
-static void stat_insn(struct pvmmu_state *st, unsigned long hartid,
-		      unsigned int counter, unsigned long *mark)
-{
-	unsigned long now = pvmmu_insn_count();
-
-	stat_inc(st, hartid, counter, now - *mark);
-	*mark = now;
+	/* An aligned word store: a reader on another hart sees it whole */
+	st->harts[hartid].stats[counter] += n;
 }
 
 static bool hart_ok(const struct pvmmu_state *st, unsigned long hartid)
@@ -545,16 +534,20 @@ bool pvmmu_range_locked(const struct pvmmu_state *st, unsigned long base,
 			unsigned long size)
 {
 	unsigned long hi = pvmmu_read_long((unsigned long *)&st->locked_hi);
+	unsigned long lbase, lsize;
 	unsigned int k;
 
+	/* A range that wraps overlaps everything (pvmmu_range_overlaps()) */
+	if (base + size < base)
+		return hi != 0;
 	/* Cheap first: entirely outside the span of every locked range */
 	if (!hi || base >= hi ||
 	    base + size <= pvmmu_read_long((unsigned long *)&st->locked_lo))
 		return false;
 	for (k = 0; k < SBI_PVMMU_LOCK_KINDS; k++) {
-		if (pvmmu_range_overlaps(base, size,
-					 pvmmu_read_long((unsigned long *)&st->locked[k].base),
-					 pvmmu_read_long((unsigned long *)&st->locked[k].size)))
+		lbase = pvmmu_read_long((unsigned long *)&st->locked[k].base);
+		lsize = pvmmu_read_long((unsigned long *)&st->locked[k].size);
+		if (lsize && base < lbase + lsize && lbase < base + size)
 			return true;
 	}
 	return false;
@@ -751,16 +744,14 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 		 unsigned long *applied)
 {
 	struct pvmmu_hart *h = &st->harts[hartid];
-	unsigned long i, mark = h->trap_insn, checked, apply_insn = 0;
+	unsigned long i = first, start = pvmmu_insn_count(), checks;
+	unsigned long checked, apply_insn = 0, end;
 	struct update_run run = { 0 };
 	struct sbi_pvmmu_entry *ents;
 	u64 target, value, old = 0;
 	bool valid = false;
 	int rc = SBI_SUCCESS;
 
-	stat_insn(st, hartid, SBI_PVMMU_STAT_INSN_ENTRY, &mark);
-	*applied = 0;
-	stat_inc(st, hartid, SBI_PVMMU_STAT_UPDATE_CALLS, 1);
 	/*
 	 * The buffer was checked when it was registered, and KERNEL_LOCK
 	 * refuses a range that holds a registered buffer.
@@ -769,12 +760,10 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 		rc = SBI_ERR_NO_SHMEM;
 	else if (!count || count > PVMMU_MAX_BATCH || first >= count)
 		rc = SBI_ERR_INVALID_PARAM;
-	stat_insn(st, hartid, SBI_PVMMU_STAT_INSN_CHECKS, &mark);
-	if (rc)
-		goto out;
+	checks = pvmmu_insn_count();
 
 	ents = pvmmu_phys(st, h->shmem);
-	for (i = first; i < count; i++) {
+	for (; !rc && i < count; i++) {
 		/* Copy in once: S-mode may rewrite the buffer meanwhile */
 		target = __atomic_load_n(&ents[i].target, __ATOMIC_RELAXED);
 		value = __atomic_load_n(&ents[i].value, __ATOMIC_RELAXED);
@@ -790,13 +779,17 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 	}
 	run_end(&run);
 	*applied = i - first;
-	stat_inc(st, hartid, SBI_PVMMU_STAT_ENTRIES, i - first);
+
+	/* The counters, once per call (only this hart writes them) */
+	end = pvmmu_insn_count();
+	h->stats[SBI_PVMMU_STAT_UPDATE_CALLS]++;
+	h->stats[SBI_PVMMU_STAT_ENTRIES] += *applied;
+	h->stats[SBI_PVMMU_STAT_INSN_ENTRY] += start - h->trap_insn;
+	h->stats[SBI_PVMMU_STAT_INSN_CHECKS] += checks - start;
 	/* The rest of the loop: validation (a rejected entry's included) */
-	stat_inc(st, hartid, SBI_PVMMU_STAT_INSN_APPLY, apply_insn);
-	stat_insn(st, hartid, SBI_PVMMU_STAT_INSN_VALIDATE, &mark);
-	stat_inc(st, hartid, SBI_PVMMU_STAT_INSN_VALIDATE, -apply_insn);
-out:
-	h->exit_insn = mark;
+	h->stats[SBI_PVMMU_STAT_INSN_VALIDATE] += end - checks - apply_insn;
+	h->stats[SBI_PVMMU_STAT_INSN_APPLY] += apply_insn;
+	h->exit_insn = end;
 	return rc;
 }
 

@@ -372,6 +372,18 @@ static __always_inline unsigned int append_lazy(struct pvmmu_queue *q,
 	return q->count++;
 }
 
+/* One entry submitted at once (the page-fault path): the queue is empty */
+static unsigned long submit_one(struct pvmmu_queue *q, void *entry,
+				unsigned int op, unsigned long val)
+{
+	q->buf[0].target = __pa(entry) | op;
+	q->buf[0].value = val;
+	q->count = 1;
+	q->maybe_valid = may_be_valid(op, val);
+	flush_queue(q, PVMMU_FLUSH_DIRECT);
+	return q->buf[0].old;
+}
+
 unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 			   unsigned int op, unsigned long val)
 {
@@ -380,9 +392,7 @@ unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 
 	local_irq_save(flags);
 	q = begin_direct(hook);
-	append(q, entry, 1, op, val, 0, PVMMU_FLUSH_DIRECT, false);
-	flush_queue(q, PVMMU_FLUSH_DIRECT);
-	old = q->buf[0].old;
+	old = submit_one(q, entry, op, val);
 	local_irq_restore(flags);
 	return old;
 }
@@ -402,6 +412,8 @@ void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 		s->hook_calls[hook]++;
 		s->queued += nr;
 		append(q, entry, nr, op, val, step, PVMMU_FLUSH_FULL, true);
+	} else if (nr == 1) {
+		submit_one(begin_direct(hook), entry, op, val);
 	} else {
 		q = begin_direct(hook);
 		append(q, entry, nr, op, val, step, PVMMU_FLUSH_DIRECT, false);
