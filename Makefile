@@ -9,6 +9,8 @@ KBUILD		:= $(BUILD)/kernel
 IMAGE		:= $(KBUILD)/arch/riscv/boot/Image
 # The distribution-like kernel: pvmmu.config + distro.config.
 KDISTRO		:= $(BUILD)/kernel-distro
+# The test kernel's configuration without CONFIG_RISCV_PVMMU (make run only).
+KNOPV		:= $(BUILD)/kernel-nopv
 DISTRO_FRAGMENTS := $(REPO)/arch-riscv-pvmmu/pvmmu.config \
 		   $(REPO)/arch-riscv-pvmmu/distro.config
 FW_OUT		:= $(BUILD)/sbi-pvmmu
@@ -41,7 +43,7 @@ KUNIT_ARGS	:= --build_dir=$(KBUILD) \
 KMAKE		:= $(MAKE) -C $(KSRC) ARCH=riscv O=$(KBUILD) \
 		   CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS)
 
-.PHONY: all deps tree kconfig kernel kernel-distro firmware agent initramfs run test \
+.PHONY: all deps tree kconfig kernel kernel-distro kernel-nopv firmware agent initramfs run test \
 	kunit boot debug patches checkpatch fuzz coverage clean distclean
 
 all: kernel kernel-distro firmware initramfs
@@ -84,6 +86,21 @@ kernel-distro: tree $(KDISTRO)/.config
 		CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS) -s
 	@echo "kernel-distro: $(KDISTRO)/arch/riscv/boot/Image"
 
+# What built-in pvmmu costs while it is off: the same configuration without
+# the option (its KUnit suites go with it), for make run's native-nopv mode.
+$(KNOPV)/.config: $(KBUILD)/.config
+	@mkdir -p $(KNOPV)
+	@cp $< $@
+	@$(KSRC)/scripts/config --file $@ --disable RISCV_PVMMU
+	@$(MAKE) -C $(KSRC) ARCH=riscv O=$(KNOPV) \
+		CROSS_COMPILE=$(CROSS_COMPILE) -s olddefconfig
+	@! grep -q '^CONFIG_RISCV_PVMMU=y' $@
+
+kernel-nopv: kernel $(KNOPV)/.config
+	@$(MAKE) -C $(KSRC) ARCH=riscv O=$(KNOPV) \
+		CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS) -s
+	@echo "kernel-nopv: $(KNOPV)/arch/riscv/boot/Image"
+
 firmware: tree
 	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) \
 		LIBFDT_DIR=$(KSRC)/scripts/dtc/libfdt CROSS_COMPILE=$(CROSS_COMPILE) \
@@ -96,9 +113,10 @@ agent initramfs: tree
 	@$(MAKE) -s -C agent O=$(AGENT_OUT) LINUX_SRC=$(KSRC) \
 		CROSS_COMPILE=$(CROSS_COMPILE) MODULES_KO="$(MODULES_KO)"
 
-# The main job: build everything, then compare native, PV unbatched and PV
-# batched (scripts/bench.py; BENCH_ARGS=--quick for a short run).
-run: all
+# The main job: build everything, then compare native (with and without
+# pvmmu built in), PV unbatched and PV batched (scripts/bench.py;
+# BENCH_ARGS=--quick for a short run).
+run: all kernel-nopv
 	@scripts/bench.py $(BENCH_ARGS)
 
 # Every test layer; ends with "N passed, N failed".

@@ -108,8 +108,24 @@ QUICK_WORKLOADS = ["map_16", "map_4096", "fork_1m", "fork_exec", "mprotect_1m",
                    "mremap_16m", "dontneed_16m", "munmap_16m",
                    "fault_storm_64m", "ctxsw_proc", "ctxsw_thread",
                    "sbi_null", "sbi_update1", "sbi_update_batch",
-                   "kernel_vmalloc"]
+                   "kernel_vmalloc", "kernel_queue", "parallel_1", "parallel_4"]
 QUICK_SCALE = 0.1
+# The parallel_* workloads run in a boot of their own per mode, with this
+# many harts (parallel_8 needs 8), in the modes below only.
+PARALLEL = ["parallel_1", "parallel_4", "parallel_8"]
+PARALLEL_SMP = 8
+PARALLEL_MODES = ["native", "pv-batched"]
+# Rows of the lmbench-style table: (what lmbench calls it, workload)
+LMBENCH_ROWS = [
+    ("fork+exit (1 MiB parent)", "fork_1m"),
+    ("fork+exec", "fork_exec"),
+    ("sh: fork+exec+wait chain", "fork_sh"),
+    ("mmap latency (1 MiB, touched)", "map_256"),
+    ("protection fault", "prot_fault"),
+    ("page fault", "fault_storm_64m"),
+    ("context switch, 2 processes", "ctxsw_proc"),
+    ("context switch, 2 threads", "ctxsw_thread"),
+]
 
 # firmware counters of /proc/pvmmu (absent on older kernels): every trap
 # from S/U-mode on any hart, satp writes accepted, sfence.vma emulated
@@ -165,6 +181,12 @@ def parse_args(argv):
     p.add_argument("--out", default=str(REPO / "build/bench"),
                    help="output directory (default: %(default)s)")
     p.add_argument("--kernel", default=str(REPO / "build/kernel/arch/riscv/boot/Image"))
+    p.add_argument("--kernel-nopv", default=str(REPO / "build/kernel-nopv/arch/riscv/boot/Image"),
+                   help="the same kernel configuration without CONFIG_RISCV_PVMMU, for "
+                        "mode native-nopv (default: %(default)s)")
+    p.add_argument("--parallel-smp", type=int, default=PARALLEL_SMP,
+                   help="harts of the extra boot that runs the parallel_* workloads "
+                        "(default: %(default)s)")
     p.add_argument("--initrd", default=str(REPO / "build/agent/initramfs.cpio"))
     p.add_argument("--firmware", default=str(PVMMU_FIRMWARE),
                    help="pvmmu's firmware (default: %(default)s)")
@@ -178,6 +200,7 @@ def parse_args(argv):
                    help="do not boot: redo tables and plot from OUT/results.json "
                         "(with the --trap-cycles given now)")
     args = p.parse_args(argv)
+    modes_given = "--modes" in " ".join(argv or [])
 
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
@@ -192,17 +215,19 @@ def parse_args(argv):
     if args.scale is None:
         args.scale = QUICK_SCALE if args.quick else 1.0
     args.modes = [m.name for m in MODES if m.name in args.modes]
+    args.modes_given = modes_given
     return args
 
 
 # ---- running the boots ----
 
-def boot_command(args, mode, name, out):
+def boot_command(args, mode, name, out, workloads, smp):
     cmd = [sys.executable, str(QEMU_BOOT), "--name", name,
            "--firmware", args.firmware if mode.firmware == "pvmmu" else mode.firmware,
-           "--smp", str(args.smp),
-           "--kernel", args.kernel, "--initrd", args.initrd,
-           "--run", ",".join("bench." + w for w in args.workloads),
+           "--smp", str(smp),
+           "--kernel", args.kernel_nopv if mode.kernel == "nopv" else args.kernel,
+           "--initrd", args.initrd,
+           "--run", ",".join("bench." + w for w in workloads),
            "--timeout", str(args.timeout),
            "--log", str(out / "logs" / (name + ".log")),
            "--json-out", str(out / "boots" / (name + ".json"))]
@@ -350,21 +375,43 @@ def check_mode(mode, results):
     return problems[:3]
 
 
+def boot_plan(args):
+    """(mode, repetition, part, workloads, harts) of every boot, in order.
+
+    The parallel_* workloads go to a boot of their own with more harts
+    (part "parallel"), in PARALLEL_MODES only; the rest run in one boot
+    per mode (part "main")."""
+    main = [w for w in args.workloads if w not in PARALLEL]
+    par = [w for w in args.workloads if w in PARALLEL]
+    plan = []
+    for r in range(args.repeat):
+        for m in args.modes:
+            if main:
+                plan.append((MODE_BY_NAME[m], r, "main", main, args.smp))
+            if par and m in PARALLEL_MODES:
+                plan.append((MODE_BY_NAME[m], r, "parallel", par,
+                             max(args.smp, args.parallel_smp)))
+    return plan
+
+
 def run_all(args, out):
-    boots = [(MODE_BY_NAME[m], r) for r in range(args.repeat) for m in args.modes]
+    boots = boot_plan(args)
     data = {m: {"boots": []} for m in args.modes}
     failed = False
 
-    for i, (mode, rep) in enumerate(boots, 1):
+    for i, (mode, rep, part, workloads, smp) in enumerate(boots, 1):
         name = "bench-%s" % mode.name + ("-%d" % (rep + 1) if args.repeat > 1 else "")
-        tag = "%d/%d %s" % (i, len(boots), mode.name)
-        cmd = boot_command(args, mode, name, out)
+        if part != "main":
+            name += "-" + part
+        tag = "%d/%d %s%s" % (i, len(boots), mode.name,
+                              "" if part == "main" else " (%s, -smp %d)" % (part, smp))
+        cmd = boot_command(args, mode, name, out, workloads, smp)
         log("%s: booting (%s%s)" % (tag, mode.label,
                                     ", -icount shift=%d" % args.shift if mode.icount
                                     else ", no -icount"))
         boot_json = out / "boots" / (name + ".json")
         boot_json.unlink(missing_ok=True)       # never read an older run's
-        progress = Progress(tag, args.workloads)
+        progress = Progress(tag, workloads)
         status = run_boot(cmd, progress)
         boot = load_boot(boot_json) or {}
         results = {r["test"].split(".", 1)[-1]: r for r in boot.get("results", [])
@@ -380,7 +427,17 @@ def run_all(args, out):
             "command": boot.get("command"),
             "results": results,
         }
-        data[mode.name]["boots"].append(record)
+        boots_of_mode = data[mode.name]["boots"]
+        if part == "main" or len(boots_of_mode) <= rep:
+            boots_of_mode.append(record)
+        else:
+            # one record per repetition: the parallel boot adds its results
+            main_record = boots_of_mode[rep]
+            main_record["results"].update(results)
+            main_record.setdefault("parts", []).append(record)
+            if record["status"] != "PASS":
+                main_record["status"] = record["status"]
+                main_record["reasons"] += record["reasons"]
         ok = status == 0 and not problems
         failed |= not ok
         log("%s: %s in %.0f s%s" % (tag, "done" if ok else "FAILED",
@@ -614,6 +671,13 @@ def markdown(summary, spread, meta):
             lines.append("PV batched, per operation: " + breakdown + ".")
             lines.append("")
 
+    for section in (targets_table, off_cost_table, breakdown_table, queue_figures,
+                    lmbench_table, parallel_table):
+        text = section(summary, meta)
+        if text:
+            lines.append(text)
+            lines.append("")
+
     if spread:
         lines.append("### Determinism (%d boots per mode)" % meta["repeat"])
         lines.append("")
@@ -624,6 +688,228 @@ def markdown(summary, spread, meta):
             lines.append("| %s | %.3g%% | %s |" % (MODE_BY_NAME[m].label,
                                                    100 * s["max_rel_diff"], worst))
         lines.append("")
+    return "\n".join(lines)
+
+
+def fig_of(summary, workload, mode):
+    fig = summary.get(workload, {}).get(mode, {})
+    return fig if fig.get("result") == "pass" else None
+
+
+def insn(fig, meta):
+    """Guest instructions per operation (time is instructions x 2^shift)."""
+    return fig["ns_per_op"] / (1 << meta["shift"])
+
+
+def line_value(fig, key):
+    """A number of the kernel microbenchmark's result line, or None."""
+    m = re.search(r"(?:^| )%s=(\d+)" % re.escape(key), (fig or {}).get("line", ""))
+    return int(m.group(1)) if m else None
+
+
+def queue_costs(summary):
+    """(kernel instructions per queued entry, per flush, firmware per entry)."""
+    fig = fig_of(summary, "kernel_queue", "pv-batched")
+    per_entry = per_flush = None
+    if fig:
+        n = line_value(fig, "iterations")
+        entries = line_value(fig, "entries")
+        q, f, c = (line_value(fig, k) for k in ("queue_insn", "flush_insn", "call_insn"))
+        if n and entries and None not in (q, f, c):
+            per_entry = q / entries
+            per_flush = (f - c) / n
+    fw = fw_per_entry(fig_of(summary, "sbi_update_batch", "pv-batched"))
+    return per_entry, per_flush, fw
+
+
+def fw_per_entry(fig):
+    if not fig or not fig.get("entries_per_call") or fig.get("fw_insn_validate_per_op") is None:
+        return None
+    entries = fig["entries_per_call"] * fig["sbi_calls_per_op"]
+    return (fig["fw_insn_validate_per_op"] + fig["fw_insn_apply_per_op"]) / entries
+
+
+# (figure, workloads, target): PV batched over native, at most target
+RATIO_TARGETS = [
+    ("first-touch fault", ["fault_storm_64m"], 1.10),
+    ("map_4096", ["map_4096"], 1.15),
+    ("munmap / MADV_DONTNEED 16 MiB", ["munmap_16m", "dontneed_16m"], 1.10),
+    ("fork_16m, fork_1m", ["fork_16m", "fork_1m"], 1.30),
+    ("fork_exec", ["fork_exec"], 1.25),
+    ("mprotect_64m", ["mprotect_64m"], 1.50),
+    ("mremap_16m", ["mremap_16m"], 2.0),
+    ("mremap_aligned_16m", ["mremap_aligned_16m"], 1.10),
+]
+
+
+def targets_table(summary, meta):
+    """The performance targets (docs/BENCHMARK.md), measured in this run."""
+    rows = []
+
+    def row(what, target, value, fmt):
+        if value is None:
+            return
+        rows.append("| %s | %s | %s | %s |" % (
+            what, target, fmt % value, "yes" if value <= float(
+                target.split()[-1].rstrip("x%")) else "no"))
+
+    for what, workloads, target in RATIO_TARGETS:
+        vals = [f["rel_native"] for f in (fig_of(summary, w, "pv-batched") for w in workloads)
+                if f and f.get("rel_native")]
+        if vals:
+            row(what, "<= %.2fx" % target, max(vals), "%.2fx")
+    null = fig_of(summary, "sbi_null", "pv-batched")
+    one = fig_of(summary, "sbi_update1", "pv-batched")
+    if null and one:
+        row("single-entry UPDATE round trip / null call", "<= 1.60x",
+            one["ns_per_op"] / null["ns_per_op"], "%.2fx")
+    per_entry, _, fw = queue_costs(summary)
+    row("firmware instructions per entry, full batch", "<= 40", fw, "%.0f")
+    row("kernel instructions per queued entry", "<= 20", per_entry, "%.0f")
+    off = off_costs(summary)
+    if off:
+        worst = max(off, key=lambda w: off[w])
+        row("pvmmu built in and off vs without (worst: %s)" % worst, "<= 1.01x",
+            off[worst], "%.3fx")
+    par = parallel_ratios(summary)
+    if 1 in par:
+        for n in sorted(par):
+            if n != 1:
+                row("parallel PV/native, %d harts vs 1 hart" % n, "<= 5%",
+                    100 * abs(par[n] / par[1] - 1), "%.1f%%")
+    if not rows:
+        return ""
+    return "\n".join(["### Targets", "",
+                      "PV batched against native on pvmmu's firmware in this run "
+                      "(see docs/BENCHMARK.md).", "",
+                      "| figure | target | measured | met |", "|---|---|---|---|"] + rows)
+
+
+def off_costs(summary):
+    """Per workload: native with pvmmu built in and off / kernel without it."""
+    out = {}
+    for w in summary:
+        on = fig_of(summary, w, "native")
+        without = fig_of(summary, w, "native-nopv")
+        if on and without and without["ns_per_op"] and not w.startswith(("sbi_", "kernel_queue")):
+            out[w] = on["ns_per_op"] / without["ns_per_op"]
+    return out
+
+
+def off_cost_table(summary, meta):
+    off = off_costs(summary)
+    if not off:
+        return ""
+    lines = ["### pvmmu built in, but off", "",
+             "Native time per operation: the kernel built with CONFIG_RISCV_PVMMU=y "
+             "booted with pvmmu=off, against the same configuration without the "
+             "option (both on pvmmu's firmware).", "",
+             "| workload | without pvmmu | built in, off | ratio |", "|---|---|---|---|"]
+    for w, ratio in off.items():
+        lines.append("| %s | %s | %s | %.3fx |" % (
+            w, fmt_ns(fig_of(summary, w, "native-nopv")["ns_per_op"]),
+            fmt_ns(fig_of(summary, w, "native")["ns_per_op"]), ratio))
+    return "\n".join(lines)
+
+
+def breakdown_table(summary, meta):
+    """Where PV batched spends its extra instructions, per operation."""
+    lines = []
+    for w in summary:
+        pv = fig_of(summary, w, "pv-batched")
+        nat = fig_of(summary, w, "native")
+        if not pv or pv.get("update_insn_per_op") is None or w.startswith("sbi_null"):
+            continue
+        if not pv["update_insn_per_op"] and not pv.get("sbi_calls_per_op"):
+            continue
+        trip = pv["update_insn_per_op"]
+        fw = [pv.get(k + "_per_op") or 0.0 for k in INSN_KEYS[1:]]
+        extra = insn(pv, meta) - insn(nat, meta) if nat else None
+        entries = (pv.get("entries_per_call") or 0) * (pv.get("sbi_calls_per_op") or 0)
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            w, fmt_cycles(extra), fmt_cycles(trip),
+            *(fmt_cycles(v) for v in fw), fmt_cycles(trip - sum(fw)),
+            fmt_cycles(extra - trip) if extra is not None else "-",
+            "%.0f" % ((fw[2] + fw[3]) / entries) if entries else "-"))
+    if not lines:
+        return ""
+    return "\n".join([
+        "### Cost breakdown, PV batched (guest instructions per operation)", "",
+        "*extra*: PV batched minus native. *UPDATE*: the instructions of the "
+        "UPDATE round trips (the kernel reads instret around each ecall), of "
+        "which the firmware counts (minstret) *entry* (trap entry and "
+        "dispatch), *checks* (per call), *validate* and *apply* (per entry) "
+        "and *exit* (back to the trap return); *trap* is the rest of the round "
+        "trip (the ecall, the trap frame's save and restore). *kernel & rest*: "
+        "everything else PV adds (hooks, queue, pool, table calls, emulated "
+        "sfence.vma). *fw/entry*: validate + apply per entry.", "",
+        "| workload | extra | UPDATE | entry | checks | validate | apply | exit "
+        "| trap | kernel & rest | fw/entry |",
+        "|---|---|---|---|---|---|---|---|---|---|---|"] + lines)
+
+
+def queue_figures(summary, meta):
+    per_entry, per_flush, fw = queue_costs(summary)
+    if per_entry is None:
+        return ""
+    text = ("Kernel queue (kernel_queue): %.0f instructions per set_pte() queued in "
+            "a lazy section, %.0f per flush besides the UPDATE round trip"
+            % (per_entry, per_flush))
+    if fw is not None:
+        text += "; firmware: %.0f instructions per entry of a full batch" % fw
+    return text + "."
+
+
+def lmbench_table(summary, meta):
+    modes = [m for m in ("native", "pv-unbatched", "pv-batched") if m in meta["modes"]]
+    rows = []
+    for what, w in LMBENCH_ROWS:
+        figs = [fig_of(summary, w, m) for m in modes]
+        if not figs[0]:
+            continue
+        cells = [what, w]
+        for m, f in zip(modes, figs):
+            if not f:
+                cells.append("-")
+            elif m == "native":
+                cells.append(fmt_ns(f["ns_per_op"]))
+            else:
+                cells.append("%s (%.2fx)" % (fmt_ns(f["ns_per_op"]),
+                                             f["ns_per_op"] / figs[0]["ns_per_op"]))
+        rows.append("| " + " | ".join(cells) + " |")
+    if not rows:
+        return ""
+    head = ["lmbench-style", "workload"] + [MODE_BY_NAME[m].label for m in modes]
+    return "\n".join(["### lmbench-style table", "",
+                      "Guest time per operation; for Xen's PV figures see docs/BENCHMARK.md.",
+                      "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + rows)
+
+
+def parallel_ratios(summary):
+    out = {}
+    for w in PARALLEL:
+        pv = fig_of(summary, w, "pv-batched")
+        nat = fig_of(summary, w, "native")
+        if pv and nat:
+            out[int(w.split("_")[1])] = pv["ns_per_op"] / nat["ns_per_op"]
+    return out
+
+
+def parallel_table(summary, meta):
+    par = parallel_ratios(summary)
+    if not par:
+        return ""
+    lines = ["### Parallel scaling (-smp %d)" % meta.get("parallel_smp", PARALLEL_SMP), "",
+             "Every hart loops mmap 16 MiB + touch + munmap with a fork every 4 "
+             "rounds; time per round of one hart (under -icount the harts share "
+             "one instruction clock, so read the ratio).", "",
+             "| harts | native | PV batched | PV/native | vs 1 hart |", "|---|---|---|---|---|"]
+    for n in sorted(par):
+        w = "parallel_%d" % n
+        lines.append("| %d | %s | %s | %.2fx | %s |" % (
+            n, fmt_ns(fig_of(summary, w, "native")["ns_per_op"]),
+            fmt_ns(fig_of(summary, w, "pv-batched")["ns_per_op"]), par[n],
+            "%+.1f%%" % (100 * (par[n] / par[1] - 1)) if 1 in par else "-"))
     return "\n".join(lines)
 
 
@@ -777,9 +1063,11 @@ def snapshot_inputs(args, out):
     """Boot copies, so a rebuild during the run cannot mix two kernels."""
     inputs = out / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
-    for attr in ("kernel", "initrd", "firmware"):
+    for attr in ("kernel", "kernel_nopv", "initrd", "firmware"):
+        if attr == "kernel_nopv" and "native-nopv" not in args.modes:
+            continue
         src = Path(getattr(args, attr))
-        dst = inputs / src.name
+        dst = inputs / (src.name + ("-nopv" if attr == "kernel_nopv" else ""))
         shutil.copy2(src, dst)
         setattr(args, attr, str(dst))
 
@@ -793,6 +1081,9 @@ def metadata(args):
         "host": "%s, %d CPUs, load %s" % (platform.node(), os.cpu_count() or 0,
                                           " ".join("%.2f" % x for x in os.getloadavg())),
         "kernel": file_id(args.kernel),
+        "kernel_nopv": (file_id(args.kernel_nopv)
+                        if "native-nopv" in args.modes else None),
+        "parallel_smp": max(args.smp, args.parallel_smp),
         "initrd": file_id(args.initrd),
         "firmware": file_id(args.firmware),
         "shift": args.shift,
@@ -853,6 +1144,14 @@ def main(argv):
         write_outputs(out, doc["modes"], doc["meta"], args.trap_cycles, other)
         return 0
 
+    if "native-nopv" in args.modes and not Path(args.kernel_nopv).is_file():
+        if args.modes_given:
+            print("bench: kernel without pvmmu not found: %s (make kernel-nopv)"
+                  % args.kernel_nopv, file=sys.stderr)
+            return 2
+        log("no kernel without pvmmu (%s): mode native-nopv left out; "
+            "make kernel-nopv builds it" % args.kernel_nopv)
+        args.modes.remove("native-nopv")
     for what, path in (("kernel", args.kernel), ("initrd", args.initrd),
                        ("firmware", args.firmware)):
         if not Path(path).is_file():

@@ -113,7 +113,15 @@ bool pvmmu_update_fenced(void)
 	/* Queued in a lazy section: the flush that applies it will fence */
 	if (q->lazy && q->count)
 		return true;
-	return this_cpu_xchg(fenced, false);
+	/*
+	 * The caller holds the page-table lock (no preemption). An interrupt
+	 * that sets the flag between the read and the clear only costs a
+	 * fence later.
+	 */
+	if (!__this_cpu_read(fenced))
+		return false;
+	__this_cpu_write(fenced, false);
+	return true;
 }
 EXPORT_SYMBOL_GPL(pvmmu_update_fenced);
 
@@ -309,32 +317,27 @@ static bool may_be_valid(unsigned int op, unsigned long val)
 }
 
 /*
- * Append @nr entries, @op with @val, @val + @step, ... to consecutive
- * slots from @entry, submitting a full queue first (@reason says why:
- * a full batch, or direct mode). A lazy append also sets the entries'
- * bits in the filter. Interrupts are off.
+ * Append @nr entries to be submitted at once, @op with @val, @val + @step,
+ * ... to consecutive slots from @entry, submitting a full batch first.
+ * Interrupts are off.
  */
-static void append(struct pvmmu_queue *q, unsigned long *entry,
-		   unsigned int nr, unsigned int op, unsigned long val,
-		   unsigned long step, enum pvmmu_flush_reason reason,
-		   bool lazy)
+static void append_direct(struct pvmmu_queue *q, unsigned long *entry,
+			  unsigned int nr, unsigned int op, unsigned long val,
+			  unsigned long step)
 {
-	unsigned int limit = lazy ? q->lazy_limit : batch_limit();
+	unsigned int limit = batch_limit();
 	u64 target = __pa(entry) | op;
 	bool valid = may_be_valid(op, val);
 	struct sbi_pvmmu_entry *e;
 
 	for (; nr; nr--, val += step, target += sizeof(*entry)) {
 		if (unlikely(q->count >= limit))
-			flush_queue(q, reason);
-		/* Set again after a flush, which clears them */
+			flush_queue(q, PVMMU_FLUSH_DIRECT);
+		/* Set again after a flush, which clears it */
 		q->maybe_valid |= valid;
-		q->filtered |= lazy;
 		e = &q->buf[q->count++];
 		e->target = target;
 		e->value = val;
-		if (lazy)
-			__set_bit(pending_bit(target), q->pending);
 	}
 }
 
@@ -372,16 +375,29 @@ static __always_inline unsigned int append_lazy(struct pvmmu_queue *q,
 	return q->count++;
 }
 
-/* One entry submitted at once (the page-fault path): the queue is empty */
+/*
+ * One entry submitted at once, the queue being empty (the page-fault
+ * path): flush_queue() for one entry, without what only a batch needs.
+ */
 static unsigned long submit_one(struct pvmmu_queue *q, void *entry,
 				unsigned int op, unsigned long val)
 {
-	q->buf[0].target = __pa(entry) | op;
-	q->buf[0].value = val;
-	q->count = 1;
-	q->maybe_valid = may_be_valid(op, val);
-	flush_queue(q, PVMMU_FLUSH_DIRECT);
-	return q->buf[0].old;
+	struct sbi_pvmmu_entry *e = &q->buf[0];
+	struct pvmmu_cpu_stats *s;
+	unsigned int applied = 0;
+	long error;
+
+	e->target = __pa(entry) | op;
+	e->value = val;
+	error = READ_ONCE(pvmmu_backend)->submit(q->buf, 1, 0, &applied);
+	s = cpu_stats();
+	count_call(s, 1, PVMMU_FLUSH_DIRECT);
+	s->entries += applied;
+	if (unlikely(error))
+		handle_rejected(e, error);
+	else if (may_be_valid(op, val))
+		__this_cpu_write(fenced, true);
+	return e->old;
 }
 
 unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
@@ -404,6 +420,7 @@ void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 	struct pvmmu_cpu_stats *s;
 	struct pvmmu_queue *q;
 	unsigned long flags;
+	u64 target;
 
 	local_irq_save(flags);
 	q = this_cpu_ptr(&cpu_queue);
@@ -411,12 +428,17 @@ void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 		s = cpu_stats();
 		s->hook_calls[hook]++;
 		s->queued += nr;
-		append(q, entry, nr, op, val, step, PVMMU_FLUSH_FULL, true);
+		for (target = __pa(entry); nr; nr--, val += step,
+		     target += sizeof(unsigned long)) {
+			if (unlikely(q->count >= q->lazy_limit))
+				flush_queue(q, PVMMU_FLUSH_FULL);
+			append_lazy(q, target, op, val);
+		}
 	} else if (nr == 1) {
 		submit_one(begin_direct(hook), entry, op, val);
 	} else {
 		q = begin_direct(hook);
-		append(q, entry, nr, op, val, step, PVMMU_FLUSH_DIRECT, false);
+		append_direct(q, entry, nr, op, val, step);
 		flush_queue(q, PVMMU_FLUSH_DIRECT);
 	}
 	local_irq_restore(flags);
@@ -508,8 +530,7 @@ unsigned long pvmmu_clear_entries(enum pvmmu_hook hook, void *entry,
 	q = begin_direct(hook);
 	for (i = 0; i < nr; i += n) {
 		n = min(nr - i, batch_limit());
-		append(q, slot + i, n, SBI_PVMMU_OP_XCHG, 0, 0,
-		       PVMMU_FLUSH_DIRECT, false);
+		append_direct(q, slot + i, n, SBI_PVMMU_OP_XCHG, 0, 0);
 		/* The old values stay in the buffer after the flush. */
 		flush_queue(q, PVMMU_FLUSH_DIRECT);
 		if (!i)
