@@ -635,8 +635,8 @@ static u64 compute_new(unsigned int op, u64 old, u64 value)
  * the whole run; only the reference count moves, and it is not used.
  */
 struct update_run {
-	unsigned long page;		/* 0: nothing locked */
-	struct pvmmu_lock *lock;
+	struct pvmmu_lock *lock;	/* NULL: nothing locked */
+	unsigned long page;
 	unsigned int level;
 	/* Entries from this index on are refused (DENIED) */
 	unsigned int denied_from;
@@ -644,9 +644,9 @@ struct update_run {
 
 static void run_end(struct update_run *run)
 {
-	if (run->page)
+	if (run->lock)
 		pvmmu_unlock(run->lock);
-	run->page = 0;
+	run->lock = NULL;
 }
 
 /* Make @page the locked page of @run: SUCCESS if it is a typed table */
@@ -655,7 +655,7 @@ static int run_enter(struct pvmmu_state *st, struct update_run *run,
 {
 	u32 m;
 
-	if (page == run->page)
+	if (run->lock && page == run->page)
 		return SBI_SUCCESS;
 	run_end(run);
 	if (!pvmmu_in_pool(st, page, PVMMU_PAGE_SIZE))

@@ -154,7 +154,9 @@ struct sbi_pvmmu_entry {
  * KERNEL_LOCK(kind, pa, size): after adoption, lock a page-aligned range
  * of ordinary RAM (the kernel image's text, or its read-only data once it
  * is read-only) against writable leaves: DENIED, and nothing locked, if a
- * typed table holds one now. Once per kind (ALREADY_AVAILABLE).
+ * typed table holds one now, or if a hart's registered batch buffer lies
+ * in the range (UPDATE writes old values there and does not check the
+ * buffer again). Once per kind (ALREADY_AVAILABLE).
  */
 #define SBI_PVMMU_LOCK_TEXT		0
 #define SBI_PVMMU_LOCK_RODATA		1

@@ -849,6 +849,10 @@ static void test_update_errors(void)
 	 * The buffer is checked once, when registered: the memory map is
 	 * fixed and KERNEL_LOCK refuses a range holding one (kernel_lock).
 	 */
+	/* physical page 0 is no table (nor the "no page yet" of a run) */
+	ent(0, 0, 0, SBI_PVMMU_OP_STORE, 0);
+	EXPECT(update(0, 1, &done), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(done, 0);
 
 	kroot(5);			/* Sv57: tables up to level 3 */
 	EXPECT(reg(P(0), 0, 0), 0);	/* PTE table */

@@ -39,7 +39,7 @@ EXPORT_SYMBOL_GPL(pvmmu_pool_va);
 unsigned long pvmmu_pool_bytes __ro_after_init;
 EXPORT_SYMBOL_GPL(pvmmu_pool_bytes);
 
-static phys_addr_t pool_base __ro_after_init;
+phys_addr_t pvmmu_pool_pa __ro_after_init;
 static unsigned long *pool_map;		/* one bit per page, set = in use */
 static unsigned long *root_map;		/* set = in use as a root (pgd) */
 static unsigned long *kernel_map_bits;	/* set = a table of init_mm */
@@ -104,7 +104,7 @@ int __init pvmmu_pool_init(phys_addr_t base, phys_addr_t size)
 		return -ENOMEM;
 	}
 
-	pool_base = base;
+	pvmmu_pool_pa = base;
 	pool_stats.total = nr;
 	pvmmu_pool_va = (unsigned long)__va(base);
 	pvmmu_pool_bytes = size;
@@ -113,7 +113,7 @@ int __init pvmmu_pool_init(phys_addr_t base, phys_addr_t size)
 
 static phys_addr_t pool_pa(unsigned long idx)
 {
-	return pool_base + ((phys_addr_t)idx << PAGE_SHIFT);
+	return pvmmu_pool_pa + ((phys_addr_t)idx << PAGE_SHIFT);
 }
 
 /* Account a page handed out as a table; pool_lock held. */
@@ -367,7 +367,7 @@ struct ptdesc *pvmmu_alloc_kernel_root(void)
 bool pvmmu_free_table(struct ptdesc *ptdesc)
 {
 	phys_addr_t pa = page_to_phys(ptdesc_page(ptdesc));
-	unsigned long idx = (pa - pool_base) >> PAGE_SHIFT;
+	unsigned long idx = (pa - pvmmu_pool_pa) >> PAGE_SHIFT;
 	int err;
 
 	if (!pvmmu_owns(ptdesc_address(ptdesc)))

@@ -72,6 +72,8 @@ struct sbi_pvmmu_entry *pvmmu_cpu_buffer(unsigned int cpu);
 void pvmmu_set_cpu_buffer(unsigned int cpu, struct sbi_pvmmu_entry *buf);
 
 int pvmmu_pool_init(phys_addr_t base, phys_addr_t size);
+/* Physical address of the pool (its linear map is pvmmu_pool_va) */
+extern phys_addr_t pvmmu_pool_pa;
 struct ptdesc *pvmmu_alloc_kernel_root(void);
 /* adopt.c: move init_mm's tables into the pool (boot CPU only). */
 int pvmmu_adopt_kernel_tables(void);

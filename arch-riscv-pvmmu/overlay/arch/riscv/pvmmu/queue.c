@@ -81,7 +81,7 @@
  * Direct submissions never share the queue with lazy entries (they flush
  * it first) and leave the filter alone.
  */
-#define PENDING_BITS_ORDER	12
+#define PENDING_BITS_ORDER	14
 
 struct pvmmu_queue {
 	struct sbi_pvmmu_entry *buf;	/* registered with the firmware */
@@ -103,6 +103,16 @@ static unsigned int pending_bit(u64 target)
 }
 
 static DEFINE_PER_CPU(struct pvmmu_queue, cpu_queue);
+
+/* Physical address of an entry: a pool table's by its offset (no __pa()) */
+static __always_inline u64 entry_pa(void *entry)
+{
+	unsigned long off = (unsigned long)entry - pvmmu_pool_va;
+
+	if (likely(off < pvmmu_pool_bytes))
+		return pvmmu_pool_pa + off;
+	return __pa(entry);
+}
 /* The firmware fenced this CPU after a valid store (see "Fences"). */
 static DEFINE_PER_CPU(bool, fenced);
 
@@ -236,8 +246,9 @@ static void check_predictions(struct pvmmu_queue *q, unsigned int nr)
 {
 	unsigned int i;
 
-	for_each_set_bit(i, q->predicted, nr) {
-		if (q->buf[i].old == q->expect[i])
+	/* Most entries of a zap are predicted: a plain walk beats a search */
+	for (i = 0; i < nr; i++) {
+		if (!test_bit(i, q->predicted) || q->buf[i].old == q->expect[i])
 			continue;
 		this_cpu_inc(pvmmu_cpu_stats.mispredicted);
 		WARN_ONCE((q->buf[i].old & ~q->expect[i]) & _PAGE_DIRTY,
@@ -326,7 +337,7 @@ static void append_direct(struct pvmmu_queue *q, unsigned long *entry,
 			  unsigned long step)
 {
 	unsigned int limit = batch_limit();
-	u64 target = __pa(entry) | op;
+	u64 target = entry_pa(entry) | op;
 	bool valid = may_be_valid(op, val);
 	struct sbi_pvmmu_entry *e;
 
@@ -387,7 +398,7 @@ static unsigned long submit_one(struct pvmmu_queue *q, void *entry,
 	unsigned int applied = 0;
 	long error;
 
-	e->target = __pa(entry) | op;
+	e->target = entry_pa(entry) | op;
 	e->value = val;
 	error = READ_ONCE(pvmmu_backend)->submit(q->buf, 1, 0, &applied);
 	s = cpu_stats();
@@ -414,8 +425,9 @@ unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 }
 EXPORT_SYMBOL_GPL(pvmmu_update);
 
-void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
-			 unsigned int op, unsigned long val, unsigned long step)
+/* The general path of pvmmu_queue_entries() and pvmmu_queue() */
+static void queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
+			  unsigned int op, unsigned long val, unsigned long step)
 {
 	struct pvmmu_cpu_stats *s;
 	struct pvmmu_queue *q;
@@ -428,7 +440,7 @@ void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 		s = cpu_stats();
 		s->hook_calls[hook]++;
 		s->queued += nr;
-		for (target = __pa(entry); nr; nr--, val += step,
+		for (target = entry_pa(entry); nr; nr--, val += step,
 		     target += sizeof(unsigned long)) {
 			if (unlikely(q->count >= q->lazy_limit))
 				flush_queue(q, PVMMU_FLUSH_FULL);
@@ -443,7 +455,6 @@ void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 	}
 	local_irq_restore(flags);
 }
-EXPORT_SYMBOL_GPL(pvmmu_queue_entries);
 
 /*
  * The hot path of lazy mode, one entry: a few stores into the buffer and
@@ -460,7 +471,7 @@ void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
 	local_irq_save(flags);
 	q = this_cpu_ptr(&cpu_queue);
 	if (likely(q->count < q->lazy_limit && !in_interrupt())) {
-		append_lazy(q, __pa(entry), op, val);
+		append_lazy(q, entry_pa(entry), op, val);
 		s = cpu_stats();
 		s->hook_calls[hook]++;
 		s->queued++;
@@ -468,9 +479,20 @@ void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
 		return;
 	}
 	local_irq_restore(flags);
-	pvmmu_queue_entries(hook, entry, 1, op, val, 0);
+	queue_entries(hook, entry, 1, op, val, 0);
 }
 EXPORT_SYMBOL_GPL(pvmmu_queue);
+
+void pvmmu_queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
+			 unsigned int op, unsigned long val, unsigned long step)
+{
+	/* One entry (most calls): the fast path */
+	if (nr == 1)
+		pvmmu_queue(hook, entry, op, val);
+	else
+		queue_entries(hook, entry, nr, op, val, step);
+}
+EXPORT_SYMBOL_GPL(pvmmu_queue_entries);
 
 /* See "Deferred exchanges" above. */
 static bool old_value_is_final(unsigned long pte)
@@ -496,7 +518,7 @@ unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final)
 		return pvmmu_update(hook, entry, SBI_PVMMU_OP_XCHG, 0);
 	}
 	/* A queued write to this entry would make the read below stale. */
-	pa = __pa(entry);
+	pa = entry_pa(entry);
 	if (queue_target_pending(q, pa))
 		flush_queue(q, PVMMU_FLUSH_SYNC);
 	old = READ_ONCE(*(unsigned long *)entry);
