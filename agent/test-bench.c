@@ -1362,9 +1362,9 @@ static const struct bench_spec bench_specs[] = {
 	{ "sbi_update_batch",	run_sbi,	0,		15000, false },
 	{ "kernel_vmalloc",	run_sbi,	0,		2000, false },
 	{ "kernel_queue",	run_sbi,	0,		3000, false },
-	{ "parallel_1",		run_parallel,	1,		24, false },
-	{ "parallel_4",		run_parallel,	4,		24, false },
-	{ "parallel_8",		run_parallel,	8,		24, false },
+	{ "parallel_1",		run_parallel,	1,		8, false },
+	{ "parallel_4",		run_parallel,	4,		8, false },
+	{ "parallel_8",		run_parallel,	8,		8, false },
 };
 
 /* ---- running a case ---- */

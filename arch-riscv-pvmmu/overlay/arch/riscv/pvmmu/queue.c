@@ -113,6 +113,7 @@ static __always_inline u64 entry_pa(void *entry)
 		return pvmmu_pool_pa + off;
 	return __pa(entry);
 }
+
 /* The firmware fenced this CPU after a valid store (see "Fences"). */
 static DEFINE_PER_CPU(bool, fenced);
 
