@@ -111,11 +111,13 @@ QUICK_WORKLOADS = ["map_16", "map_4096", "fork_1m", "fork_exec", "mprotect_1m",
                    "sbi_null", "sbi_update1", "sbi_update_batch",
                    "kernel_vmalloc", "kernel_queue", "parallel_1", "parallel_4"]
 QUICK_SCALE = 0.1
-# parallel_1 and parallel_4 run in the main boot (-smp 4). parallel_8 needs
-# a boot of its own with 8 harts, in the modes below only; it is not in the
-# default set: under -icount with 8 harts busy at once QEMU's round-robin
-# starves the guest's timers (an RCU stall, natively too).
-PARALLEL = ["parallel_8"]
+# The parallel workloads. parallel_1 and parallel_4 run in the main boot
+# (-smp 4); OWN_BOOT ones in a boot of their own with PARALLEL_SMP harts, in
+# PARALLEL_MODES only. parallel_8 is not in the default set: under -icount
+# with 8 harts busy at once QEMU's round-robin starves the guest's timers
+# (an RCU stall, natively too).
+PARALLEL = ["parallel_1", "parallel_4", "parallel_8"]
+OWN_BOOT = ["parallel_8"]
 PARALLEL_SMP = 8
 PARALLEL_MODES = ["native", "pv-batched"]
 OPTIONAL_WORKLOADS = ["parallel_8"]
@@ -383,11 +385,11 @@ def check_mode(mode, results):
 def boot_plan(args):
     """(mode, repetition, part, workloads, harts) of every boot, in order.
 
-    The parallel_* workloads go to a boot of their own with more harts
+    The OWN_BOOT workloads go to a boot of their own with more harts
     (part "parallel"), in PARALLEL_MODES only; the rest run in one boot
     per mode (part "main")."""
-    main = [w for w in args.workloads if w not in PARALLEL]
-    par = [w for w in args.workloads if w in PARALLEL]
+    main = [w for w in args.workloads if w not in OWN_BOOT]
+    par = [w for w in args.workloads if w in OWN_BOOT]
     plan = []
     for r in range(args.repeat):
         for m in args.modes:

@@ -30,11 +30,13 @@ static bool range_inside_one(const struct pvmmu_range *r, unsigned int count,
 	return false;
 }
 
+/*
+ * Callers pass a nonzero size; one that wraps is longer than the rest of
+ * any RAM range, which range_inside_one() refuses.
+ */
 static bool range_in_ram(const struct pvmmu_state *st, unsigned long base,
 			 unsigned long size)
 {
-	if (!size || base + size < base)
-		return false;
 	return range_inside_one(st->ram, st->ram_count, base, size);
 }
 

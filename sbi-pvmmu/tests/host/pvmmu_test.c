@@ -501,6 +501,27 @@ static void test_init(void)
 	cfg.fw.size = 0;
 	cfg.pool_base = DATA;
 	EXPECT(pvmmu_init(&st, &cfg), SBI_SUCCESS);
+	/* S-mode's RAM is cut out once: a firmware range that wraps leaves none */
+	cfg = base_cfg(0);
+	cfg.fw = (struct pvmmu_range){ -4096UL, 8192 };
+	EXPECT(pvmmu_init(&st, &cfg), SBI_ERR_INVALID_PARAM);
+	EXPECT(st.s_ram_count, 0);
+	/*
+	 * A RAM range to the end of the address space (that wraps: any MMIO
+	 * would overlap it): its segment ends there.
+	 */
+	{
+		struct pvmmu_range ram3[3] = { ram_ranges[0], ram_ranges[1],
+					       { -0x100000UL, 0x200000 } };
+
+		cfg = base_cfg(0);
+		cfg.ram = ram3;
+		cfg.ram_count = 3;
+		cfg.mmio_count = 0;
+		EXPECT(pvmmu_init(&st, &cfg), SBI_SUCCESS);
+		EXPECT(st.s_ram[st.s_ram_count - 1].base, -0x100000UL);
+		EXPECT(st.s_ram[st.s_ram_count - 1].size, 0xfffffUL);
+	}
 	/* harts above PVMMU_MAX_HARTS are dropped */
 	cfg = base_cfg(0);
 	cfg.hart_mask = ~0UL;
@@ -3344,6 +3365,9 @@ static void test_kernel_lock(void)
 	EXPECT(upd1(P(22) + 56, SBI_PVMMU_OP_STORE,
 		    leaf(TEXT + TEXT_SZ, RW), NULL), 0);
 	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SZ), 0);
+	/* a range that wraps overlaps everything once anything is locked */
+	CHECK(pvmmu_range_locked(&st, -4096UL, 8192));
+	CHECK(!pvmmu_range_locked(&st, TEXT + TEXT_SZ, 4096));
 	EXPECT(st.locked[0].base, TEXT);
 	EXPECT(st.locked[0].size, TEXT_SZ);
 	/* once per kind */
