@@ -339,9 +339,12 @@ static inline void pvmmu_mark_trap(struct pvmmu_state *st,
 static inline void pvmmu_mark_return(struct pvmmu_state *st,
 				     unsigned long hartid)
 {
-	struct pvmmu_hart *h = &st->harts[hartid];
+	struct pvmmu_hart *h;
 
-	if (hartid < PVMMU_MAX_HARTS && h->exit_insn) {
+	if (hartid >= PVMMU_MAX_HARTS)
+		return;
+	h = &st->harts[hartid];
+	if (h->exit_insn) {
 		h->stats[SBI_PVMMU_STAT_INSN_EXIT] +=
 			pvmmu_insn_count() - h->exit_insn;
 		h->exit_insn = 0;
