@@ -65,11 +65,9 @@ const char *sbi_pvmmu_unavailable_reason(void)
 	return "";
 }
 
-/* Every PVMMU call asks: the same tests as above, without the strings */
 bool sbi_pvmmu_available(void)
 {
-	return boot.live && sbi_pmp_protects_pool() &&
-	       !READ_ONCE(boot.cbo_inval_open);
+	return !*sbi_pvmmu_unavailable_reason();
 }
 
 void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
