@@ -7,8 +7,16 @@
  * taken in M-mode (always fatal) builds its frame below the interrupted
  * M-mode sp. All GPRs, mepc and mstatus are saved, then
  * sbi_trap_handler(regs) runs and everything is restored before mret.
+ *
+ * The hot call, PVMMU UPDATE from S-mode, takes a shorter way: the frame
+ * holds only what its C handler may clobber (ra, the temporaries, a0-a7),
+ * sp and mepc, and sbi_pvmmu_update_trap(regs) runs without the generic
+ * trap and ecall dispatch. The callee-saved registers are kept by the C
+ * calling convention, gp and tp are never written by C, and the handler
+ * changes no CSR that the frame would restore.
  */
 #include <sbi/riscv_encoding.h>
+#include <sbi/sbi_pvmmu_abi.h>
 #include <sbi/sbi_scratch.h>
 #include <sbi/sbi_trap.h>
 
@@ -26,6 +34,16 @@ _trap_entry:
 	csrr	t0, CSR_MINSTRET
 	sd	t0, SBI_SCRATCH_TRAP_INSN_OFFSET(sp)
 
+	/* An ecall from S-mode only (cause 9): MPP is S, the stack is fresh */
+	csrr	t0, CSR_MCAUSE
+	li	t1, CAUSE_SUPERVISOR_ECALL
+	bne	t0, t1, .Lfull_frame
+	li	t1, SBI_EXT_PVMMU
+	bne	a7, t1, .Lfull_frame
+	li	t1, SBI_PVMMU_UPDATE
+	beq	a6, t1, .Lpvmmu_update
+
+.Lfull_frame:
 	/* t1 <- top of the stack to use */
 	csrr	t0, CSR_MSTATUS
 	srli	t0, t0, MSTATUS_MPP_SHIFT
@@ -119,6 +137,59 @@ _trap_entry:
 	LOAD(s9, sp)
 	LOAD(s10, sp)
 	LOAD(s11, sp)
+	LOAD(t3, sp)
+	LOAD(t4, sp)
+	LOAD(t5, sp)
+	LOAD(t6, sp)
+	LOAD(sp, sp)
+	mret
+
+	/* PVMMU UPDATE (see the top): sp is the scratch area here */
+.Lpvmmu_update:
+	ld	t1, SBI_SCRATCH_STACK_TOP_OFFSET(sp)
+	addi	t1, t1, -SBI_TRAP_REGS_SIZE
+
+	SAVE(ra, t1)
+	SAVE(t2, t1)
+	SAVE(a0, t1)
+	SAVE(a1, t1)
+	SAVE(a2, t1)
+	SAVE(a3, t1)
+	SAVE(a4, t1)
+	SAVE(a5, t1)
+	SAVE(a6, t1)
+	SAVE(a7, t1)
+	SAVE(t3, t1)
+	SAVE(t4, t1)
+	SAVE(t5, t1)
+	SAVE(t6, t1)
+	ld	t0, SBI_SCRATCH_TMP0_OFFSET(sp)
+	sd	t0, SBI_TRAP_REGS_OFFSET(t0)(t1)
+	ld	t0, SBI_SCRATCH_TMP1_OFFSET(sp)
+	sd	t0, SBI_TRAP_REGS_OFFSET(t1)(t1)
+	csrrw	t0, CSR_MSCRATCH, sp
+	sd	t0, SBI_TRAP_REGS_OFFSET(sp)(t1)
+	csrr	t0, CSR_MEPC
+	sd	t0, SBI_TRAP_REGS_OFFSET(mepc)(t1)
+
+	mv	sp, t1
+	mv	a0, sp
+	call	sbi_pvmmu_update_trap
+
+	ld	t0, SBI_TRAP_REGS_OFFSET(mepc)(sp)
+	csrw	CSR_MEPC, t0
+	LOAD(ra, sp)
+	LOAD(t0, sp)
+	LOAD(t1, sp)
+	LOAD(t2, sp)
+	LOAD(a0, sp)
+	LOAD(a1, sp)
+	LOAD(a2, sp)
+	LOAD(a3, sp)
+	LOAD(a4, sp)
+	LOAD(a5, sp)
+	LOAD(a6, sp)
+	LOAD(a7, sp)
 	LOAD(t3, sp)
 	LOAD(t4, sp)
 	LOAD(t5, sp)

@@ -13,6 +13,8 @@
  *     writable through satp = Bare on a starting hart or through the
  *     H extension's VS-stage;
  *   - an UPDATE that stored a valid entry ends with a local SFENCE.VMA;
+ *     UPDATE comes straight from the trap entry (sbi_pvmmu_update_trap),
+ *     the other calls through the ecall table;
  *   - satp writes that sbi_tvm.c emulates are checked against the roots
  *     the core knows, and a stopping hart drops its root.
  */
@@ -25,6 +27,7 @@
 #include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_rfence.h>
 #include <sbi/sbi_scratch.h>
+#include <sbi/sbi_trap.h>
 #include <sbi/sbi_tvm.h>
 #include "pvmmu_core.h"
 
@@ -124,6 +127,33 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 		sfence_vma_all();
 	pvmmu_mark_return(st, hartid);
 	return rc;
+}
+
+/*
+ * UPDATE, the hot call, straight from the trap entry (trap_entry.S): the
+ * frame holds a0-a7, the temporaries, ra, sp and mepc. What the generic
+ * path does for UPDATE, without its dispatch: the trap is counted, and
+ * the rules are pvmmu_call()'s.
+ */
+void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs)
+{
+	struct sbi_scratch *scratch = sbi_scratch_thishart_ptr();
+	struct pvmmu_state *st = sbi_pvmmu_state();
+	unsigned long hartid = scratch->hartid, value = 0;
+	int rc = SBI_ERR_NOT_SUPPORTED;
+
+	sbi_scratch_count_trap(scratch);
+	if (sbi_pvmmu_available()) {
+		pvmmu_mark_trap(st, hartid, scratch->trap_insn);
+		rc = pvmmu_call(st, hartid, SBI_PVMMU_UPDATE, regs->a0,
+				regs->a1, 0, &value);
+		if (pvmmu_take_fence(st, hartid))
+			sfence_vma_all();
+		pvmmu_mark_return(st, hartid);
+	}
+	regs->mepc += 4;
+	regs->a0 = (unsigned long)(long)rc;
+	regs->a1 = value;
 }
 
 const struct sbi_ecall_extension ecall_pvmmu = {

@@ -33,6 +33,9 @@ const char *sbi_pvmmu_unavailable_reason(void);
 void sbi_pvmmu_disable_cbo_inval_open(u32 hartid);
 
 /* Run time (sbi_ecall_pvmmu.c) */
+struct sbi_trap_regs;
+/* UPDATE from trap_entry.S: a partial frame (a0-a7, temporaries, mepc) */
+void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs);
 /* May the calling hart load @satp? 0 (counted as loaded) or an SBI error */
 int sbi_pvmmu_satp_write(unsigned long satp);
 /* The calling hart stops: it no longer holds a root */

@@ -63,6 +63,13 @@ static inline struct sbi_scratch *sbi_hartid_to_scratch(u32 hartid)
 	return &sbi_scratch_table[hartid];
 }
 
+/* One more trap from S/U-mode on this hart (STATS TRAPS, once it is set) */
+static inline void sbi_scratch_count_trap(struct sbi_scratch *scratch)
+{
+	if (scratch->trap_counter)
+		(*scratch->trap_counter)++;
+}
+
 static inline u32 sbi_current_hartid(void)
 {
 	return (u32)sbi_scratch_thishart_ptr()->hartid;

@@ -60,8 +60,7 @@ void sbi_trap_handler(struct sbi_trap_regs *regs)
 	if (((regs->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == PRV_M)
 		sbi_trap_fatal("unexpected trap in M-mode", regs);
 	scratch = sbi_scratch_thishart_ptr();
-	if (scratch->trap_counter)
-		(*scratch->trap_counter)++;
+	sbi_scratch_count_trap(scratch);
 
 	if (mcause & MCAUSE_IRQ_BIT) {
 		switch (mcause & ~MCAUSE_IRQ_BIT) {

@@ -504,6 +504,113 @@ static void pv_set_kernel_root(const void *fdt)
 	      pv_stats(SBI_PVMMU_STAT_SFENCE, h).value - fences, 1);
 }
 
+/*
+ * An UPDATE ecall (count 0, refused) with a pattern in every register but
+ * sp, a0 and a1, which the call returns in. The firmware takes UPDATE on a
+ * short path that saves only what its C code may clobber; the SBI calling
+ * convention wants every other register kept. Returns the OR of the bits
+ * that changed: 0 if all were kept.
+ */
+#define PV_XSTR(x)	#x
+#define PV_STR(x)	PV_XSTR(x)
+ulong pv_update_keeps_registers(void);
+__asm__(".text\n"
+	".globl pv_update_keeps_registers\n"
+"pv_update_keeps_registers:\n"
+	"	addi	sp, sp, -128\n"
+	"	sd	ra, 0(sp)\n"
+	"	sd	gp, 8(sp)\n"
+	"	sd	tp, 16(sp)\n"
+	"	sd	s0, 24(sp)\n"
+	"	sd	s1, 32(sp)\n"
+	"	sd	s2, 40(sp)\n"
+	"	sd	s3, 48(sp)\n"
+	"	sd	s4, 56(sp)\n"
+	"	sd	s5, 64(sp)\n"
+	"	sd	s6, 72(sp)\n"
+	"	sd	s7, 80(sp)\n"
+	"	sd	s8, 88(sp)\n"
+	"	sd	s9, 96(sp)\n"
+	"	sd	s10, 104(sp)\n"
+	"	sd	s11, 112(sp)\n"
+	"	li	ra, 0x5a01\n"
+	"	li	gp, 0x5a03\n"
+	"	li	tp, 0x5a04\n"
+	"	li	t0, 0x5a05\n"
+	"	li	t1, 0x5a06\n"
+	"	li	t2, 0x5a07\n"
+	"	li	s0, 0x5a08\n"
+	"	li	s1, 0x5a09\n"
+	"	li	a2, 0x5a0c\n"
+	"	li	a3, 0x5a0d\n"
+	"	li	a4, 0x5a0e\n"
+	"	li	a5, 0x5a0f\n"
+	"	li	s2, 0x5a12\n"
+	"	li	s3, 0x5a13\n"
+	"	li	s4, 0x5a14\n"
+	"	li	s5, 0x5a15\n"
+	"	li	s6, 0x5a16\n"
+	"	li	s7, 0x5a17\n"
+	"	li	s8, 0x5a18\n"
+	"	li	s9, 0x5a19\n"
+	"	li	s10, 0x5a1a\n"
+	"	li	s11, 0x5a1b\n"
+	"	li	t3, 0x5a1c\n"
+	"	li	t4, 0x5a1d\n"
+	"	li	t5, 0x5a1e\n"
+	"	li	t6, 0x5a1f\n"
+	"	li	a0, 0\n"
+	"	li	a1, 0\n"
+	"	li	a6, " PV_STR(SBI_PVMMU_UPDATE) "\n"
+	"	li	a7, " PV_STR(SBI_EXT_PVMMU) "\n"
+	"	ecall\n"
+	"	li	a0, 0\n"
+	"	li	a1, 0x5a01\n\txor\ta1, a1, ra\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a03\n\txor\ta1, a1, gp\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a04\n\txor\ta1, a1, tp\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a05\n\txor\ta1, a1, t0\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a06\n\txor\ta1, a1, t1\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a07\n\txor\ta1, a1, t2\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a08\n\txor\ta1, a1, s0\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a09\n\txor\ta1, a1, s1\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a0c\n\txor\ta1, a1, a2\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a0d\n\txor\ta1, a1, a3\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a0e\n\txor\ta1, a1, a4\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a0f\n\txor\ta1, a1, a5\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a12\n\txor\ta1, a1, s2\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a13\n\txor\ta1, a1, s3\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a14\n\txor\ta1, a1, s4\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a15\n\txor\ta1, a1, s5\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a16\n\txor\ta1, a1, s6\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a17\n\txor\ta1, a1, s7\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a18\n\txor\ta1, a1, s8\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a19\n\txor\ta1, a1, s9\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a1a\n\txor\ta1, a1, s10\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a1b\n\txor\ta1, a1, s11\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a1c\n\txor\ta1, a1, t3\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a1d\n\txor\ta1, a1, t4\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a1e\n\txor\ta1, a1, t5\n\tor\ta0, a0, a1\n"
+	"	li	a1, 0x5a1f\n\txor\ta1, a1, t6\n\tor\ta0, a0, a1\n"
+	"	li	a1, " PV_STR(SBI_PVMMU_UPDATE) "\n\txor\ta1, a1, a6\n\tor\ta0, a0, a1\n"
+	"	li	a1, " PV_STR(SBI_EXT_PVMMU) "\n\txor\ta1, a1, a7\n\tor\ta0, a0, a1\n"
+	"	ld	ra, 0(sp)\n"
+	"	ld	gp, 8(sp)\n"
+	"	ld	tp, 16(sp)\n"
+	"	ld	s0, 24(sp)\n"
+	"	ld	s1, 32(sp)\n"
+	"	ld	s2, 40(sp)\n"
+	"	ld	s3, 48(sp)\n"
+	"	ld	s4, 56(sp)\n"
+	"	ld	s5, 64(sp)\n"
+	"	ld	s6, 72(sp)\n"
+	"	ld	s7, 80(sp)\n"
+	"	ld	s8, 88(sp)\n"
+	"	ld	s9, 96(sp)\n"
+	"	ld	s10, 104(sp)\n"
+	"	ld	s11, 112(sp)\n"
+	"	addi	sp, sp, 128\n"
+	"	ret\n");
+
 static void test_pvmmu(const void *fdt)
 {
 	volatile ulong *pool;
@@ -534,6 +641,8 @@ static void test_pvmmu(const void *fdt)
 	pv_check_fdt(fdt, base, size);
 	r = SBI0(SBI_EXT_PVMMU, 9);
 	check("pvmmu unknown fid", r.error, SBI_ERR_NOT_SUPPORTED);
+	check("UPDATE keeps every register but a0 and a1",
+	      (long)pv_update_keeps_registers(), 0);
 	/* KERNEL_ADOPT and KERNEL_LOCK before SET_KERNEL_ROOT: DENIED */
 	r = SBI1(SBI_EXT_PVMMU, SBI_PVMMU_KERNEL_ADOPT, base);
 	check("kernel adopt before the kernel root", r.error, SBI_ERR_DENIED);
