@@ -47,6 +47,7 @@
 #define PTE_A		(1UL << 6)
 #define PTE_D		(1UL << 7)
 #define PTE_RWX		(PTE_R | PTE_W | PTE_X)
+#define PTE_SOFT	(3UL << 8)	/* RSW: the kernel's own */
 #define PTE_PPN_SHIFT	10
 #define PTE_PPN_MASK	((1UL << 44) - 1)
 /* Bits 54-60: reserved for future standard use */

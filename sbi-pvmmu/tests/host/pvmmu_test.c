@@ -3271,6 +3271,55 @@ static void test_kernel_roots_linked(void)
 	}
 }
 
+/*
+ * A user leaf that only loses permissions skips the leaf checks; each
+ * change that could fail one goes through them: U taken away (W^X), W or
+ * X added (a locked range, W^X), W left without R, a new PPN.
+ */
+static void test_user_leaf_narrowing(void)
+{
+	const u64 URWX = RW | PTE_X | PTE_U;
+	u64 old;
+
+	reset(FEAT_ALL);
+	shmem_on(0);
+	kroot(3);
+	kernel_adopted();
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, 0x10000), 0);
+	EXPECT(reg(P(20), 0, 0), 0);
+	EXPECT(upd1(P(20), SBI_PVMMU_OP_STORE, leaf(DATA, URWX | PTE_A),
+		    NULL), 0);
+	EXPECT(upd1(P(20) + 8, SBI_PVMMU_OP_STORE,
+		    leaf(TEXT, PTE_R | PTE_U), NULL), 0);
+
+	/* narrowed: W and X away, A and D and the software bits any way */
+	EXPECT(upd1(P(20), SBI_PVMMU_OP_AND, ~PTE_W, &old), 0);
+	EXPECT(old, leaf(DATA, URWX | PTE_A));
+	EXPECT(upd1(P(20), SBI_PVMMU_OP_STORE_KEEP_AD,
+		    leaf(DATA, PTE_R | PTE_U) | PTE_D | (1UL << 8), NULL), 0);
+	EXPECT(*pte(P(20)), leaf(DATA, PTE_R | PTE_U | PTE_A | PTE_D) |
+			    (1UL << 8));
+	EXPECT(upd1(P(20), SBI_PVMMU_OP_STORE, leaf(DATA, URWX), NULL), 0);
+
+	/* U away: a kernel leaf, W^X applies */
+	REJECT(P(20), SBI_PVMMU_OP_AND, ~PTE_U, SBI_ERR_DENIED);
+	/* W added over the locked text, from R */
+	REJECT(P(20) + 8, SBI_PVMMU_OP_OR, PTE_W, SBI_ERR_DENIED);
+	/* W without R */
+	REJECT(P(20), SBI_PVMMU_OP_AND, ~PTE_R, SBI_ERR_INVALID_PARAM);
+	/* another page (bit 31 of the address away: not RAM), the pool */
+	REJECT(P(20), SBI_PVMMU_OP_AND, ~(1UL << 29), SBI_ERR_DENIED);
+	REJECT(P(20), SBI_PVMMU_OP_STORE, leaf(POOL_BASE, PTE_R | PTE_U),
+	       SBI_ERR_DENIED);
+	/* no longer a leaf: a pointer with U, at level 0 */
+	REJECT(P(20), SBI_PVMMU_OP_AND, ~PTE_RWX, SBI_ERR_DENIED);
+	/* reserved bits and PBMT are checked again */
+	REJECT(P(20), SBI_PVMMU_OP_OR, 1UL << 54, SBI_ERR_INVALID_PARAM);
+	REJECT(P(20), SBI_PVMMU_OP_OR, 3UL << 61, SBI_ERR_INVALID_PARAM);
+	EXPECT(*pte(P(20)), leaf(DATA, URWX));
+	check_invariants();
+}
+
 static void test_kernel_lock(void)
 {
 	const unsigned long TEXT_SZ = 0x10000;
@@ -3534,6 +3583,7 @@ static const struct test tests[] = {
 	{ "kernel_adopt", test_kernel_adopt },
 	{ "kernel_roots_linked", test_kernel_roots_linked },
 	{ "kernel_lock", test_kernel_lock },
+	{ "user_leaf_narrowing", test_user_leaf_narrowing },
 	{ "stats", test_stats },
 	{ "odd_edges", test_odd_edges },
 	{ "pool_helpers", test_pool_helpers },
