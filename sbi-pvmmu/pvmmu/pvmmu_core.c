@@ -728,7 +728,8 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
 	level = run->level;
 
 	pte = pte_ptr(st, pa);
-	old = pvmmu_load64(pte);
+	/* The run's lock orders it; the CAS below catches a walker's A/D */
+	old = __atomic_load_n(pte, __ATOMIC_RELAXED);
 	for (;;) {
 		new = compute_new(op, old, value);
 		rc = user_leaf_narrowed(old, new) ? SBI_SUCCESS :
