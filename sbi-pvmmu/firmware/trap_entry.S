@@ -16,7 +16,6 @@
  * changes no CSR that the frame would restore.
  */
 #include <sbi/riscv_encoding.h>
-#include <sbi/sbi_pvmmu_abi.h>
 #include <sbi/sbi_scratch.h>
 #include <sbi/sbi_trap.h>
 
@@ -38,9 +37,9 @@ _trap_entry:
 	csrr	t0, CSR_MCAUSE
 	li	t1, CAUSE_SUPERVISOR_ECALL
 	bne	t0, t1, .Lfull_frame
-	li	t1, SBI_EXT_PVMMU
+	li	t1, SBI_TRAP_PVMMU_EID
 	bne	a7, t1, .Lfull_frame
-	li	t1, SBI_PVMMU_UPDATE
+	li	t1, SBI_TRAP_PVMMU_UPDATE
 	beq	a6, t1, .Lpvmmu_update
 
 .Lfull_frame:

@@ -129,6 +129,10 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 	return rc;
 }
 
+_Static_assert(SBI_TRAP_PVMMU_EID == SBI_EXT_PVMMU &&
+	       SBI_TRAP_PVMMU_UPDATE == SBI_PVMMU_UPDATE,
+	       "trap_entry.S takes another call than UPDATE");
+
 /*
  * UPDATE, the hot call, straight from the trap entry (trap_entry.S): the
  * frame holds a0-a7, the temporaries, ra, sp and mepc. What the generic

@@ -40,13 +40,10 @@
 #ifndef __SBI_PVMMU_ABI_H__
 #define __SBI_PVMMU_ABI_H__
 
-/* The constants are also for assembly (the firmware's trap entry) */
-#ifndef __ASSEMBLER__
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
 #include <sbi/sbi_types.h>
-#endif
 #endif
 
 /* In the SBI experimental range (0x08000000 - 0x08FFFFFF): "PVM". */
@@ -121,13 +118,11 @@
  * call ends with a local SFENCE.VMA: the caller needs no fence of its own
  * to make a new mapping visible on this hart.
  */
-#ifndef __ASSEMBLER__
 struct sbi_pvmmu_entry {
 	u64 target;	/* PTE physical address | op */
 	u64 value;	/* new value, or the AND/OR mask */
 	u64 old;	/* out: the PTE before this entry */
 };
-#endif
 
 #define SBI_PVMMU_OP_MASK		7UL
 #define SBI_PVMMU_OP_STORE		0	/* *pte = value */

@@ -45,6 +45,13 @@
 /* Multiple of 16 so the stack stays ABI-aligned below the frame. */
 #define SBI_TRAP_REGS_SIZE	SBI_TRAP_REGS_OFFSET(last)
 
+/*
+ * The call trap_entry.S takes on its short path: PVMMU UPDATE. The ABI
+ * header is C; sbi_ecall_pvmmu.c checks that these match it.
+ */
+#define SBI_TRAP_PVMMU_EID	0x0850564D
+#define SBI_TRAP_PVMMU_UPDATE	5
+
 #ifndef __ASSEMBLER__
 
 #include <sbi/sbi_types.h>
