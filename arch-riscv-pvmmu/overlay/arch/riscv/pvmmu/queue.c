@@ -303,11 +303,13 @@ static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 	q->maybe_valid = false;
 }
 
-static bool queue_target_pending(struct pvmmu_queue *q, u64 target)
+/* Is @target (filter bit @bit) queued? */
+static bool queue_target_pending(struct pvmmu_queue *q, u64 target,
+				 unsigned int bit)
 {
 	unsigned int i;
 
-	if (!test_bit(pending_bit(target), q->pending))
+	if (!test_bit(bit, q->pending))
 		return false;
 	for (i = 0; i < q->count; i++)
 		if ((q->buf[i].target & ~SBI_PVMMU_OP_MASK) == target)
@@ -372,19 +374,25 @@ static struct pvmmu_queue *begin_direct(enum pvmmu_hook hook)
 	return q;
 }
 
-/* Append one entry in a lazy section, room being there; returns its slot */
+/*
+ * Append one entry in a lazy section, room being there, @bit being the
+ * target's filter bit; returns its slot.
+ */
 static __always_inline unsigned int append_lazy(struct pvmmu_queue *q,
-						u64 target, unsigned int op,
+						u64 target, unsigned int bit,
+						unsigned int op,
 						unsigned long val)
 {
-	struct sbi_pvmmu_entry *e = &q->buf[q->count];
+	unsigned int slot = q->count;
+	struct sbi_pvmmu_entry *e = &q->buf[slot];
 
 	e->target = target | op;
 	e->value = val;
 	q->maybe_valid |= may_be_valid(op, val);
-	__set_bit(pending_bit(target), q->pending);
+	__set_bit(bit, q->pending);
 	q->filtered = true;
-	return q->count++;
+	q->count = slot + 1;
+	return slot;
 }
 
 /*
@@ -445,7 +453,7 @@ static void queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 		     target += sizeof(unsigned long)) {
 			if (unlikely(q->count >= q->lazy_limit))
 				flush_queue(q, PVMMU_FLUSH_FULL);
-			append_lazy(q, target, op, val);
+			append_lazy(q, target, pending_bit(target), op, val);
 		}
 	} else if (nr == 1) {
 		submit_one(begin_direct(hook), entry, op, val);
@@ -468,14 +476,17 @@ void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
 	struct pvmmu_cpu_stats *s;
 	struct pvmmu_queue *q;
 	unsigned long flags;
+	u64 target;
 
 	local_irq_save(flags);
 	q = this_cpu_ptr(&cpu_queue);
+	/* Both per-CPU pointers before any store: one offset lookup */
+	s = cpu_stats();
 	if (likely(q->count < q->lazy_limit && !in_interrupt())) {
-		append_lazy(q, entry_pa(entry), op, val);
-		s = cpu_stats();
 		s->hook_calls[hook]++;
 		s->queued++;
+		target = entry_pa(entry);
+		append_lazy(q, target, pending_bit(target), op, val);
 		local_irq_restore(flags);
 		return;
 	}
@@ -509,18 +520,20 @@ unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final)
 	struct pvmmu_cpu_stats *s;
 	struct pvmmu_queue *q;
 	unsigned long flags, old;
-	unsigned int i;
+	unsigned int i, bit;
 	u64 pa;
 
 	local_irq_save(flags);
 	q = this_cpu_ptr(&cpu_queue);
+	s = cpu_stats();
 	if (!q->lazy_limit || in_interrupt()) {
 		local_irq_restore(flags);
 		return pvmmu_update(hook, entry, SBI_PVMMU_OP_XCHG, 0);
 	}
 	/* A queued write to this entry would make the read below stale. */
 	pa = entry_pa(entry);
-	if (queue_target_pending(q, pa))
+	bit = pending_bit(pa);
+	if (queue_target_pending(q, pa, bit))
 		flush_queue(q, PVMMU_FLUSH_SYNC);
 	old = READ_ONCE(*(unsigned long *)entry);
 	if (!final && !old_value_is_final(old)) {
@@ -529,11 +542,10 @@ unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final)
 	}
 	if (unlikely(q->count >= q->lazy_limit))
 		flush_queue(q, PVMMU_FLUSH_FULL);
-	i = append_lazy(q, pa, SBI_PVMMU_OP_XCHG, 0);
+	i = append_lazy(q, pa, bit, SBI_PVMMU_OP_XCHG, 0);
 	__set_bit(i, q->predicted);
 	q->any_predicted = true;
 	q->expect[i] = old;
-	s = cpu_stats();
 	s->hook_calls[hook]++;
 	s->queued++;
 	local_irq_restore(flags);
