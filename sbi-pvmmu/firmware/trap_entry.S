@@ -19,8 +19,61 @@
 #include <sbi/sbi_scratch.h>
 #include <sbi/sbi_trap.h>
 
-#define SAVE(reg, base)		sd reg, SBI_TRAP_REGS_OFFSET(reg)(base)
 #define LOAD(reg, base)		ld reg, SBI_TRAP_REGS_OFFSET(reg)(base)
+
+/*
+ * What C code may clobber, t0 and t1 aside (parked in the scratch area);
+ * @op: sd or ld, @base: the frame
+ */
+.macro CLOBBERED op, base
+	\op	ra, SBI_TRAP_REGS_OFFSET(ra)(\base)
+	\op	t2, SBI_TRAP_REGS_OFFSET(t2)(\base)
+	\op	a0, SBI_TRAP_REGS_OFFSET(a0)(\base)
+	\op	a1, SBI_TRAP_REGS_OFFSET(a1)(\base)
+	\op	a2, SBI_TRAP_REGS_OFFSET(a2)(\base)
+	\op	a3, SBI_TRAP_REGS_OFFSET(a3)(\base)
+	\op	a4, SBI_TRAP_REGS_OFFSET(a4)(\base)
+	\op	a5, SBI_TRAP_REGS_OFFSET(a5)(\base)
+	\op	a6, SBI_TRAP_REGS_OFFSET(a6)(\base)
+	\op	a7, SBI_TRAP_REGS_OFFSET(a7)(\base)
+	\op	t3, SBI_TRAP_REGS_OFFSET(t3)(\base)
+	\op	t4, SBI_TRAP_REGS_OFFSET(t4)(\base)
+	\op	t5, SBI_TRAP_REGS_OFFSET(t5)(\base)
+	\op	t6, SBI_TRAP_REGS_OFFSET(t6)(\base)
+.endm
+
+/* What C code keeps: the rest of a full frame */
+.macro KEPT op, base
+	\op	gp, SBI_TRAP_REGS_OFFSET(gp)(\base)
+	\op	tp, SBI_TRAP_REGS_OFFSET(tp)(\base)
+	\op	s0, SBI_TRAP_REGS_OFFSET(s0)(\base)
+	\op	s1, SBI_TRAP_REGS_OFFSET(s1)(\base)
+	\op	s2, SBI_TRAP_REGS_OFFSET(s2)(\base)
+	\op	s3, SBI_TRAP_REGS_OFFSET(s3)(\base)
+	\op	s4, SBI_TRAP_REGS_OFFSET(s4)(\base)
+	\op	s5, SBI_TRAP_REGS_OFFSET(s5)(\base)
+	\op	s6, SBI_TRAP_REGS_OFFSET(s6)(\base)
+	\op	s7, SBI_TRAP_REGS_OFFSET(s7)(\base)
+	\op	s8, SBI_TRAP_REGS_OFFSET(s8)(\base)
+	\op	s9, SBI_TRAP_REGS_OFFSET(s9)(\base)
+	\op	s10, SBI_TRAP_REGS_OFFSET(s10)(\base)
+	\op	s11, SBI_TRAP_REGS_OFFSET(s11)(\base)
+.endm
+
+/*
+ * Into the frame at t1: t0 and t1 from the scratch area (sp), the
+ * interrupted sp from mscratch (which gets the scratch area back), mepc.
+ */
+.macro SAVE_TRAP_STATE
+	ld	t0, SBI_SCRATCH_TMP0_OFFSET(sp)
+	sd	t0, SBI_TRAP_REGS_OFFSET(t0)(t1)
+	ld	t0, SBI_SCRATCH_TMP1_OFFSET(sp)
+	sd	t0, SBI_TRAP_REGS_OFFSET(t1)(t1)
+	csrrw	t0, CSR_MSCRATCH, sp
+	sd	t0, SBI_TRAP_REGS_OFFSET(sp)(t1)
+	csrr	t0, CSR_MEPC
+	sd	t0, SBI_TRAP_REGS_OFFSET(mepc)(t1)
+.endm
 
 	.section .text, "ax", %progbits
 	.align	2
@@ -55,48 +108,10 @@ _trap_entry:
 	andi	t1, t1, -16
 2:	addi	t1, t1, -SBI_TRAP_REGS_SIZE
 
-	SAVE(ra, t1)
-	SAVE(gp, t1)
-	SAVE(tp, t1)
-	SAVE(t2, t1)
-	SAVE(s0, t1)
-	SAVE(s1, t1)
-	SAVE(a0, t1)
-	SAVE(a1, t1)
-	SAVE(a2, t1)
-	SAVE(a3, t1)
-	SAVE(a4, t1)
-	SAVE(a5, t1)
-	SAVE(a6, t1)
-	SAVE(a7, t1)
-	SAVE(s2, t1)
-	SAVE(s3, t1)
-	SAVE(s4, t1)
-	SAVE(s5, t1)
-	SAVE(s6, t1)
-	SAVE(s7, t1)
-	SAVE(s8, t1)
-	SAVE(s9, t1)
-	SAVE(s10, t1)
-	SAVE(s11, t1)
-	SAVE(t3, t1)
-	SAVE(t4, t1)
-	SAVE(t5, t1)
-	SAVE(t6, t1)
+	CLOBBERED sd, t1
+	KEPT sd, t1
 	sd	zero, SBI_TRAP_REGS_OFFSET(zero)(t1)
-
-	/* t0 and t1 were parked in the scratch area */
-	ld	t0, SBI_SCRATCH_TMP0_OFFSET(sp)
-	sd	t0, SBI_TRAP_REGS_OFFSET(t0)(t1)
-	ld	t0, SBI_SCRATCH_TMP1_OFFSET(sp)
-	sd	t0, SBI_TRAP_REGS_OFFSET(t1)(t1)
-
-	/* Interrupted sp; mscratch points at the scratch area again */
-	csrrw	t0, CSR_MSCRATCH, sp
-	sd	t0, SBI_TRAP_REGS_OFFSET(sp)(t1)
-
-	csrr	t0, CSR_MEPC
-	sd	t0, SBI_TRAP_REGS_OFFSET(mepc)(t1)
+	SAVE_TRAP_STATE
 	csrr	t0, CSR_MSTATUS
 	sd	t0, SBI_TRAP_REGS_OFFSET(mstatus)(t1)
 
@@ -109,37 +124,10 @@ _trap_entry:
 	csrw	CSR_MEPC, t0
 	ld	t0, SBI_TRAP_REGS_OFFSET(mstatus)(sp)
 	csrw	CSR_MSTATUS, t0
-
-	LOAD(ra, sp)
-	LOAD(gp, sp)
-	LOAD(tp, sp)
+	CLOBBERED ld, sp
+	KEPT ld, sp
 	LOAD(t0, sp)
 	LOAD(t1, sp)
-	LOAD(t2, sp)
-	LOAD(s0, sp)
-	LOAD(s1, sp)
-	LOAD(a0, sp)
-	LOAD(a1, sp)
-	LOAD(a2, sp)
-	LOAD(a3, sp)
-	LOAD(a4, sp)
-	LOAD(a5, sp)
-	LOAD(a6, sp)
-	LOAD(a7, sp)
-	LOAD(s2, sp)
-	LOAD(s3, sp)
-	LOAD(s4, sp)
-	LOAD(s5, sp)
-	LOAD(s6, sp)
-	LOAD(s7, sp)
-	LOAD(s8, sp)
-	LOAD(s9, sp)
-	LOAD(s10, sp)
-	LOAD(s11, sp)
-	LOAD(t3, sp)
-	LOAD(t4, sp)
-	LOAD(t5, sp)
-	LOAD(t6, sp)
 	LOAD(sp, sp)
 	mret
 
@@ -147,29 +135,8 @@ _trap_entry:
 .Lpvmmu_update:
 	ld	t1, SBI_SCRATCH_STACK_TOP_OFFSET(sp)
 	addi	t1, t1, -SBI_TRAP_REGS_SIZE
-
-	SAVE(ra, t1)
-	SAVE(t2, t1)
-	SAVE(a0, t1)
-	SAVE(a1, t1)
-	SAVE(a2, t1)
-	SAVE(a3, t1)
-	SAVE(a4, t1)
-	SAVE(a5, t1)
-	SAVE(a6, t1)
-	SAVE(a7, t1)
-	SAVE(t3, t1)
-	SAVE(t4, t1)
-	SAVE(t5, t1)
-	SAVE(t6, t1)
-	ld	t0, SBI_SCRATCH_TMP0_OFFSET(sp)
-	sd	t0, SBI_TRAP_REGS_OFFSET(t0)(t1)
-	ld	t0, SBI_SCRATCH_TMP1_OFFSET(sp)
-	sd	t0, SBI_TRAP_REGS_OFFSET(t1)(t1)
-	csrrw	t0, CSR_MSCRATCH, sp
-	sd	t0, SBI_TRAP_REGS_OFFSET(sp)(t1)
-	csrr	t0, CSR_MEPC
-	sd	t0, SBI_TRAP_REGS_OFFSET(mepc)(t1)
+	CLOBBERED sd, t1
+	SAVE_TRAP_STATE
 
 	mv	sp, t1
 	mv	a0, sp
@@ -177,21 +144,8 @@ _trap_entry:
 
 	ld	t0, SBI_TRAP_REGS_OFFSET(mepc)(sp)
 	csrw	CSR_MEPC, t0
-	LOAD(ra, sp)
+	CLOBBERED ld, sp
 	LOAD(t0, sp)
 	LOAD(t1, sp)
-	LOAD(t2, sp)
-	LOAD(a0, sp)
-	LOAD(a1, sp)
-	LOAD(a2, sp)
-	LOAD(a3, sp)
-	LOAD(a4, sp)
-	LOAD(a5, sp)
-	LOAD(a6, sp)
-	LOAD(a7, sp)
-	LOAD(t3, sp)
-	LOAD(t4, sp)
-	LOAD(t5, sp)
-	LOAD(t6, sp)
 	LOAD(sp, sp)
 	mret
