@@ -617,12 +617,13 @@ static int check_pte(const struct pvmmu_state *st, unsigned int level, u64 v)
 
 /*
  * Does @new keep @old's user leaf as it was, bar permissions taken away
- * (R, W, X) and the bits no rule reads (G, A, D, the software bits)?
+ * (R, W, X) and the bits no rule reads on a user leaf (G, A, D, the
+ * software bits)?
  * Then @new passes check_pte() because @old did: every valid user leaf in
  * a typed table was checked at this level by the rules in force now (a
  * user leaf meets the kernel rules whenever it met the others, and
  * KERNEL_LOCK refuses a range under a writable leaf), and the PPN, N,
- * PBMT, the reserved bits and U stay, W and X are not added, W keeps R.
+ * PBMT, the reserved bits and U stay, no permission is added, W keeps R.
  * The fast path of mprotect() and of fork()'s write protection.
  */
 static __always_inline bool user_leaf_narrowed(u64 old, u64 new)
@@ -632,8 +633,7 @@ static __always_inline bool user_leaf_narrowed(u64 old, u64 new)
 	/* A clear (the most common entry) fails the first test */
 	return (new & PTE_V) && (new & PTE_RWX) &&
 	       (old & (PTE_V | PTE_U)) == (PTE_V | PTE_U) && (old & PTE_RWX) &&
-	       !((old ^ new) & ~free_bits) &&
-	       !(new & ~old & (PTE_W | PTE_X)) &&
+	       !((old ^ new) & ~free_bits) && !(new & ~old & PTE_RWX) &&
 	       (!(new & PTE_W) || (new & PTE_R));
 }
 
@@ -733,8 +733,12 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
 	old = __atomic_load_n(pte, __ATOMIC_RELAXED);
 	for (;;) {
 		new = compute_new(op, old, value);
-		rc = user_leaf_narrowed(old, new) ? SBI_SUCCESS :
-						    check_pte(st, level, new);
+		if (user_leaf_narrowed(old, new)) {
+			pvmmu_host_assert(!check_pte(st, level, new));
+			rc = SBI_SUCCESS;
+		} else {
+			rc = check_pte(st, level, new);
+		}
 		if (rc)
 			return rc;
 		linked = pvmmu_pte_is_table(new);

@@ -77,6 +77,16 @@ static inline unsigned long pvmmu_insn_count(void)
 #endif
 }
 
+/*
+ * A claim the core's shortcuts rest on: checked on a host (the host tests
+ * and the fuzzer stop on a false one), compiled out in the firmware.
+ */
+#ifdef __riscv
+#define pvmmu_host_assert(cond)	do { } while (0)
+#else
+#define pvmmu_host_assert(cond)	do { if (!(cond)) __builtin_trap(); } while (0)
+#endif
+
 /* ---- spinlock: test-and-test-and-set on a 32-bit word */
 
 struct pvmmu_lock {

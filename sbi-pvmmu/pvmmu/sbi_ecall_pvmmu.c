@@ -135,9 +135,10 @@ _Static_assert(SBI_TRAP_PVMMU_EID == SBI_EXT_PVMMU &&
 
 /*
  * UPDATE, the hot call, straight from the trap entry (trap_entry.S): the
- * frame holds a0-a7, the temporaries, ra, sp and mepc. What the generic
- * path does for UPDATE, without its dispatch: the trap is counted, and
- * the rules are pvmmu_call()'s.
+ * frame holds a0-a7, the temporaries, ra, sp and mepc only, so nothing
+ * here may hand it to code that reads the rest (sbi_trap_redirect(), the
+ * TVM emulation). What the generic path does for UPDATE, without its
+ * dispatch: the trap is counted, and the rules are pvmmu_call()'s.
  */
 void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs)
 {
