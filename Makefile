@@ -43,7 +43,7 @@ KUNIT_ARGS	:= --build_dir=$(KBUILD) \
 KMAKE		:= $(MAKE) -C $(KSRC) ARCH=riscv O=$(KBUILD) \
 		   CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS)
 
-.PHONY: all deps tree kconfig kernel kernel-distro kernel-nopv firmware agent initramfs run test \
+.PHONY: all deps tree kconfig kernel kernel-distro kernel-nopv firmware opensbi agent initramfs run test \
 	kunit boot debug patches checkpatch fuzz coverage clean distclean
 
 all: kernel kernel-distro firmware initramfs
@@ -105,6 +105,12 @@ firmware: tree
 	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) \
 		LIBFDT_DIR=$(KSRC)/scripts/dtc/libfdt CROSS_COMPILE=$(CROSS_COMPILE) \
 		all selftest attack
+
+# Upstream OpenSBI 1.8.1 with sbi-pvmmu/opensbi/patches/series applied
+# (scripts/opensbi.sh): build/opensbi/fw_dynamic.bin. OPENSBI_TARBALL
+# names the release tarball (default: ../shared/deps).
+opensbi:
+	@JOBS=$(JOBS) CROSS_COMPILE=$(CROSS_COMPILE) scripts/opensbi.sh
 
 # A module of the distro kernel, for boot.module (load, unload).
 MODULES_KO	= $(wildcard $(KDISTRO)/drivers/char/hw_random/rng-core.ko)
