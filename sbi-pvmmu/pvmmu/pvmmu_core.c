@@ -630,9 +630,12 @@ static __always_inline bool user_leaf_narrowed(u64 old, u64 new)
 {
 	const u64 free_bits = PTE_RWX | PTE_G | PTE_A | PTE_D | PTE_SOFT;
 
-	/* A clear (the most common entry) fails the first test */
-	return (new & PTE_V) && (new & PTE_RWX) &&
-	       (old & (PTE_V | PTE_U)) == (PTE_V | PTE_U) && (old & PTE_RWX) &&
+	/*
+	 * A clear (the most common entry) fails the first test. V stays
+	 * with the other kept bits, and old is a leaf if new's RWX is a
+	 * subset of its.
+	 */
+	return (new & PTE_RWX) && (old & (PTE_V | PTE_U)) == (PTE_V | PTE_U) &&
 	       !((old ^ new) & ~free_bits) && !(new & ~old & PTE_RWX) &&
 	       (!(new & PTE_W) || (new & PTE_R));
 }

@@ -83,6 +83,27 @@ static int lock_with_pmp(unsigned long kind, unsigned long pa,
 	return rc ? SBI_ERR_FAILED : SBI_SUCCESS;
 }
 
+/*
+ * The core's call with what surrounds it on both ways in: the phase
+ * counters, and the fence after an UPDATE that stored a valid entry
+ * (applied entries count even when a later one was rejected).
+ */
+static int core_call(struct sbi_scratch *scratch, unsigned long funcid,
+		     unsigned long a0, unsigned long a1, unsigned long a2,
+		     unsigned long *value)
+{
+	struct pvmmu_state *st = sbi_pvmmu_state();
+	unsigned long hartid = scratch->hartid;
+	int rc;
+
+	pvmmu_mark_trap(st, hartid, scratch->trap_insn);
+	rc = pvmmu_call(st, hartid, funcid, a0, a1, a2, value);
+	if (pvmmu_take_fence(st, hartid))
+		sfence_vma_all();
+	pvmmu_mark_return(st, hartid);
+	return rc;
+}
+
 static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 			      struct sbi_trap_regs *regs,
 			      struct sbi_ecall_return *out)
@@ -109,9 +130,8 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 		return rc;
 	}
 
-	pvmmu_mark_trap(st, hartid, sbi_scratch_thishart_ptr()->trap_insn);
-	rc = pvmmu_call(st, hartid, funcid, regs->a0, regs->a1, regs->a2,
-			&out->value);
+	rc = core_call(sbi_scratch_thishart_ptr(), funcid, regs->a0, regs->a1,
+		       regs->a2, &out->value);
 
 	if (funcid == SBI_PVMMU_SET_KERNEL_ROOT && !rc)
 		sbi_tvm_enable(regs);
@@ -122,10 +142,6 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 	}
 	if (funcid == SBI_PVMMU_KERNEL_LOCK && !rc)
 		rc = lock_with_pmp(regs->a0, regs->a1, regs->a2);
-	/* Applied entries count even when a later one was rejected */
-	if (pvmmu_take_fence(st, hartid))
-		sfence_vma_all();
-	pvmmu_mark_return(st, hartid);
 	return rc;
 }
 
@@ -143,19 +159,13 @@ _Static_assert(SBI_TRAP_PVMMU_EID == SBI_EXT_PVMMU &&
 void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs)
 {
 	struct sbi_scratch *scratch = sbi_scratch_thishart_ptr();
-	struct pvmmu_state *st = sbi_pvmmu_state();
-	unsigned long hartid = scratch->hartid, value = 0;
+	unsigned long value = 0;
 	int rc = SBI_ERR_NOT_SUPPORTED;
 
 	sbi_scratch_count_trap(scratch);
-	if (sbi_pvmmu_available()) {
-		pvmmu_mark_trap(st, hartid, scratch->trap_insn);
-		rc = pvmmu_call(st, hartid, SBI_PVMMU_UPDATE, regs->a0,
-				regs->a1, 0, &value);
-		if (pvmmu_take_fence(st, hartid))
-			sfence_vma_all();
-		pvmmu_mark_return(st, hartid);
-	}
+	if (sbi_pvmmu_available())
+		rc = core_call(scratch, SBI_PVMMU_UPDATE, regs->a0, regs->a1,
+			       0, &value);
 	regs->mepc += 4;
 	regs->a0 = (unsigned long)(long)rc;
 	regs->a1 = value;
