@@ -211,7 +211,7 @@ int pvmmu_init(struct pvmmu_state *st, const struct pvmmu_config *cfg)
 	st->features = (cfg->features &
 			(SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT |
 			 SBI_PVMMU_FEAT_SATP_LOCKED)) |
-		       SBI_PVMMU_FEAT_KERNEL_TABLES;
+		       SBI_PVMMU_FEAT_KERNEL_TABLES | SBI_PVMMU_FEAT_TEXT_POKE;
 	st->hart_mask = cfg->hart_mask;
 	if (PVMMU_MAX_HARTS < 8 * sizeof(long))
 		st->hart_mask &= (1UL << PVMMU_MAX_HARTS) - 1;
@@ -1057,6 +1057,55 @@ out:
 	return rc;
 }
 
+/*
+ * A jump-label instruction of the text [base, base + size) at @pa: "nop",
+ * or "jal x0" to a target in the text.
+ */
+static bool text_jump_site_insn(unsigned long base, unsigned long size,
+				unsigned long pa, u32 insn)
+{
+	unsigned long target;
+	long offset;
+
+	if (insn == SBI_PVMMU_INSN_NOP)
+		return true;
+	if ((insn & SBI_PVMMU_INSN_JAL_X0_MASK) != SBI_PVMMU_INSN_JAL_X0)
+		return false;
+	/* J-type immediate: imm[20|10:1|11|19:12] in bits 31..12 */
+	offset = ((insn >> 21) & 0x3ff) << 1 | ((insn >> 20) & 1) << 11 |
+		 ((insn >> 12) & 0xff) << 12 | ((insn >> 31) & 1) << 20;
+	offset -= (long)(insn >> 31) << 21;
+	target = pa + offset;
+	return target - base < size;
+}
+
+int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
+		    unsigned long pa, unsigned long insn)
+{
+	struct pvmmu_range *text = &st->locked[SBI_PVMMU_LOCK_TEXT];
+	unsigned long size = __atomic_load_n(&text->size, __ATOMIC_SEQ_CST);
+	unsigned long base = text->base;
+	u32 *site, old;
+
+	if (!size)
+		return SBI_ERR_DENIED;
+	if ((pa & 3) || pa - base > size - 4)
+		return SBI_ERR_INVALID_ADDRESS;
+	if (insn > 0xffffffffUL || !text_jump_site_insn(base, size, pa, insn))
+		return SBI_ERR_INVALID_PARAM;
+
+	/* Another hart may switch the same site: check what is replaced */
+	site = pvmmu_phys(st, pa);
+	old = pvmmu_load32(site);
+	do {
+		if (!text_jump_site_insn(base, size, pa, old))
+			return SBI_ERR_DENIED;
+	} while (!pvmmu_cas32(site, &old, insn));
+	pvmmu_sync_icache();
+	stat_inc(st, hartid, SBI_PVMMU_STAT_TEXT_POKES, 1);
+	return SBI_SUCCESS;
+}
+
 unsigned long pvmmu_kernel_satp(struct pvmmu_state *st)
 {
 	u64 kroot = pvmmu_load64(&st->kroot);
@@ -1132,6 +1181,9 @@ int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 		break;
 	case SBI_PVMMU_KERNEL_LOCK:
 		rc = pvmmu_kernel_lock(st, a0, a1, a2);
+		break;
+	case SBI_PVMMU_TEXT_POKE:
+		rc = pvmmu_text_poke(st, hartid, a0, a1);
 		break;
 	default:
 		rc = SBI_ERR_NOT_SUPPORTED;

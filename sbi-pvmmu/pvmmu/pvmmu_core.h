@@ -301,6 +301,9 @@ int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hartid,
 		       unsigned long pa);
 int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 		      unsigned long pa, unsigned long size);
+/* TEXT_POKE: switch a jump-label site of the locked text */
+int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
+		    unsigned long pa, unsigned long insn);
 /*
  * Does [base, base + size) overlap a KERNEL_LOCK range? Then no writable
  * leaf may map it, and the firmware writes nothing there for S-mode.

@@ -77,6 +77,14 @@ static inline unsigned long pvmmu_insn_count(void)
 #endif
 }
 
+/* Make this hart's instruction fetch see its own stores (text patching) */
+static inline void pvmmu_sync_icache(void)
+{
+#ifdef __riscv
+	__asm__ __volatile__("fence.i" ::: "memory");
+#endif
+}
+
 /*
  * A claim the core's shortcuts rest on: checked on a host (the host tests
  * and the fuzzer stop on a false one), compiled out in the firmware.

@@ -50,7 +50,7 @@
 #define SBI_EXT_PVMMU			0x0850564D
 
 #define SBI_PVMMU_VERSION_MAJOR		2
-#define SBI_PVMMU_VERSION_MINOR		1
+#define SBI_PVMMU_VERSION_MINOR		2
 #define SBI_PVMMU_VERSION		((SBI_PVMMU_VERSION_MAJOR << 16) | \
 					 SBI_PVMMU_VERSION_MINOR)
 
@@ -64,6 +64,7 @@
 #define SBI_PVMMU_STATS			6	/* (counter, hart or -1) -> value */
 #define SBI_PVMMU_KERNEL_ADOPT		7	/* (kernel root pa) */
 #define SBI_PVMMU_KERNEL_LOCK		8	/* (kind, pa, size) */
+#define SBI_PVMMU_TEXT_POKE		9	/* (pa, insn) */
 
 /* GET_INFO selectors. */
 #define SBI_PVMMU_INFO_VERSION		0
@@ -80,6 +81,8 @@
 #define SBI_PVMMU_FEAT_SATP_LOCKED	0x4UL
 /* KERNEL_ADOPT and KERNEL_LOCK: the kernel's own tables live in the pool */
 #define SBI_PVMMU_FEAT_KERNEL_TABLES	0x8UL
+/* TEXT_POKE: jump-label sites of the locked text can be switched */
+#define SBI_PVMMU_FEAT_TEXT_POKE	0x10UL
 
 /*
  * SET_SHMEM: register the calling hart's batch buffer (physical address
@@ -162,6 +165,30 @@ struct sbi_pvmmu_entry {
 #define SBI_PVMMU_LOCK_RODATA		1
 #define SBI_PVMMU_LOCK_KINDS		2
 
+/*
+ * TEXT_POKE(pa, insn): write one 32-bit instruction into the locked text
+ * (ABI 2.2), as jump labels switch a site between "nop" and a jump. @pa is
+ * 4-byte aligned and lies in the TEXT lock range (INVALID_ADDRESS
+ * otherwise; DENIED before the text is locked). Both the instruction
+ * there now and @insn must be "nop" (addi x0, x0, 0) or "jal x0" with a
+ * target inside the locked text: INVALID_PARAM for any other @insn,
+ * DENIED for any other instruction found at @pa. So the text only ever
+ * holds the image's own instructions, with nops and jumps within it
+ * where nops or jumps were. The calling hart's instruction fetch sees the
+ * new instruction on return; other harts need the caller's remote
+ * FENCE.I, as after any text patch.
+ */
+#define SBI_PVMMU_INSN_NOP		0x00000013U
+#define SBI_PVMMU_INSN_JAL_X0		0x0000006fU	/* rd = x0, imm = 0 */
+#define SBI_PVMMU_INSN_JAL_X0_MASK	0x00000fffU	/* opcode and rd */
+/* "jal x0, off": imm[20|10:1|11|19:12] in bits 31..12 */
+#define SBI_PVMMU_INSN_JAL_X0_TO(off)					\
+	(SBI_PVMMU_INSN_JAL_X0 |					\
+	 ((((u32)(off) >> 12) & 0xff) << 12) |				\
+	 ((((u32)(off) >> 11) & 1) << 20) |				\
+	 ((((u32)(off) >> 1) & 0x3ff) << 21) |				\
+	 ((((u32)(off) >> 20) & 1) << 31))
+
 /* STATS counters: summed over harts when hart == -1. */
 #define SBI_PVMMU_STAT_CALLS		0	/* every PVMMU ecall */
 #define SBI_PVMMU_STAT_UPDATE_CALLS	1
@@ -186,6 +213,7 @@ struct sbi_pvmmu_entry {
 #define SBI_PVMMU_STAT_INSN_VALIDATE	14
 #define SBI_PVMMU_STAT_INSN_APPLY	15
 #define SBI_PVMMU_STAT_INSN_EXIT	16
-#define SBI_PVMMU_STAT_COUNT		17
+#define SBI_PVMMU_STAT_TEXT_POKES	17	/* TEXT_POKE successes */
+#define SBI_PVMMU_STAT_COUNT		18
 
 #endif /* __SBI_PVMMU_ABI_H__ */

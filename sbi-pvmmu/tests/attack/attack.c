@@ -7,7 +7,7 @@
  * refused one, stop). Every attack is a named check that the firmware
  * refuses it and that its state did not change:
  *
- *   [0]  GET_INFO: ABI 2.1, FEATURES has SATP_LOCKED and KERNEL_TABLES;
+ *   [0]  GET_INFO: ABI 2.2, FEATURES has SATP_LOCKED and KERNEL_TABLES;
  *        STATS has the satp/SFENCE/trap counters
  *   [1]  PT_REGISTER before SET_KERNEL_ROOT
  *   [2]  SET_KERNEL_ROOT with another hart started, or a satp that does
@@ -399,7 +399,7 @@ static void attack_info(void)
 	struct sbiret r;
 
 	r = pv_info(SBI_PVMMU_INFO_VERSION);
-	checkx("[0] GET_INFO VERSION is 2.1", r.value, 0x20001);
+	checkx("[0] GET_INFO VERSION is 2.2", r.value, 0x20002);
 	r = pv_info(SBI_PVMMU_INFO_FEATURES);
 	check_true("[0] GET_INFO FEATURES has SATP_LOCKED",
 		   !r.error && (r.value & SBI_PVMMU_FEAT_SATP_LOCKED), r.value);
@@ -1002,6 +1002,32 @@ static void attack_satp_pool_pages(void)
 	check("[3] the PMD released (no load was counted)", r.error, 0);
 }
 
+/*
+ * A jump-label site in this payload's text, as Linux compiles one: a
+ * 4-byte "nop" that TEXT_POKE may turn into "jal x0, poke_target".
+ * poke_site_fn() returns 1 while the site holds the nop, 2 once it jumps.
+ */
+long poke_site_fn(void);
+extern char poke_site[], poke_site_next[], poke_target[];
+__asm__(".pushsection .text\n"
+	".balign 4\n"
+	".option push\n"
+	".option norvc\n"
+	".globl poke_site_fn\n"
+	"poke_site_fn:\n"
+	"poke_site: nop\n"
+	"poke_site_next: li a0, 1\n"
+	"ret\n"
+	"poke_target: li a0, 2\n"
+	"ret\n"
+	".option pop\n"
+	".popsection");
+
+static struct sbiret text_poke(ulong pa, ulong insn)
+{
+	return SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_POKE, pa, insn);
+}
+
 /* ---- [11] a kernel root in the pool: KERNEL_ADOPT and KERNEL_LOCK */
 
 /*
@@ -1158,7 +1184,7 @@ static void __attribute__((noreturn)) attack_adopt_high(void)
 {
 	ulong ks = pv_satp(PV_SATP_SV39, k_root), ram = pv_pa((ulong)ram_page);
 	ulong text = pv_pa((ulong)_start), spare = text + PV_MIB2, links, pc;
-	ulong uroot, t, i, same, kidx = 256 + text / PV_GIB;
+	ulong uroot, t, i, same, site, jump, kidx = 256 + text / PV_GIB;
 	struct sbiret r;
 	struct fault f;
 
@@ -1361,6 +1387,44 @@ static void __attribute__((noreturn)) attack_adopt_high(void)
 	update1((ulong)pte_of(t, 1), SBI_PVMMU_OP_STORE, 0);
 	r = pv_release(t);
 	check("[11] the PTE table released", r.error, 0);
+
+	/* TEXT_POKE: a site of the locked text, switched and run */
+	site = pv_pa((ulong)poke_site);
+	jump = SBI_PVMMU_INSN_JAL_X0_TO(poke_target - poke_site);
+	check("[11] the jump-label site runs its nop", poke_site_fn(), 1);
+	r = text_poke(site, jump);
+	check("[11] TEXT_POKE of a jump into the text: accepted", r.error, 0);
+	check("[11] ... the site jumps", poke_site_fn(), 2);
+	r = text_poke(site, SBI_PVMMU_INSN_NOP);
+	check("[11] TEXT_POKE of the nop back: accepted", r.error, 0);
+	check("[11] ... the site falls through", poke_site_fn(), 1);
+	r = text_poke(pv_pa((ulong)poke_site_next), SBI_PVMMU_INSN_NOP);
+	check("[11] TEXT_POKE of a word that is no site: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	r = text_poke(site, SBI_PVMMU_INSN_JAL_X0_TO(text - 4 - site));
+	check("[11] TEXT_POKE of a jump out of the text: INVALID_PARAM",
+	      r.error, SBI_ERR_INVALID_PARAM);
+	r = text_poke(site, jump | 1 << 7);
+	check("[11] TEXT_POKE of a call (jal ra): INVALID_PARAM", r.error,
+	      SBI_ERR_INVALID_PARAM);
+	r = text_poke(site, 0x00000073);
+	check("[11] TEXT_POKE of an ecall: INVALID_PARAM", r.error,
+	      SBI_ERR_INVALID_PARAM);
+	r = text_poke(0x80000000UL + 0x100, SBI_PVMMU_INSN_NOP);
+	check("[11] TEXT_POKE of the firmware: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+	r = text_poke(pool_base, SBI_PVMMU_INSN_NOP);
+	check("[11] TEXT_POKE of the pool: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+	r = text_poke(spare, SBI_PVMMU_INSN_NOP);
+	check("[11] TEXT_POKE of the other locked range: INVALID_ADDRESS",
+	      r.error, SBI_ERR_INVALID_ADDRESS);
+	r = text_poke(site + 2, SBI_PVMMU_INSN_NOP);
+	check("[11] TEXT_POKE of a misaligned word: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+	check("[11] ... the site still falls through", poke_site_fn(), 1);
+	check("[11] STATS TEXT_POKES counted the two",
+	      pv_stat(SBI_PVMMU_STAT_TEXT_POKES), 2);
 
 	/* a hart that starts now runs in Bare mode: PMP holds the locks */
 	if (!helper_start(h1, "[11] a hart started after KERNEL_LOCK")) {

@@ -18,9 +18,9 @@ import os
 import struct
 import sys
 
-# operations (first byte, taken % 14)
+# operations (first byte, taken % 15)
 INFO, SHMEM, KROOT, REG, REL, UPD, STATS, RAW, KWRITE, WALK, SATP, \
-    GLUE, ADOPT, LOCK = range(14)
+    GLUE, ADOPT, LOCK, POKE = range(15)
 
 # PTE ops
 STORE, XCHG, AND, OR, KEEP_AD = range(5)
@@ -355,6 +355,31 @@ def klock(h, kind, where, size):
     return record(LOCK, h, bytes([kind]) + where + size)
 
 
+# TEXT_POKE: where, prime, the word (or a dec_map() address), two dec_insn()
+def i_nop():
+    return bytes([0, 0, 0])
+
+
+def i_jal(off, rd=None):        # off: bytes from the site, even
+    v = (off // 2) & 0xffff
+    return bytes([3 if rd is None else 6, v & 0xff, v >> 8]) + \
+        (bytes([rd]) if rd is not None else b'')
+
+
+def i_raw(v):                   # 32 bits of a 64-bit read
+    return bytes([7, 0, 0]) + struct.pack('<Q', v)
+
+
+def poke(h, word, insn, prime=None, where=None):
+    """TEXT_POKE of the word'th word of the locked text (or where, a
+    dec_map() byte), S-mode having written prime there first"""
+    head = bytes([0x80 if where is not None else 0,
+                  0 if prime is not None else 0xc0]) + \
+        struct.pack('<H', word) + (bytes([where]) if where is not None
+                                   else b'')
+    return record(POKE, h, head + (prime or i_nop()) + insn)
+
+
 def tree(levels, h=0):
     """A full walk from a root of the given paging mode down to leaves."""
     top = levels - 1
@@ -507,6 +532,7 @@ def seeds():
     s['kernel-adopt'] = kernel_adopt_seed()
     s['kernel-rules'] = kernel_rules_seed()
     s['kernel-lock'] = kernel_lock_seed()
+    s['text-poke'] = text_poke_seed()
     s['kernel-edges'] = kernel_edges_seed()
     # the prologue builds the kernel root in the pool and adopts it
     s['prologue-kernel'] = cfg(harts=2, prologue=PRO_SHMEM | PRO_SV48 |
@@ -693,6 +719,25 @@ def kernel_lock_seed():
     # no buffer in a locked range (edges[11] is RAM1)
     out += unshmem(0) + shmem(0, edge(11)) + shmem(0) + \
         upd(0, ent(12, 5, STORE, v_leaf(M_RAM1, P_R)))
+    return out
+
+
+def text_poke_seed():
+    """TEXT_POKE: before the lock, then sites switched between nop and
+    jumps within the text, and every refusal: jumps out of it, other
+    instructions, words that are no site, addresses outside it"""
+    out = cfg(harts=1) + shmem(0) + kroot(0, 3) + reg_kernel(0, 10, 2)
+    out += poke(0, 4, i_jal(8), i_nop())                  # not locked
+    out += adopt(0) + klock(0, 0, l_map(M_RAM1), l_pages(4))
+    out += poke(0, 4, i_jal(8), i_nop()) + poke(0, 4, i_nop()) + \
+        poke(0, 4, i_jal(-16)) + poke(0, 4, i_jal(-16), i_jal(0x3ff0)) + \
+        poke(0, 6, i_jal(-24), i_jal(4)) + poke(0, 1, i_jal(0x3ffc))
+    out += poke(0, 4, i_jal(-18)) + poke(0, 4, i_jal(0x4000)) + \
+        poke(0, 4, i_jal(8, 1)) + poke(0, 4, i_raw(0x00b50533)) + \
+        poke(1, 4, i_nop()) + poke(0, 5, i_nop(), i_jal(8, 5)) + \
+        poke(0, 5, i_nop(), i_raw(0x00100073)) + \
+        poke(0, 5, i_nop(), i_jal(0x3ff0)) + \
+        poke(0, 0, i_nop(), where=M_POOL) + poke(0, 0, i_nop(), where=M_FW)
     return out
 
 

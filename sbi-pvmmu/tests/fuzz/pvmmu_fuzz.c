@@ -58,7 +58,7 @@
  *                       its entry 256 (its kernel half)
  *             bit 7     with bits 3 and 6: then KERNEL_ADOPT of page 0 from
  *                       the first valid hart (DENIED with bit 5)
- *   then operation records: op (% 14), hart, operands:
+ *   then operation records: op (% 15), hart, operands:
  *     0 GET_INFO      sel (0-6, 6 the first bad one)
  *     1 SET_SHMEM     addr hi flags
  *     2 SET_KERNEL_ROOT addr levels
@@ -81,6 +81,8 @@
  *                     (as the glue wants them)
  *    13 KERNEL_LOCK   kind (0-2) where size (see dec_lock_range): over a
  *                     writable leaf a table holds, or where leaves map
+ *    14 TEXT_POKE     where prime insn (see text_poke): a word of the
+ *                     locked text, first written by S-mode or not
  *   The operand decoders (dec_*) map most byte values onto interesting
  *   choices and the rest onto hostile ones; see each one.
  */
@@ -634,18 +636,26 @@ static void boot(u8 cfgb)
 static void do_call(unsigned long hart, unsigned long fid, unsigned long a0,
 		    unsigned long a1, unsigned long a2)
 {
-	unsigned long v, buf = 0;
+	const struct model_range *text = &model.locked[SBI_PVMMU_LOCK_TEXT];
+	unsigned long v, buf = 0, len = SHMEM_BYTES;
 	long rc;
 
-	/* only the caller's registered buffer is writable for the core */
+	/*
+	 * Only the caller's registered buffer is writable for the core, or
+	 * for TEXT_POKE the locked text
+	 */
 	if (fid == SBI_PVMMU_UPDATE && hart < MODEL_HARTS &&
 	    model.shmem_set[hart]) {
 		buf = model.shmem[hart];
-		fake_mem_protect(&fm, buf, SHMEM_BYTES, PROT_READ | PROT_WRITE);
+	} else if (fid == SBI_PVMMU_TEXT_POKE && text->size) {
+		buf = text->base;
+		len = text->size;
 	}
+	if (buf)
+		fake_mem_protect(&fm, buf, len, PROT_READ | PROT_WRITE);
 	rc = model_call(&model, &st, hart, fid, a0, a1, a2, &v);
 	if (buf)
-		fake_mem_protect(&fm, buf, SHMEM_BYTES, PROT_READ);
+		fake_mem_protect(&fm, buf, len, PROT_READ);
 	if (trace)
 		printf("h%lu f%lu %#lx %#lx %#lx -> %ld %#lx\n", hart, fid, a0,
 		       a1, a2, rc, v);
@@ -880,6 +890,53 @@ static void glue_event(struct rd *r, unsigned long hart)
 	}
 }
 
+/*
+ * An instruction for TEXT_POKE: mostly "nop" or "jal x0" within
+ * 64 KiB of the site, else a jal with another rd or any 32 or 64 bits
+ */
+static unsigned long dec_insn(struct rd *r)
+{
+	u8 b = get8(r), lo = get8(r), hi = get8(r);
+	long off = (long)(int16_t)(lo | hi << 8) * 2;
+
+	switch (b % 8) {
+	case 0:
+	case 1:
+	case 2:
+		return SBI_PVMMU_INSN_NOP;
+	case 3:
+	case 4:
+	case 5:
+		return SBI_PVMMU_INSN_JAL_X0_TO(off);
+	case 6:
+		return SBI_PVMMU_INSN_JAL_X0_TO(off) | (get8(r) & 31UL) << 7;
+	default:
+		return b & 0x80 ? get64(r) : (u32)get64(r);
+	}
+}
+
+/*
+ * TEXT_POKE: where (bit 7 clear while the text is locked: the word
+ * 4 * get16 into it, else a dec_map() address), prime (< 0xc0 and in the
+ * text: S-mode wrote a dec_insn() there before the lock, as a kernel
+ * writes its image), then the instruction
+ */
+static void text_poke(struct rd *r, unsigned long hart)
+{
+	const struct model_range *t = &model.locked[SBI_PVMMU_LOCK_TEXT];
+	u8 w = get8(r), prime = get8(r), lo = get8(r), hi = get8(r);
+	unsigned long pa, insn;
+
+	if (t->size && !(w & 0x80))
+		pa = t->base + (lo | (unsigned long)hi << 8) * 4 % t->size;
+	else
+		pa = dec_map(r);
+	insn = dec_insn(r);
+	if (t->size && prime < 0xc0 && pa - t->base < t->size && !(pa & 3))
+		*(u32 *)fake_ptr(&fm, pa) = (u32)insn;
+	do_call(hart, SBI_PVMMU_TEXT_POKE, pa, dec_insn(r), 0);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
@@ -894,7 +951,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	prologue(get8(&r));
 	while (r.n && calls++ < MAX_CALLS) {
 		q = take(&r, REC);
-		op = get8(&q) % 14;
+		op = get8(&q) % 15;
 		hart = dec_hart(&q);
 		switch (op) {
 		case 0:
@@ -968,10 +1025,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 							0);
 			do_call(hart, SBI_PVMMU_KERNEL_ADOPT, a0, 0, 0);
 			break;
-		default:
+		case 13:
 			a0 = dec_small(&q, 3);
 			dec_lock_range(&q, &a1, &a2);
 			do_call(hart, SBI_PVMMU_KERNEL_LOCK, a0, a1, a2);
+			break;
+		default:
+			text_poke(&q, hart);
 			break;
 		}
 	}

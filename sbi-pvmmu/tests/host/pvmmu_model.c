@@ -31,7 +31,7 @@ typedef unsigned __int128 u128;
 #define KHALF		256UL
 #define MAX_BATCH	512UL
 #define SHMEM_BYTES	(MAX_BATCH * 24)
-#define NSTATS		17UL	/* STATS counters 0..16 */
+#define NSTATS		18UL	/* STATS counters 0..17 */
 #define STAT_SATP	8
 #define STAT_SATP_REFUSED 9
 
@@ -423,6 +423,9 @@ struct expect {
 	unsigned long olds;		/* "old" fields written */
 	unsigned long old_pa[MAX_BATCH];
 	u64 old_val[MAX_BATCH];
+	/* TEXT_POKE: the instruction written (poke_pa 0: none) */
+	unsigned long poke_pa;
+	u32 poke_insn;
 };
 
 static long p_info(const struct model *m, unsigned long sel,
@@ -430,13 +433,13 @@ static long p_info(const struct model *m, unsigned long sel,
 {
 	switch (sel) {
 	case 0:
-		*v = 0x20001;		/* 2.1 */
+		*v = 0x20002;		/* 2.2 */
 		return 0;
 	case 1:
-		/* KERNEL_TABLES always */
+		/* KERNEL_TABLES and TEXT_POKE always */
 		*v = (m->mc.features &
 		      (SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT |
-		       SBI_PVMMU_FEAT_SATP_LOCKED)) | 0x8;
+		       SBI_PVMMU_FEAT_SATP_LOCKED)) | 0x8 | 0x10;
 		return 0;
 	case 2:
 		*v = m->mc.pool_base;
@@ -768,6 +771,49 @@ static long p_lock(struct model *m, unsigned long kind, unsigned long pa,
 	return 0;
 }
 
+/*
+ * What jump labels write into the locked text: "nop", or "jal x0" (opcode
+ * 0x6f, rd 0) whose target, pa + the sign-extended J immediate, lies in
+ * the text.
+ */
+static bool text_site_insn(const struct model *m, unsigned long pa, u64 insn)
+{
+	const struct model_range *t = &m->locked[SBI_PVMMU_LOCK_TEXT];
+	s64 off;
+	u128 target;
+
+	if (insn == 0x13)
+		return true;
+	if (insn >> 32 || (insn & 0xfff) != 0x6f)
+		return false;
+	off = ((insn >> 31) & 1 ? -(1LL << 20) : 0) |
+	      (s64)((insn >> 12) & 0xff) << 12 |
+	      (s64)((insn >> 20) & 1) << 11 |
+	      (s64)((insn >> 21) & 0x3ff) << 1;
+	target = (u128)pa + (u128)(__int128)off;
+	return target >= t->base && target < (u128)t->base + t->size;
+}
+
+/* TEXT_POKE(pa, insn) */
+static long p_poke(struct model *m, unsigned long hart, unsigned long pa,
+		   unsigned long insn, struct expect *ex)
+{
+	const struct model_range *t = &m->locked[SBI_PVMMU_LOCK_TEXT];
+
+	if (!t->size)
+		return SBI_ERR_DENIED;
+	if (pa % 4 || pa < t->base || (u128)pa + 4 > (u128)t->base + t->size)
+		return SBI_ERR_INVALID_ADDRESS;
+	if (!text_site_insn(m, pa, insn))
+		return SBI_ERR_INVALID_PARAM;
+	if (!text_site_insn(m, pa, *(volatile u32 *)host(m, pa)))
+		return SBI_ERR_DENIED;
+	ex->poke_pa = pa;
+	ex->poke_insn = (u32)insn;
+	m->stats[hart][SBI_PVMMU_STAT_TEXT_POKES]++;
+	return 0;
+}
+
 static void predict(struct model *m, unsigned long hart, unsigned long fid,
 		    unsigned long a0, unsigned long a1, unsigned long a2,
 		    struct expect *ex)
@@ -776,6 +822,7 @@ static void predict(struct model *m, unsigned long hart, unsigned long fid,
 
 	ex->value = 0;
 	ex->olds = 0;
+	ex->poke_pa = 0;
 	if (!hart_valid(m, hart)) {
 		ex->rc = SBI_ERR_FAILED;
 		return;
@@ -812,6 +859,9 @@ static void predict(struct model *m, unsigned long hart, unsigned long fid,
 		break;
 	case SBI_PVMMU_KERNEL_LOCK:
 		rc = p_lock(m, a0, a1, a2);
+		break;
+	case SBI_PVMMU_TEXT_POKE:
+		rc = p_poke(m, hart, a0, a1, ex);
 		break;
 	default:
 		rc = SBI_ERR_NOT_SUPPORTED;
@@ -920,6 +970,10 @@ static void compare_watch(struct model *m, const struct expect *ex)
 	const struct model_range *r;
 	unsigned char *now;
 
+	if (ex->poke_pa && *(volatile u32 *)host(m, ex->poke_pa) !=
+			   ex->poke_insn)
+		fail(m, "text at %#lx = %#x, want %#x", ex->poke_pa,
+		     *(volatile u32 *)host(m, ex->poke_pa), ex->poke_insn);
 	for (i = 0; i < ex->olds; i++) {
 		if (rd64(m, ex->old_pa[i]) != ex->old_val[i])
 			fail(m, "entry %lu: old = %#llx, want %#llx", i,
@@ -934,6 +988,10 @@ static void compare_watch(struct model *m, const struct expect *ex)
 				memcpy(m->watch_before + off + (pa - r->base),
 				       &ex->old_val[i], 8);
 		}
+		pa = ex->poke_pa;
+		if (pa && pa >= r->base && pa + 4 <= r->base + r->size)
+			memcpy(m->watch_before + off + (pa - r->base),
+			       &ex->poke_insn, 4);
 		now = host(m, r->base);
 		if (memcmp(m->watch_before + off, now, r->size)) {
 			for (i = 0; i < r->size; i++)

@@ -49,7 +49,7 @@
 #define MODEL_MAX_RAM		8
 #define MODEL_MAX_MMIO		16
 #define MODEL_MAX_WATCH		8
-#define MODEL_NSTATS		17	/* CALLS..INSN_EXIT; INSN_* stay 0 on a host */
+#define MODEL_NSTATS		18	/* CALLS..TEXT_POKES; INSN_* stay 0 on a host */
 #define MODEL_LOG		64
 
 struct model_range {

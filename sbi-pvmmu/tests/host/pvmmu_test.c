@@ -62,6 +62,12 @@
 #define MMIO_SIZE	0x40000000UL
 
 #define FEAT_ALL	(SBI_PVMMU_FEAT_SVNAPOT | SBI_PVMMU_FEAT_SVPBMT)
+/* S-mode RAM for KERNEL_LOCK: 64 KiB of "text" and of "rodata" */
+#define TEXT		(DATA + 0x400000)
+#define TEXT_SIZE	0x10000UL
+#define RODATA		(DATA + 0x600000)
+/* What the core always offers */
+#define FEAT_CORE	(SBI_PVMMU_FEAT_KERNEL_TABLES | SBI_PVMMU_FEAT_TEXT_POKE)
 /* seconds one test may take (the slowest takes a few under sanitizers) */
 #define TEST_TIMEOUT	300
 #define STRINGIFY_(x)	#x
@@ -177,8 +183,9 @@ static struct model_machine base_machine(unsigned long features)
 		.watch = { { KROOT, 4096 }, { SHMEM(0), 16 * SHMEM_STRIDE },
 			   { POOL_BASE - 4096, 4096 },
 			   { POOL_BASE + POOL_SIZE, 4096 },
-			   { RAM_B_BASE, 4096 }, { DATA, 4096 } },
-		.watch_count = 6,
+			   { RAM_B_BASE, 4096 }, { DATA, 4096 },
+			   { TEXT, TEXT_SIZE } },
+		.watch_count = 7,
 	};
 	return mc;
 }
@@ -556,13 +563,14 @@ static void test_get_info(void)
 	reset(0);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_VERSION, 0, 0, &v),
 	       0);
-	EXPECT(v, 0x20001);		/* 2.1 */
-	EXPECT(SBI_PVMMU_VERSION, 0x20001);
-	/* KERNEL_ADOPT and KERNEL_LOCK are always there */
+	EXPECT(v, 0x20002);		/* 2.2 */
+	EXPECT(SBI_PVMMU_VERSION, 0x20002);
+	/* KERNEL_ADOPT, KERNEL_LOCK and TEXT_POKE are always there */
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, SBI_PVMMU_FEAT_KERNEL_TABLES);
+	EXPECT(v, FEAT_CORE);
 	EXPECT(SBI_PVMMU_FEAT_KERNEL_TABLES, 0x8);
+	EXPECT(SBI_PVMMU_FEAT_TEXT_POKE, 0x10);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_POOL_BASE, 0, 0,
 		    &v), 0);
 	EXPECT(v, POOL_BASE);
@@ -591,22 +599,21 @@ static void test_get_info(void)
 	reset(FEAT_ALL | (1UL << 7));	/* unknown bits are dropped */
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, FEAT_ALL | SBI_PVMMU_FEAT_KERNEL_TABLES);
+	EXPECT(v, FEAT_ALL | FEAT_CORE);
 	/* satp under firmware control, when the firmware says so */
 	reset(FEAT_ALL | SBI_PVMMU_FEAT_SATP_LOCKED);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, FEAT_ALL | SBI_PVMMU_FEAT_SATP_LOCKED |
-	       SBI_PVMMU_FEAT_KERNEL_TABLES);
+	EXPECT(v, FEAT_ALL | SBI_PVMMU_FEAT_SATP_LOCKED | FEAT_CORE);
 	/* KERNEL_TABLES is the firmware's to say, set or not in the config */
 	reset(SBI_PVMMU_FEAT_SATP_LOCKED | SBI_PVMMU_FEAT_KERNEL_TABLES);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, SBI_PVMMU_FEAT_SATP_LOCKED | SBI_PVMMU_FEAT_KERNEL_TABLES);
+	EXPECT(v, SBI_PVMMU_FEAT_SATP_LOCKED | FEAT_CORE);
 	reset(SBI_PVMMU_FEAT_SVPBMT);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_FEATURES, 0, 0, &v),
 	       0);
-	EXPECT(v, SBI_PVMMU_FEAT_SVPBMT | SBI_PVMMU_FEAT_KERNEL_TABLES);
+	EXPECT(v, SBI_PVMMU_FEAT_SVPBMT | FEAT_CORE);
 	check_invariants();
 }
 
@@ -1246,8 +1253,8 @@ static void test_stats(void)
 	EXPECT(call(1, SBI_PVMMU_UPDATE, 2, 0, 0, &v), 0);
 	EXPECT(v, 2);
 	call(3, SBI_PVMMU_PT_RELEASE, P(0), 0, 0, NULL);	/* rejected */
-	/* 7 and 8 are KERNEL_ADOPT and KERNEL_LOCK since 2.1 */
-	EXPECT(call(2, 9, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
+	/* 7 and 8 are KERNEL_ADOPT and KERNEL_LOCK since 2.1, 9 TEXT_POKE */
+	EXPECT(call(2, 10, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
 	EXPECT(call(2, -1UL, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
 
 	/* hart 0: 2 calls so far (+1 per stat() below) */
@@ -1275,7 +1282,7 @@ static void test_stats(void)
 	/* instruction counts: a host has no minstret, they stay 0 */
 	EXPECT(stat(SBI_PVMMU_STAT_INSN_VALIDATE, -1UL), 0);
 	EXPECT(stat(SBI_PVMMU_STAT_INSN_EXIT, 1), 0);
-	EXPECT(SBI_PVMMU_STAT_COUNT, 17);
+	EXPECT(SBI_PVMMU_STAT_COUNT, 18);
 	EXPECT(call(0, SBI_PVMMU_STATS, SBI_PVMMU_STAT_COUNT, 0, 0, &v),
 	       SBI_ERR_INVALID_PARAM);
 	EXPECT(call(0, SBI_PVMMU_STATS, -1UL, 0, 0, &v),
@@ -2772,9 +2779,6 @@ static void test_concurrent_satp(void)
 #define K_PMD		P(11)	/* linked from entry 256 */
 #define K_PTE		P(12)	/* linked from K_PMD's entry 0 */
 #define K_PMD2		P(13)	/* linked from entry 301 */
-/* S-mode RAM for KERNEL_LOCK: 64 KiB of "text" and of "rodata" */
-#define TEXT		(DATA + 0x400000)
-#define RODATA		(DATA + 0x600000)
 
 static long adopt(unsigned long hart, unsigned long pa)
 {
@@ -3553,6 +3557,96 @@ static void test_kernel_lock(void)
 	*pte(K_PMD + 24) = 0;
 }
 
+#define jal_x0(off)	SBI_PVMMU_INSN_JAL_X0_TO(off)
+
+static u32 *text_word(unsigned long pa)
+{
+	return ptr(pa);
+}
+
+static long poke(unsigned long hart, unsigned long pa, unsigned long insn)
+{
+	return call(hart, SBI_PVMMU_TEXT_POKE, pa, insn, 0, NULL);
+}
+
+static void test_text_poke(void)
+{
+	const unsigned long site = TEXT + 0x8000, end = TEXT + TEXT_SIZE;
+	const u32 nop = 0x13, add = 0x00b50533;	/* add a0, a0, a1 */
+
+	reset(FEAT_ALL);
+	shmem_on(0);
+	*text_word(site) = nop;
+	/* nothing to patch before the text is locked */
+	EXPECT(poke(0, site, jal_x0(16)), SBI_ERR_DENIED);
+	kroot(3);
+	kernel_adopted();
+	EXPECT(poke(0, site, jal_x0(16)), SBI_ERR_DENIED);
+	EXPECT(klock(SBI_PVMMU_LOCK_RODATA, RODATA, 0x10000), 0);
+	EXPECT(poke(0, site, jal_x0(16)), SBI_ERR_DENIED);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SIZE), 0);
+
+	/* a site switched both ways, and every immediate field decoded */
+	EXPECT(poke(1, site, jal_x0(16)), 0);
+	EXPECT(*text_word(site), jal_x0(16));
+	EXPECT(*text_word(site), 0x0100006f);	/* as the assembler has it */
+	EXPECT(poke(1, site, nop), 0);
+	EXPECT(*text_word(site), nop);
+	EXPECT(poke(1, site, jal_x0(0x800 + 0x2)), 0);
+	EXPECT(poke(1, site, jal_x0(0x7000 + 0x7fe)), 0);
+	EXPECT(poke(1, site, jal_x0(-0x8000)), 0);	/* the text's first byte */
+	EXPECT(*text_word(site), 0x800f806f);
+	EXPECT(poke(1, site, jal_x0(0x7ffe)), 0);	/* its last halfword */
+	EXPECT(poke(1, site, jal_x0(0)), 0);		/* the site itself */
+	EXPECT(stat(SBI_PVMMU_STAT_TEXT_POKES, 1), 7);
+
+	/* jumps out of the text, or what is not a plain jump or nop */
+	EXPECT(poke(1, site, jal_x0(-0x8002)), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, jal_x0(0x8000)), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, jal_x0(0xffffe)), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, jal_x0(-0x100000)), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, jal_x0(16) | 1 << 7), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, jal_x0(16) | 0x1f << 7), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, jal_x0(16) ^ 0x8), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, add), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, 0x00100073), SBI_ERR_INVALID_PARAM); /* ebreak */
+	EXPECT(poke(1, site, 0x0001), SBI_ERR_INVALID_PARAM);	/* c.nop */
+	EXPECT(poke(1, site, nop | 1UL << 32), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, site, 0x00000093), SBI_ERR_INVALID_PARAM); /* addi ra */
+	EXPECT(*text_word(site), jal_x0(0));
+
+	/* a word that is no jump-label site stays as it is */
+	*text_word(site + 4) = add;
+	EXPECT(poke(1, site + 4, nop), SBI_ERR_DENIED);
+	*text_word(site + 4) = jal_x0(16) | 1 << 7;	/* jal ra */
+	EXPECT(poke(1, site + 4, nop), SBI_ERR_DENIED);
+	*text_word(site + 4) = jal_x0(0x7ffc);		/* out of the text */
+	EXPECT(poke(1, site + 4, nop), SBI_ERR_DENIED);
+	EXPECT(*text_word(site + 4), jal_x0(0x7ffc));
+	*text_word(site + 4) = jal_x0(0x7ff8);
+	EXPECT(poke(1, site + 4, nop), 0);
+
+	/* only aligned words of the text */
+	*text_word(end - 4) = nop;
+	*text_word(TEXT) = nop;
+	EXPECT(poke(1, end - 4, jal_x0(-4)), 0);
+	EXPECT(poke(1, TEXT, jal_x0(4)), 0);
+	EXPECT(poke(1, site + 2, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, site + 1, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, end - 2, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, end, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, TEXT - 4, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, RODATA, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, POOL_BASE, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, FW_BASE, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, SHMEM(0), nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, -4UL, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, TEXT - (1UL << 63), nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(PVMMU_MAX_HARTS, site, nop), SBI_ERR_FAILED);
+	EXPECT(stat(SBI_PVMMU_STAT_TEXT_POKES, -1UL), 10);
+	EXPECT(*text_word(site), jal_x0(0));
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -3583,6 +3677,7 @@ static const struct test tests[] = {
 	{ "kernel_adopt", test_kernel_adopt },
 	{ "kernel_roots_linked", test_kernel_roots_linked },
 	{ "kernel_lock", test_kernel_lock },
+	{ "text_poke", test_text_poke },
 	{ "user_leaf_narrowing", test_user_leaf_narrowing },
 	{ "stats", test_stats },
 	{ "odd_edges", test_odd_edges },

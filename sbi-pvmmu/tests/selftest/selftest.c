@@ -624,13 +624,14 @@ static void test_pvmmu(const void *fdt)
 	}
 	r = pv_info(SBI_PVMMU_INFO_VERSION);
 	check("pvmmu version", r.value, SBI_PVMMU_VERSION);
-	check("pvmmu version 2.1", r.value, 0x20001);
+	check("pvmmu version 2.2", r.value, 0x20002);
 	r = pv_info(SBI_PVMMU_INFO_MAX_BATCH);
 	check("pvmmu max batch", r.value, PV_MAX_BATCH);
 	r = pv_info(SBI_PVMMU_INFO_FEATURES);
 	check("pvmmu features match the ISA strings, satp locked, kernel "
-	      "tables", r.value, pv_fdt_features(fdt) |
-	      SBI_PVMMU_FEAT_SATP_LOCKED | SBI_PVMMU_FEAT_KERNEL_TABLES);
+	      "tables, text poke", r.value, pv_fdt_features(fdt) |
+	      SBI_PVMMU_FEAT_SATP_LOCKED | SBI_PVMMU_FEAT_KERNEL_TABLES |
+	      SBI_PVMMU_FEAT_TEXT_POKE);
 	r = pv_info(SBI_PVMMU_INFO_KERNEL_ROOT);
 	check("pvmmu no kernel root adopted", r.error | r.value, 0);
 	r = pv_info(77);
@@ -639,7 +640,7 @@ static void test_pvmmu(const void *fdt)
 	size = pv_info(SBI_PVMMU_INFO_POOL_SIZE).value;
 	check("pool naturally aligned", base & (size - 1), 0);
 	pv_check_fdt(fdt, base, size);
-	r = SBI0(SBI_EXT_PVMMU, 9);
+	r = SBI0(SBI_EXT_PVMMU, 10);
 	check("pvmmu unknown fid", r.error, SBI_ERR_NOT_SUPPORTED);
 	check("UPDATE keeps every register but a0 and a1",
 	      (long)pv_update_keeps_registers(), 0);
@@ -649,6 +650,9 @@ static void test_pvmmu(const void *fdt)
 	r = SBI3(SBI_EXT_PVMMU, SBI_PVMMU_KERNEL_LOCK, SBI_PVMMU_LOCK_TEXT,
 		 (ulong)pv_data, 4096);
 	check("kernel lock before adoption", r.error, SBI_ERR_DENIED);
+	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_POKE, (ulong)pv_data,
+		 SBI_PVMMU_INSN_NOP);
+	check("text poke before the text lock", r.error, SBI_ERR_DENIED);
 	r = pv_stats(SBI_PVMMU_STAT_COUNT, -1UL);
 	check("pvmmu stats bad counter", r.error, SBI_ERR_INVALID_PARAM);
 
