@@ -11,16 +11,23 @@
  * - A writable and executable kernel leaf, a writable leaf over the
  *   kernel text, a writable leaf over the pool and any leaf over the
  *   firmware are refused with SBI_ERR_DENIED and change nothing.
+ * - The locked text changes only through the firmware: a static key of
+ *   this file switches both ways, a site of it switched by hand runs
+ *   its new path, and any other write there is refused.
  */
 
 #include <kunit/test.h>
 #include <linux/cacheflush.h>
 #include <linux/io.h>
+#include <linux/jump_label.h>
+#include <linux/memory.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/sched/mm.h>
 #include <linux/set_memory.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <asm/patch.h>
 #include <asm/pvmmu.h>
 #include <asm/sbi.h>
 #include <asm/sections.h>
@@ -325,6 +332,107 @@ static void kernel_rules_refused(struct kunit *test)
 	vfree(buf);
 }
 
+static DEFINE_STATIC_KEY_FALSE(text_test_key);
+
+static noinline int text_test_branch(void)
+{
+	if (static_branch_unlikely(&text_test_key))
+		return 2;
+	return 1;
+}
+
+/* A static key of the locked text switches through the firmware. */
+static void kernel_text_jump_label(struct kunit *test)
+{
+	long pokes = pvmmu_sbi_fw_stat(SBI_PVMMU_STAT_TEXT_POKES);
+
+	if (!IS_ENABLED(CONFIG_JUMP_LABEL))
+		kunit_skip(test, "static keys patch no text without JUMP_LABEL");
+	if (!pvmmu_text_locked((void *)text_test_branch, 4))
+		kunit_skip(test, "this suite does not lie in the locked text");
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 1);
+	static_branch_enable(&text_test_key);
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 2);
+	KUNIT_EXPECT_GT(test, pvmmu_sbi_fw_stat(SBI_PVMMU_STAT_TEXT_POKES),
+			pokes);
+	static_branch_disable(&text_test_key);
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 1);
+	KUNIT_EXPECT_GE(test, pvmmu_sbi_fw_stat(SBI_PVMMU_STAT_TEXT_POKES),
+			pokes + 2);
+}
+
+/*
+ * A jump-label site written by hand: "nop" runs on to return 1,
+ * "jal x0, text_test_target" returns 2; text_test_plain is no site.
+ */
+asm(".pushsection .text\n"
+	".balign 4\n"
+	".option push\n"
+	".option norvc\n"
+	"text_test_site: nop\n"
+	"text_test_plain: li a0, 1\n"
+	"ret\n"
+	"text_test_target: li a0, 2\n"
+	"ret\n"
+	".option pop\n"
+	".popsection\n");
+
+/* A word of the text as it is now (and short KUnit messages). */
+static u32 text_now(const u32 *word)
+{
+	return READ_ONCE(*word);
+}
+
+#define TEXT_TEST_LABEL(name)					\
+	({ u32 *__p; asm("lla %0, " #name : "=r"(__p)); __p; })
+
+/* Written through the firmware and run; anything else refused. */
+static void kernel_text_poke(struct kunit *test)
+{
+	u32 *site = TEXT_TEST_LABEL(text_test_site);
+	u32 *plain = TEXT_TEST_LABEL(text_test_plain);
+	u32 *target = TEXT_TEST_LABEL(text_test_target);
+	int (*run)(void) = (int (*)(void))site;
+	u32 nop = SBI_PVMMU_INSN_NOP, ebreak = 0x00100073, plain_insn;
+	u32 jump = sbi_pvmmu_insn_jal_x0((long)target - (long)site);
+	int err;
+
+	if (!pvmmu_text_locked(site, sizeof(*site)))
+		kunit_skip(test, "this suite does not lie in the locked text");
+	KUNIT_EXPECT_EQ(test, run(), 1);
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &jump, 4), 0);
+	flush_icache_all();
+	KUNIT_EXPECT_EQ(test, text_now(site), jump);
+	KUNIT_EXPECT_EQ(test, run(), 2);
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &nop, 4), 0);
+	flush_icache_all();
+	KUNIT_EXPECT_EQ(test, run(), 1);
+
+	/* patch_text_nosync(), as kernel text patching calls it */
+	mutex_lock(&text_mutex);
+	err = patch_text_nosync(site, &jump, 4);
+	mutex_unlock(&text_mutex);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, run(), 2);
+
+	/* refused, with nothing written */
+	plain_insn = text_now(plain);
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(plain, &nop, 4), -EPERM);
+	KUNIT_EXPECT_EQ(test, text_now(plain), plain_insn);
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &ebreak, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &nop, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text((void *)site + 2, &nop, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(__start_rodata, &nop, 4),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, text_now(site), jump);
+	KUNIT_EXPECT_EQ(test, run(), 2);
+
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &nop, 4), 0);
+	flush_icache_all();
+	KUNIT_EXPECT_EQ(test, run(), 1);
+}
+
 static struct kunit_case riscv_pvmmu_kernel_cases[] = {
 	KUNIT_CASE(kernel_tables_in_pool),
 	KUNIT_CASE(kernel_tables_read_only),
@@ -332,6 +440,8 @@ static struct kunit_case riscv_pvmmu_kernel_cases[] = {
 	KUNIT_CASE(kernel_set_memory_transitions),
 	KUNIT_CASE(kernel_exec_round_trip),
 	KUNIT_CASE(kernel_rules_refused),
+	KUNIT_CASE(kernel_text_jump_label),
+	KUNIT_CASE(kernel_text_poke),
 	{}
 };
 

@@ -181,13 +181,15 @@ struct sbi_pvmmu_entry {
 #define SBI_PVMMU_INSN_NOP		0x00000013U
 #define SBI_PVMMU_INSN_JAL_X0		0x0000006fU	/* rd = x0, imm = 0 */
 #define SBI_PVMMU_INSN_JAL_X0_MASK	0x00000fffU	/* opcode and rd */
-/* "jal x0, off": imm[20|10:1|11|19:12] in bits 31..12 */
-#define SBI_PVMMU_INSN_JAL_X0_TO(off)					\
-	(SBI_PVMMU_INSN_JAL_X0 |					\
-	 ((((u32)(off) >> 12) & 0xff) << 12) |				\
-	 ((((u32)(off) >> 11) & 1) << 20) |				\
-	 ((((u32)(off) >> 1) & 0x3ff) << 21) |				\
-	 ((((u32)(off) >> 20) & 1) << 31))
+/* "jal x0, offset": imm[20|10:1|11|19:12] in bits 31..12 */
+static inline u32 sbi_pvmmu_insn_jal_x0(long offset)
+{
+	u32 imm = (u32)offset;
+
+	return SBI_PVMMU_INSN_JAL_X0 | ((imm >> 12) & 0xff) << 12 |
+	       ((imm >> 11) & 1) << 20 | ((imm >> 1) & 0x3ff) << 21 |
+	       ((imm >> 20) & 1) << 31;
+}
 
 /* STATS counters: summed over harts when hart == -1. */
 #define SBI_PVMMU_STAT_CALLS		0	/* every PVMMU ecall */

@@ -1390,7 +1390,7 @@ static void __attribute__((noreturn)) attack_adopt_high(void)
 
 	/* TEXT_POKE: a site of the locked text, switched and run */
 	site = pv_pa((ulong)poke_site);
-	jump = SBI_PVMMU_INSN_JAL_X0_TO(poke_target - poke_site);
+	jump = sbi_pvmmu_insn_jal_x0(poke_target - poke_site);
 	check("[11] the jump-label site runs its nop", poke_site_fn(), 1);
 	r = text_poke(site, jump);
 	check("[11] TEXT_POKE of a jump into the text: accepted", r.error, 0);
@@ -1401,7 +1401,7 @@ static void __attribute__((noreturn)) attack_adopt_high(void)
 	r = text_poke(pv_pa((ulong)poke_site_next), SBI_PVMMU_INSN_NOP);
 	check("[11] TEXT_POKE of a word that is no site: DENIED", r.error,
 	      SBI_ERR_DENIED);
-	r = text_poke(site, SBI_PVMMU_INSN_JAL_X0_TO(text - 4 - site));
+	r = text_poke(site, sbi_pvmmu_insn_jal_x0(text - 4 - site));
 	check("[11] TEXT_POKE of a jump out of the text: INVALID_PARAM",
 	      r.error, SBI_ERR_INVALID_PARAM);
 	r = text_poke(site, jump | 1 << 7);

@@ -907,9 +907,9 @@ static unsigned long dec_insn(struct rd *r)
 	case 3:
 	case 4:
 	case 5:
-		return SBI_PVMMU_INSN_JAL_X0_TO(off);
+		return sbi_pvmmu_insn_jal_x0(off);
 	case 6:
-		return SBI_PVMMU_INSN_JAL_X0_TO(off) | (get8(r) & 31UL) << 7;
+		return sbi_pvmmu_insn_jal_x0(off) | (get8(r) & 31UL) << 7;
 	default:
 		return b & 0x80 ? get64(r) : (u32)get64(r);
 	}

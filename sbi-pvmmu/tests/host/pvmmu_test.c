@@ -3557,7 +3557,7 @@ static void test_kernel_lock(void)
 	*pte(K_PMD + 24) = 0;
 }
 
-#define jal_x0(off)	SBI_PVMMU_INSN_JAL_X0_TO(off)
+#define jal_x0(off)	sbi_pvmmu_insn_jal_x0(off)
 
 static u32 *text_word(unsigned long pa)
 {

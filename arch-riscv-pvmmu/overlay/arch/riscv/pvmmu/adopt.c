@@ -217,6 +217,15 @@ int __init pvmmu_adopt_kernel_tables(void)
 	pool_hi = pool_lo + pvmmu_pool_bytes;
 
 	/*
+	 * The hooks go on before the tables move: until KERNEL_ADOPT no
+	 * kernel entry lies in the pool, so they write natively, and from
+	 * then on a native write to a kernel table would be a store to the
+	 * read-only pool. Switching the key patches the text (not locked
+	 * yet) and may sleep, so it is done here, with interrupts on.
+	 */
+	static_branch_enable(&pvmmu_enabled);
+
+	/*
 	 * Only this CPU is up; with interrupts off nothing else writes a
 	 * kernel table while the copy is made.
 	 */
@@ -231,12 +240,6 @@ int __init pvmmu_adopt_kernel_tables(void)
 	if (!err) {
 		init_mm.pgd = (pgd_t *)__va(root);
 		WRITE_ONCE(pvmmu_kernel_root_pa, root);
-		/*
-		 * Before anything else runs: a native write to a kernel table
-		 * would now be a store to the read-only pool. (No text to
-		 * patch: RISCV_PVMMU excludes JUMP_LABEL.)
-		 */
-		static_branch_enable(&pvmmu_enabled);
 	}
 	local_irq_restore(flags);
 	if (err)
@@ -247,8 +250,7 @@ int __init pvmmu_adopt_kernel_tables(void)
 		pvmmu_kernel_links += is_table(READ_ONCE(((unsigned long *)init_mm.pgd)[i]));
 
 	/* [_start, __init_begin): head and text, never writable again */
-	err = pvmmu_sbi_lock(SBI_PVMMU_LOCK_TEXT, __pa_symbol(_start),
-			     __init_begin - _start);
+	err = pvmmu_lock_text();
 	if (err)
 		return err;
 

@@ -171,7 +171,7 @@ static int __init pvmmu_init(void)
 	 * loaded, so there is no going back to native tables.
 	 */
 	pvmmu_backend = ops;
-	/* Enables the static key once the firmware holds the kernel's tables */
+	/* Enables the static key, then hands the kernel's tables to the firmware */
 	err = pvmmu_adopt_kernel_tables();
 	if (err)
 		panic("pvmmu: kernel page tables not adopted by the firmware (%d)\n",

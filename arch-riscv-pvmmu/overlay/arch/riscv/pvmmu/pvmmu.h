@@ -82,6 +82,9 @@ int pvmmu_sbi_adopt(phys_addr_t root);
 extern unsigned int pvmmu_kernel_links;
 long pvmmu_sbi_info(unsigned long selector);
 int pvmmu_sbi_lock(unsigned long kind, phys_addr_t pa, size_t size);
+int pvmmu_sbi_text_poke(phys_addr_t pa, u32 insn);
+/* text.c: lock the kernel text (after adoption); patched through TEXT_POKE */
+int pvmmu_lock_text(void);
 void pvmmu_pool_get_stats(struct pvmmu_pool_stats *stats);
 
 const struct pvmmu_mmu_ops *pvmmu_sbi_probe(phys_addr_t *base,

@@ -157,6 +157,13 @@ int pvmmu_sbi_lock(unsigned long kind, phys_addr_t pa, size_t size)
 	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
 }
 
+int pvmmu_sbi_text_poke(phys_addr_t pa, u32 insn)
+{
+	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_TEXT_POKE, pa, insn, 0);
+
+	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+}
+
 long pvmmu_sbi_info(unsigned long selector)
 {
 	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_GET_INFO, selector, 0, 0);
@@ -213,6 +220,12 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 	/* Kernel tables outside the pool would void every firmware rule */
 	if (features < 0 || !(features & SBI_PVMMU_FEAT_KERNEL_TABLES)) {
 		pr_err("firmware cannot hold the kernel's page tables\n");
+		return ERR_PTR(-EINVAL);
+	}
+	/* Jump labels must be switched in the locked text */
+	if (IS_ENABLED(CONFIG_JUMP_LABEL) &&
+	    !(features & SBI_PVMMU_FEAT_TEXT_POKE)) {
+		pr_err("firmware cannot switch jump labels in the locked text\n");
 		return ERR_PTR(-EINVAL);
 	}
 	if (max_batch <= 0 || !*size || (long)*size < 0 || (long)*base < 0) {

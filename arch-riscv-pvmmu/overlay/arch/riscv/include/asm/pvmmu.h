@@ -105,6 +105,16 @@ unsigned int pvmmu_root_level(void);
 
 /* mark_rodata_ro(): have the firmware lock the kernel's read-only data. */
 void pvmmu_lock_rodata(void);
+
+/* Does [addr, addr + len) overlap the kernel text the firmware locked? */
+bool pvmmu_text_locked(const void *addr, size_t len);
+/*
+ * Write one aligned 32-bit instruction there through the firmware: a nop,
+ * or a jal x0 within the text, over one of those (jump labels). 0, or
+ * -EINVAL (another length or alignment, or instruction), -EPERM (no jump
+ * site there), -EFAULT (outside the locked text).
+ */
+int pvmmu_patch_text(void *addr, const void *insn, size_t len);
 /* Physical address of the kernel root in the pool, for head.S; or 0. */
 extern unsigned long pvmmu_kernel_root_pa;
 
@@ -174,6 +184,16 @@ static inline bool pvmmu_take_refusal(struct mm_struct *mm) { return false; }
 static inline unsigned int pvmmu_root_level(void) { return 0; }
 
 static inline void pvmmu_lock_rodata(void) { }
+
+static inline bool pvmmu_text_locked(const void *addr, size_t len)
+{
+	return false;
+}
+
+static inline int pvmmu_patch_text(void *addr, const void *insn, size_t len)
+{
+	return -EINVAL;
+}
 
 #endif /* CONFIG_RISCV_PVMMU */
 
