@@ -12,8 +12,8 @@
  *   kernel text, a writable leaf over the pool and any leaf over the
  *   firmware are refused with SBI_ERR_DENIED and change nothing.
  * - The locked text changes only through the firmware: a static key of
- *   this file switches both ways, a site of it switched by hand runs
- *   its new path, and any other write there is refused.
+ *   this file switches both ways, its site switched by hand runs its new
+ *   path, and any other write there is refused.
  */
 
 #include <kunit/test.h>
@@ -361,21 +361,23 @@ static void kernel_text_jump_label(struct kunit *test)
 			pokes + 2);
 }
 
-/*
- * A jump-label site written by hand: "nop" runs on to return 1,
- * "jal x0, text_test_target" returns 2; text_test_plain is no site.
- */
-asm(".pushsection .text\n"
-	".balign 4\n"
-	".option push\n"
-	".option norvc\n"
-	"text_test_site: nop\n"
-	"text_test_plain: li a0, 1\n"
-	"ret\n"
-	"text_test_target: li a0, 2\n"
-	"ret\n"
-	".option pop\n"
-	".popsection\n");
+#ifdef CONFIG_JUMP_LABEL
+/* text_test_branch()'s site of text_test_key, from the jump table */
+static struct jump_entry *text_test_entry(void)
+{
+	struct jump_entry *e;
+
+	for (e = __start___jump_table; e < __stop___jump_table; e++)
+		if (jump_entry_key(e) == &text_test_key.key)
+			return e;
+	return NULL;
+}
+#else
+static struct jump_entry *text_test_entry(void)
+{
+	return NULL;
+}
+#endif
 
 /* A word of the text as it is now (and short KUnit messages). */
 static u32 text_now(const u32 *word)
@@ -383,54 +385,56 @@ static u32 text_now(const u32 *word)
 	return READ_ONCE(*word);
 }
 
-#define TEXT_TEST_LABEL(name)					\
-	({ u32 *__p; asm("lla %0, " #name : "=r"(__p)); __p; })
-
-/* Written through the firmware and run; anything else refused. */
+/* A site switched by hand runs its new path; anything else is refused. */
 static void kernel_text_poke(struct kunit *test)
 {
-	u32 *site = TEXT_TEST_LABEL(text_test_site);
-	u32 *plain = TEXT_TEST_LABEL(text_test_plain);
-	u32 *target = TEXT_TEST_LABEL(text_test_target);
-	int (*run)(void) = (int (*)(void))site;
-	u32 nop = SBI_PVMMU_INSN_NOP, ebreak = 0x00100073, plain_insn;
-	u32 jump = sbi_pvmmu_insn_jal_x0((long)target - (long)site);
+	struct jump_entry *entry = text_test_entry();
+	u32 nop = SBI_PVMMU_INSN_NOP, ebreak = 0x00100073, jump, next_insn;
+	u32 *site, *next;
 	int err;
 
+	if (!entry)
+		kunit_skip(test, "no jump-label site (JUMP_LABEL off)");
+	site = (u32 *)jump_entry_code(entry);
+	next = site + 1;
+	jump = sbi_pvmmu_insn_jal_x0(jump_entry_target(entry) -
+				     jump_entry_code(entry));
 	if (!pvmmu_text_locked(site, sizeof(*site)))
 		kunit_skip(test, "this suite does not lie in the locked text");
-	KUNIT_EXPECT_EQ(test, run(), 1);
+	KUNIT_ASSERT_EQ(test, text_now(site), nop);
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 1);
 	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &jump, 4), 0);
 	flush_icache_all();
 	KUNIT_EXPECT_EQ(test, text_now(site), jump);
-	KUNIT_EXPECT_EQ(test, run(), 2);
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 2);
 	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &nop, 4), 0);
 	flush_icache_all();
-	KUNIT_EXPECT_EQ(test, run(), 1);
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 1);
 
 	/* patch_text_nosync(), as kernel text patching calls it */
 	mutex_lock(&text_mutex);
 	err = patch_text_nosync(site, &jump, 4);
 	mutex_unlock(&text_mutex);
 	KUNIT_EXPECT_EQ(test, err, 0);
-	KUNIT_EXPECT_EQ(test, run(), 2);
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 2);
 
 	/* refused, with nothing written */
-	plain_insn = text_now(plain);
-	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(plain, &nop, 4), -EPERM);
-	KUNIT_EXPECT_EQ(test, text_now(plain), plain_insn);
+	next_insn = text_now(next);
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(next, &nop, 4), -EPERM);
+	KUNIT_EXPECT_EQ(test, text_now(next), next_insn);
+	jump = sbi_pvmmu_insn_jal_x0(4);	/* a jump elsewhere */
+	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &jump, 4), -EINVAL);
 	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &ebreak, 4), -EINVAL);
 	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &nop, 2), -EINVAL);
 	KUNIT_EXPECT_EQ(test, pvmmu_patch_text((void *)site + 2, &nop, 4),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(__start_rodata, &nop, 4),
 			-EFAULT);
-	KUNIT_EXPECT_EQ(test, text_now(site), jump);
-	KUNIT_EXPECT_EQ(test, run(), 2);
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 2);
 
 	KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &nop, 4), 0);
 	flush_icache_all();
-	KUNIT_EXPECT_EQ(test, run(), 1);
+	KUNIT_EXPECT_EQ(test, text_test_branch(), 1);
 }
 
 static struct kunit_case riscv_pvmmu_kernel_cases[] = {

@@ -263,6 +263,9 @@ int pvmmu_get_info(struct pvmmu_state *st, unsigned long selector,
 	case SBI_PVMMU_INFO_KERNEL_ROOT:
 		*value = kernel_adopted(st) ? kroot_pa(st) : 0;
 		break;
+	case SBI_PVMMU_INFO_MAX_TEXT_SITES:
+		*value = PVMMU_MAX_TEXT_SITES;
+		break;
 	default:
 		return SBI_ERR_INVALID_PARAM;
 	}
@@ -1057,50 +1060,119 @@ out:
 	return rc;
 }
 
-/*
- * A jump-label instruction of the text [base, base + size) at @pa: "nop",
- * or "jal x0" to a target in the text.
- */
-static bool text_jump_site_insn(unsigned long base, unsigned long size,
-				unsigned long pa, u32 insn)
-{
-	unsigned long target;
-	long offset;
+/* ---- jump labels in the locked text */
 
-	if (insn == SBI_PVMMU_INSN_NOP)
-		return true;
-	if ((insn & SBI_PVMMU_INSN_JAL_X0_MASK) != SBI_PVMMU_INSN_JAL_X0)
-		return false;
-	/* J-type immediate: imm[20|10:1|11|19:12] in bits 31..12 */
-	offset = ((insn >> 21) & 0x3ff) << 1 | ((insn >> 20) & 1) << 11 |
-		 ((insn >> 12) & 0xff) << 12 | ((insn >> 31) & 1) << 20;
-	offset -= (long)(insn >> 31) << 21;
-	target = pa + offset;
-	return target - base < size;
+/* The two instructions a site may hold: "nop" and its jump */
+static bool site_insn(const struct sbi_pvmmu_text_site *s, u32 insn)
+{
+	return insn == SBI_PVMMU_INSN_NOP ||
+	       insn == sbi_pvmmu_insn_jal_x0((long)s->target - (long)s->site);
+}
+
+/* A site as the kernel gave it, checked against the TEXT range now */
+static bool site_ok(struct pvmmu_state *st, unsigned long base,
+		    unsigned long size, const struct sbi_pvmmu_text_site *s)
+{
+	long reach = (long)s->target - (long)s->site;
+
+	return !(s->site & 3) && s->site <= size - 4 && !(s->target & 1) &&
+	       s->target <= size - 2 && reach >= -SBI_PVMMU_JAL_REACH &&
+	       reach < SBI_PVMMU_JAL_REACH &&
+	       site_insn(s, pvmmu_load32(pvmmu_phys(st, base + s->site)));
+}
+
+int pvmmu_text_sites(struct pvmmu_state *st, unsigned long pa,
+		     unsigned long count)
+{
+	const struct pvmmu_range *text = &st->locked[SBI_PVMMU_LOCK_TEXT];
+	const volatile struct sbi_pvmmu_text_site *given;
+	struct sbi_pvmmu_text_site s;
+	unsigned long i, base, size;
+	int rc = SBI_SUCCESS;
+
+	/* Under the lock a TEXT range, once there, stays */
+	pvmmu_lock(&st->locking);
+	size = text->size;
+	base = text->base;
+	if (!size) {
+		rc = SBI_ERR_DENIED;
+		goto out;
+	}
+	if (st->text_sites_count) {
+		rc = SBI_ERR_ALREADY_AVAILABLE;
+		goto out;
+	}
+	if (!count || count > PVMMU_MAX_TEXT_SITES) {
+		rc = SBI_ERR_INVALID_PARAM;
+		goto out;
+	}
+	if ((pa & 3) || !range_is_s_ram(st, pa, count * sizeof(s))) {
+		rc = SBI_ERR_INVALID_ADDRESS;
+		goto out;
+	}
+
+	/* Each entry read once: S-mode may change the array meanwhile */
+	given = pvmmu_phys(st, pa);
+	for (i = 0; i < count; i++) {
+		s.site = given[i].site;
+		s.target = given[i].target;
+		if (!site_ok(st, base, size, &s) ||
+		    (i && s.site <= st->text_sites[i - 1].site)) {
+			rc = SBI_ERR_INVALID_PARAM;
+			goto out;
+		}
+		st->text_sites[i] = s;
+	}
+	st->text_base = base;
+	st->text_size = size;
+	__atomic_store_n(&st->text_sites_count, (u32)count, __ATOMIC_RELEASE);
+out:
+	pvmmu_unlock(&st->locking);
+	return rc;
+}
+
+/* The recorded site at @off into the text, or NULL */
+static const struct sbi_pvmmu_text_site *
+find_site(const struct pvmmu_state *st, u32 count, unsigned long off)
+{
+	u32 lo = 0, hi = count, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (st->text_sites[mid].site == off)
+			return &st->text_sites[mid];
+		if (st->text_sites[mid].site < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
 		    unsigned long pa, unsigned long insn)
 {
-	struct pvmmu_range *text = &st->locked[SBI_PVMMU_LOCK_TEXT];
-	unsigned long size = __atomic_load_n(&text->size, __ATOMIC_SEQ_CST);
-	unsigned long base = text->base;
-	u32 *site, old;
+	u32 count = __atomic_load_n(&st->text_sites_count, __ATOMIC_ACQUIRE);
+	const struct sbi_pvmmu_text_site *s;
+	u32 *word, old;
 
-	if (!size)
+	if (!count)
 		return SBI_ERR_DENIED;
-	if ((pa & 3) || pa - base > size - 4)
+	if ((pa & 3) || pa - st->text_base > st->text_size - 4)
 		return SBI_ERR_INVALID_ADDRESS;
-	if (insn > 0xffffffffUL || !text_jump_site_insn(base, size, pa, insn))
+	s = find_site(st, count, pa - st->text_base);
+	if (!s)
+		return SBI_ERR_DENIED;
+	if (insn > 0xffffffffUL || !site_insn(s, (u32)insn))
 		return SBI_ERR_INVALID_PARAM;
 
 	/* Another hart may switch the same site: check what is replaced */
-	site = pvmmu_phys(st, pa);
-	old = pvmmu_load32(site);
+	word = pvmmu_phys(st, pa);
+	old = pvmmu_load32(word);
 	do {
-		if (!text_jump_site_insn(base, size, pa, old))
+		if (!site_insn(s, old))
 			return SBI_ERR_DENIED;
-	} while (!pvmmu_cas32(site, &old, insn));
+	} while (!pvmmu_cas32(word, &old, (u32)insn));
 	pvmmu_sync_icache();
 	stat_inc(st, hartid, SBI_PVMMU_STAT_TEXT_POKES, 1);
 	return SBI_SUCCESS;
@@ -1184,6 +1256,9 @@ int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 		break;
 	case SBI_PVMMU_TEXT_POKE:
 		rc = pvmmu_text_poke(st, hartid, a0, a1);
+		break;
+	case SBI_PVMMU_TEXT_SITES:
+		rc = pvmmu_text_sites(st, a0, a1);
 		break;
 	default:
 		rc = SBI_ERR_NOT_SUPPORTED;

@@ -27,6 +27,8 @@
 /* MMIO regions S-mode may map (from the FDT) */
 #define PVMMU_MAX_MMIO		16
 #define PVMMU_LOCK_STRIPES	64
+/* Jump-label sites TEXT_SITES may give (GET_INFO MAX_TEXT_SITES) */
+#define PVMMU_MAX_TEXT_SITES	16384
 #define PVMMU_MAX_BATCH		512
 #define PVMMU_SHMEM_SIZE	\
 	(PVMMU_MAX_BATCH * sizeof(struct sbi_pvmmu_entry))
@@ -181,10 +183,17 @@ struct pvmmu_state {
 	/* [lo, hi) spans them all (hi = 0: none): most leaves miss it */
 	unsigned long locked_lo, locked_hi;
 	/*
-	 * Serialises KERNEL_LOCK calls (check, publish, span) and SET_SHMEM:
-	 * no lock covers a registered batch buffer
+	 * Serialises KERNEL_LOCK calls (check, publish, span), SET_SHMEM (no
+	 * lock covers a registered batch buffer) and TEXT_SITES
 	 */
 	struct pvmmu_lock locking;
+	/*
+	 * TEXT_SITES' copy: the TEXT range and its jump-label sites, ascending.
+	 * text_sites_count is 0 until complete, then nothing changes.
+	 */
+	unsigned long text_base, text_size;
+	u32 text_sites_count;
+	struct sbi_pvmmu_text_site text_sites[PVMMU_MAX_TEXT_SITES];
 
 	/* One word per pool page, see PVMMU_META_* */
 	u32 *meta;
@@ -301,7 +310,9 @@ int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hartid,
 		       unsigned long pa);
 int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 		      unsigned long pa, unsigned long size);
-/* TEXT_POKE: switch a jump-label site of the locked text */
+/* TEXT_SITES and TEXT_POKE: jump labels in the locked text */
+int pvmmu_text_sites(struct pvmmu_state *st, unsigned long pa,
+		     unsigned long count);
 int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
 		    unsigned long pa, unsigned long insn);
 /*

@@ -17,7 +17,7 @@
  * reserved memory. Must be a power of two (NAPOT PMP entry).
  */
 #define SBI_FW_BASE			0x80000000
-#define SBI_FW_REGION_SIZE		0x80000
+#define SBI_FW_REGION_SIZE		0x100000
 
 /* Next stage used when fw_dynamic_info is missing or unusable. */
 #define SBI_DEFAULT_NEXT_ADDR		0x80200000

@@ -65,6 +65,7 @@
 #define SBI_PVMMU_KERNEL_ADOPT		7	/* (kernel root pa) */
 #define SBI_PVMMU_KERNEL_LOCK		8	/* (kind, pa, size) */
 #define SBI_PVMMU_TEXT_POKE		9	/* (pa, insn) */
+#define SBI_PVMMU_TEXT_SITES		10	/* (sites pa, count) */
 
 /* GET_INFO selectors. */
 #define SBI_PVMMU_INFO_VERSION		0
@@ -73,6 +74,7 @@
 #define SBI_PVMMU_INFO_POOL_SIZE	3
 #define SBI_PVMMU_INFO_MAX_BATCH	4	/* entries in one UPDATE */
 #define SBI_PVMMU_INFO_KERNEL_ROOT	5	/* adopted kernel root pa, or 0 */
+#define SBI_PVMMU_INFO_MAX_TEXT_SITES	6	/* entries TEXT_SITES may give */
 
 /* GET_INFO(FEATURES) bits: PTE extensions the firmware accepts. */
 #define SBI_PVMMU_FEAT_SVNAPOT		0x1UL
@@ -81,7 +83,7 @@
 #define SBI_PVMMU_FEAT_SATP_LOCKED	0x4UL
 /* KERNEL_ADOPT and KERNEL_LOCK: the kernel's own tables live in the pool */
 #define SBI_PVMMU_FEAT_KERNEL_TABLES	0x8UL
-/* TEXT_POKE: jump-label sites of the locked text can be switched */
+/* TEXT_SITES and TEXT_POKE: jump labels switched in the locked text */
 #define SBI_PVMMU_FEAT_TEXT_POKE	0x10UL
 
 /*
@@ -166,21 +168,36 @@ struct sbi_pvmmu_entry {
 #define SBI_PVMMU_LOCK_KINDS		2
 
 /*
- * TEXT_POKE(pa, insn): write one 32-bit instruction into the locked text
- * (ABI 2.2), as jump labels switch a site between "nop" and a jump. @pa is
- * 4-byte aligned and lies in the TEXT lock range (INVALID_ADDRESS
- * otherwise; DENIED before the text is locked). Both the instruction
- * there now and @insn must be "nop" (addi x0, x0, 0) or "jal x0" with a
- * target inside the locked text: INVALID_PARAM for any other @insn,
- * DENIED for any other instruction found at @pa. So the text only ever
- * holds the image's own instructions, with nops and jumps within it
- * where nops or jumps were. The calling hart's instruction fetch sees the
- * new instruction on return; other harts need the caller's remote
- * FENCE.I, as after any text patch.
+ * Jump labels in the locked text (ABI 2.2).
+ *
+ * TEXT_SITES(pa, count): once, after KERNEL_LOCK TEXT, the kernel gives
+ * the jump-label sites of its text: @count entries of struct
+ * sbi_pvmmu_text_site at @pa (S-mode RAM, 4-byte aligned), offsets from
+ * the start of the TEXT range, sites strictly ascending. A site is 4-byte
+ * aligned inside the text and holds "nop" or "jal x0" to its target now;
+ * a target is 2-byte aligned inside the text, within the reach of a jal.
+ * INVALID_PARAM for any entry that is not (nothing is recorded),
+ * INVALID_PARAM too for count 0 or above GET_INFO(MAX_TEXT_SITES),
+ * INVALID_ADDRESS for the array, DENIED before the text is locked,
+ * ALREADY_AVAILABLE the second time. The firmware keeps a copy.
+ *
+ * TEXT_POKE(pa, insn): write "nop", or "jal x0" to the site's own target,
+ * at a recorded site @pa: INVALID_ADDRESS outside the text or misaligned,
+ * DENIED at a word that is no recorded site (or before TEXT_SITES),
+ * INVALID_PARAM for any other @insn. So the text only ever changes at
+ * its jump-label sites, between their two instructions. The calling
+ * hart's instruction fetch sees the new instruction on return; other
+ * harts need the caller's remote FENCE.I, as after any text patch.
  */
+struct sbi_pvmmu_text_site {
+	u32 site;
+	u32 target;
+};
+
 #define SBI_PVMMU_INSN_NOP		0x00000013U
 #define SBI_PVMMU_INSN_JAL_X0		0x0000006fU	/* rd = x0, imm = 0 */
-#define SBI_PVMMU_INSN_JAL_X0_MASK	0x00000fffU	/* opcode and rd */
+/* A jal reaches [site - REACH, site + REACH) */
+#define SBI_PVMMU_JAL_REACH		(1L << 20)
 /* "jal x0, offset": imm[20|10:1|11|19:12] in bits 31..12 */
 static inline u32 sbi_pvmmu_insn_jal_x0(long offset)
 {

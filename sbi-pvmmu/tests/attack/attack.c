@@ -1028,6 +1028,16 @@ static struct sbiret text_poke(ulong pa, ulong insn)
 	return SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_POKE, pa, insn);
 }
 
+static struct sbi_pvmmu_text_site text_sites_given[1];
+
+static struct sbiret text_sites(ulong text, ulong site, ulong target)
+{
+	text_sites_given[0].site = site - text;
+	text_sites_given[0].target = target - text;
+	return SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_SITES,
+		    pv_pa((ulong)text_sites_given), 1);
+}
+
 /* ---- [11] a kernel root in the pool: KERNEL_ADOPT and KERNEL_LOCK */
 
 /*
@@ -1388,10 +1398,25 @@ static void __attribute__((noreturn)) attack_adopt_high(void)
 	r = pv_release(t);
 	check("[11] the PTE table released", r.error, 0);
 
-	/* TEXT_POKE: a site of the locked text, switched and run */
+	/* TEXT_SITES, then TEXT_POKE: a site of the locked text, run */
 	site = pv_pa((ulong)poke_site);
 	jump = sbi_pvmmu_insn_jal_x0(poke_target - poke_site);
 	check("[11] the jump-label site runs its nop", poke_site_fn(), 1);
+	r = text_poke(site, SBI_PVMMU_INSN_NOP);
+	check("[11] TEXT_POKE before TEXT_SITES: DENIED", r.error,
+	      SBI_ERR_DENIED);
+	r = text_sites(text, pv_pa((ulong)poke_site_next),
+		       pv_pa((ulong)poke_target));
+	check("[11] TEXT_SITES of a word that holds neither: INVALID_PARAM",
+	      r.error, SBI_ERR_INVALID_PARAM);
+	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_SITES, 0x80000000UL, 1);
+	check("[11] TEXT_SITES from the firmware: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+	r = text_sites(text, site, pv_pa((ulong)poke_target));
+	check("[11] TEXT_SITES of the site: accepted", r.error, 0);
+	r = text_sites(text, site, pv_pa((ulong)poke_target));
+	check("[11] TEXT_SITES again: ALREADY_AVAILABLE", r.error,
+	      SBI_ERR_ALREADY_AVAILABLE);
 	r = text_poke(site, jump);
 	check("[11] TEXT_POKE of a jump into the text: accepted", r.error, 0);
 	check("[11] ... the site jumps", poke_site_fn(), 2);
@@ -1403,6 +1428,9 @@ static void __attribute__((noreturn)) attack_adopt_high(void)
 	      SBI_ERR_DENIED);
 	r = text_poke(site, sbi_pvmmu_insn_jal_x0(text - 4 - site));
 	check("[11] TEXT_POKE of a jump out of the text: INVALID_PARAM",
+	      r.error, SBI_ERR_INVALID_PARAM);
+	r = text_poke(site, sbi_pvmmu_insn_jal_x0(poke_site_next - poke_site));
+	check("[11] TEXT_POKE of a jump elsewhere in the text: INVALID_PARAM",
 	      r.error, SBI_ERR_INVALID_PARAM);
 	r = text_poke(site, jump | 1 << 7);
 	check("[11] TEXT_POKE of a call (jal ra): INVALID_PARAM", r.error,

@@ -355,29 +355,21 @@ def klock(h, kind, where, size):
     return record(LOCK, h, bytes([kind]) + where + size)
 
 
-# TEXT_POKE: where, prime, the word (or a dec_map() address), two dec_insn()
-def i_nop():
-    return bytes([0, 0, 0])
+# TEXT_SITES and TEXT_POKE (op 14): text_sites() and text_poke()
+def sites(h, steps_deltas, prime=0, where=None):
+    """sites at 4 * step past the last, targets delta bytes from them;
+    prime 0: their nops written first, 1: their jals, 0xc0: nothing"""
+    body = b''.join(bytes([st, d & 0xff]) for st, d in steps_deltas)
+    tail = bytes([0]) + bytes([where]) if where is not None else bytes([0x10])
+    return record(POKE, h, bytes([0, len(steps_deltas) - 1, prime]) +
+                  body + tail)
 
 
-def i_jal(off, rd=None):        # off: bytes from the site, even
-    v = (off // 2) & 0xffff
-    return bytes([3 if rd is None else 6, v & 0xff, v >> 8]) + \
-        (bytes([rd]) if rd is not None else b'')
-
-
-def i_raw(v):                   # 32 bits of a 64-bit read
-    return bytes([7, 0, 0]) + struct.pack('<Q', v)
-
-
-def poke(h, word, insn, prime=None, where=None):
-    """TEXT_POKE of the word'th word of the locked text (or where, a
-    dec_map() byte), S-mode having written prime there first"""
-    head = bytes([0x80 if where is not None else 0,
-                  0 if prime is not None else 0xc0]) + \
-        struct.pack('<H', word) + (bytes([where]) if where is not None
-                                   else b'')
-    return record(POKE, h, head + (prime or i_nop()) + insn)
+def poke(h, idx, what, beside=False, where=None, extra=b''):
+    """what: 0 nop, 3 the site's jal, 6 a jal elsewhere, 7 raw bits"""
+    w = 0xc0 if where is not None else (1 if beside else 0)
+    return record(POKE, h, bytes([0x40, w, what, idx]) +
+                  (bytes([where]) if where is not None else b'') + extra)
 
 
 def tree(levels, h=0):
@@ -723,21 +715,23 @@ def kernel_lock_seed():
 
 
 def text_poke_seed():
-    """TEXT_POKE: before the lock, then sites switched between nop and
-    jumps within the text, and every refusal: jumps out of it, other
-    instructions, words that are no site, addresses outside it"""
+    """TEXT_SITES and TEXT_POKE: before the lock, sites refused (an odd
+    target, a repeated site, words that hold neither), then given: each
+    switched both ways, a jump elsewhere, a word beside a site, raw bits,
+    and the pool"""
     out = cfg(harts=1) + shmem(0) + kroot(0, 3) + reg_kernel(0, 10, 2)
-    out += poke(0, 4, i_jal(8), i_nop())                  # not locked
+    out += sites(0, [(4, 16)]) + poke(0, 0, 0)             # not locked
     out += adopt(0) + klock(0, 0, l_map(M_RAM1), l_pages(4))
-    out += poke(0, 4, i_jal(8), i_nop()) + poke(0, 4, i_nop()) + \
-        poke(0, 4, i_jal(-16)) + poke(0, 4, i_jal(-16), i_jal(0x3ff0)) + \
-        poke(0, 6, i_jal(-24), i_jal(4)) + poke(0, 1, i_jal(0x3ffc))
-    out += poke(0, 4, i_jal(-18)) + poke(0, 4, i_jal(0x4000)) + \
-        poke(0, 4, i_jal(8, 1)) + poke(0, 4, i_raw(0x00b50533)) + \
-        poke(1, 4, i_nop()) + poke(0, 5, i_nop(), i_jal(8, 5)) + \
-        poke(0, 5, i_nop(), i_raw(0x00100073)) + \
-        poke(0, 5, i_nop(), i_jal(0x3ff0)) + \
-        poke(0, 0, i_nop(), where=M_POOL) + poke(0, 0, i_nop(), where=M_FW)
+    out += poke(0, 0, 0, where=M_RAM1)                      # no sites yet
+    out += sites(0, [(4, 15)]) + sites(0, [(4, 16), (0, 8)]) + \
+        sites(0, [(5, 16)], prime=0xc0) + \
+        sites(0, [(4, 16)], where=M_POOL)
+    out += sites(0, [(4, 16), (2, -24)], prime=1)
+    out += sites(0, [(4, 16)])                              # once only
+    out += poke(0, 0, 0) + poke(0, 0, 3) + poke(0, 1, 0) + poke(0, 1, 3) + \
+        poke(0, 1, 6, extra=bytes([5])) + poke(0, 0, 0, beside=True) + \
+        poke(0, 0, 7, extra=struct.pack('<Q', 0x00b50533)) + \
+        poke(0, 0, 0, where=M_POOL) + poke(1, 0, 0)
     return out
 
 

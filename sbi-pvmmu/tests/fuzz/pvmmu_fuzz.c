@@ -81,8 +81,10 @@
  *                     (as the glue wants them)
  *    13 KERNEL_LOCK   kind (0-2) where size (see dec_lock_range): over a
  *                     writable leaf a table holds, or where leaves map
- *    14 TEXT_POKE     where prime insn (see text_poke): a word of the
- *                     locked text, first written by S-mode or not
+ *    14 TEXT_SITES / TEXT_POKE  which (< 0x40: TEXT_SITES, see
+ *                     text_sites: sites given, their words primed in the
+ *                     text or not), else TEXT_POKE (see text_poke: at a
+ *                     site given, beside one, or anywhere)
  *   The operand decoders (dec_*) map most byte values onto interesting
  *   choices and the rest onto hostile ones; see each one.
  */
@@ -105,6 +107,8 @@
 #define RAM2		0x800b0000UL
 #define RAM2_END	0x800b4000UL
 #define META_PA		0x800c0000UL
+/* TEXT_SITES' array, in S-mode RAM */
+#define SITES_PA	RAM2
 #define KR		0x80008000UL
 #define SHMEM_BYTES	PVMMU_SHMEM_SIZE
 /* Hart h's buffer; SLOT(h) + 0x400 (dec_addr) also ends before SLOT(h + 1) */
@@ -891,50 +895,72 @@ static void glue_event(struct rd *r, unsigned long hart)
 }
 
 /*
- * An instruction for TEXT_POKE: mostly "nop" or "jal x0" within
- * 64 KiB of the site, else a jal with another rd or any 32 or 64 bits
+ * TEXT_SITES: count (1-8), prime, then per site a step (site += 4 *
+ * (step % 16), so repeats too) and a target delta (an int8, so odd and
+ * out-of-text targets too); prime < 0xc0: S-mode wrote each site's
+ * nop (or, prime odd, its jal) into the text before the lock; then the
+ * array at SITES_PA (or, < 0x10, a dec_map() address)
  */
-static unsigned long dec_insn(struct rd *r)
+static void text_sites(struct rd *r, unsigned long hart)
 {
-	u8 b = get8(r), lo = get8(r), hi = get8(r);
-	long off = (long)(int16_t)(lo | hi << 8) * 2;
+	const struct model_range *t = &model.locked[SBI_PVMMU_LOCK_TEXT];
+	struct sbi_pvmmu_text_site *a = fake_ptr(&fm, SITES_PA);
+	u8 n = get8(r) % 8 + 1, prime = get8(r), i, step;
+	u32 site = 0;
+	int8_t delta;
 
-	switch (b % 8) {
-	case 0:
-	case 1:
-	case 2:
-		return SBI_PVMMU_INSN_NOP;
-	case 3:
-	case 4:
-	case 5:
-		return sbi_pvmmu_insn_jal_x0(off);
-	case 6:
-		return sbi_pvmmu_insn_jal_x0(off) | (get8(r) & 31UL) << 7;
-	default:
-		return b & 0x80 ? get64(r) : (u32)get64(r);
+	for (i = 0; i < n; i++) {
+		step = get8(r);
+		delta = (int8_t)get8(r);
+		site += 4 * (step % 16);
+		a[i].site = site;
+		a[i].target = site + delta;
+		if (t->size && prime < 0xc0 && site <= t->size - 4)
+			*(u32 *)fake_ptr(&fm, t->base + site) =
+				prime & 1 ? sbi_pvmmu_insn_jal_x0(delta) :
+					    SBI_PVMMU_INSN_NOP;
 	}
+	do_call(hart, SBI_PVMMU_TEXT_SITES,
+		get8(r) < 0x10 ? dec_map(r) : SITES_PA, n, 0);
 }
 
 /*
- * TEXT_POKE: where (bit 7 clear while the text is locked: the word
- * 4 * get16 into it, else a dec_map() address), prime (< 0xc0 and in the
- * text: S-mode wrote a dec_insn() there before the lock, as a kernel
- * writes its image), then the instruction
+ * TEXT_POKE: where (< 0xc0 with sites given: site where % count, plus 2
+ * if bit 0; else a dec_map() address), then what (0-2 nop, 3-5 the site's
+ * jal, 6 a jal elsewhere, 7 any 32 or 64 bits)
  */
 static void text_poke(struct rd *r, unsigned long hart)
 {
-	const struct model_range *t = &model.locked[SBI_PVMMU_LOCK_TEXT];
-	u8 w = get8(r), prime = get8(r), lo = get8(r), hi = get8(r);
+	u8 w = get8(r), what = get8(r), idx = get8(r);
+	const struct sbi_pvmmu_text_site *s = NULL;
 	unsigned long pa, insn;
 
-	if (t->size && !(w & 0x80))
-		pa = t->base + (lo | (unsigned long)hi << 8) * 4 % t->size;
-	else
+	if (model.nsites && w < 0xc0) {
+		s = &model.sites[idx % model.nsites];
+		pa = model.sites_text.base + s->site + (w & 1) * 2;
+	} else {
 		pa = dec_map(r);
-	insn = dec_insn(r);
-	if (t->size && prime < 0xc0 && pa - t->base < t->size && !(pa & 3))
-		*(u32 *)fake_ptr(&fm, pa) = (u32)insn;
-	do_call(hart, SBI_PVMMU_TEXT_POKE, pa, dec_insn(r), 0);
+	}
+	switch (what % 8) {
+	case 0:
+	case 1:
+	case 2:
+		insn = SBI_PVMMU_INSN_NOP;
+		break;
+	case 3:
+	case 4:
+	case 5:
+		insn = s ? sbi_pvmmu_insn_jal_x0((long)s->target - (long)s->site)
+			 : SBI_PVMMU_INSN_JAL_X0;
+		break;
+	case 6:
+		insn = sbi_pvmmu_insn_jal_x0(2 * (long)(int8_t)get8(r));
+		break;
+	default:
+		insn = what & 0x80 ? get64(r) : (u32)get64(r);
+		break;
+	}
+	do_call(hart, SBI_PVMMU_TEXT_POKE, pa, insn, 0);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
@@ -1031,7 +1057,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			do_call(hart, SBI_PVMMU_KERNEL_LOCK, a0, a1, a2);
 			break;
 		default:
-			text_poke(&q, hart);
+			if (get8(&q) < 0x40)
+				text_sites(&q, hart);
+			else
+				text_poke(&q, hart);
 			break;
 		}
 	}

@@ -453,6 +453,9 @@ static long p_info(const struct model *m, unsigned long sel,
 	case 5:			/* the adopted kernel root */
 		*v = adopted(m) ? kroot_page(m) : 0;
 		return 0;
+	case 6:			/* jump-label sites of the text */
+		*v = 16384;
+		return 0;
 	}
 	return SBI_ERR_INVALID_PARAM;
 }
@@ -771,42 +774,67 @@ static long p_lock(struct model *m, unsigned long kind, unsigned long pa,
 	return 0;
 }
 
-/*
- * What jump labels write into the locked text: "nop", or "jal x0" (opcode
- * 0x6f, rd 0) whose target, pa + the sign-extended J immediate, lies in
- * the text.
- */
-static bool text_site_insn(const struct model *m, unsigned long pa, u64 insn)
+/* One of the two words jump-label site @t may hold */
+static bool site_word(const struct sbi_pvmmu_text_site *t, u64 insn)
 {
-	const struct model_range *t = &m->locked[SBI_PVMMU_LOCK_TEXT];
-	s64 off;
-	u128 target;
+	return insn == 0x13 ||
+	       insn == sbi_pvmmu_insn_jal_x0((long)t->target - (long)t->site);
+}
 
-	if (insn == 0x13)
-		return true;
-	if (insn >> 32 || (insn & 0xfff) != 0x6f)
-		return false;
-	off = ((insn >> 31) & 1 ? -(1LL << 20) : 0) |
-	      (s64)((insn >> 12) & 0xff) << 12 |
-	      (s64)((insn >> 20) & 1) << 11 |
-	      (s64)((insn >> 21) & 0x3ff) << 1;
-	target = (u128)pa + (u128)(__int128)off;
-	return target >= t->base && target < (u128)t->base + t->size;
+/* TEXT_SITES(pa, count) */
+static long p_sites(struct model *m, unsigned long pa, unsigned long count)
+{
+	const struct model_range *text = &m->locked[SBI_PVMMU_LOCK_TEXT];
+	const struct sbi_pvmmu_text_site *given = host(m, pa);
+	unsigned long i;
+	long reach;
+
+	if (!text->size)
+		return SBI_ERR_DENIED;
+	if (m->nsites)
+		return SBI_ERR_ALREADY_AVAILABLE;
+	if (count < 1 || count > 16384)
+		return SBI_ERR_INVALID_PARAM;
+	if (pa % 4 || !s_ram(m, pa, count * 8))
+		return SBI_ERR_INVALID_ADDRESS;
+	for (i = 0; i < count; i++) {
+		reach = (long)given[i].target - (long)given[i].site;
+		if (given[i].site % 4 || (u128)given[i].site + 4 > text->size ||
+		    given[i].target % 2 ||
+		    (u128)given[i].target + 2 > text->size ||
+		    reach < -(1L << 20) || reach >= 1L << 20 ||
+		    (i && given[i].site <= given[i - 1].site) ||
+		    !site_word(&given[i],
+			       *(volatile u32 *)host(m, text->base +
+							given[i].site)))
+			return SBI_ERR_INVALID_PARAM;
+	}
+	memcpy(m->sites, given, count * sizeof(*given));
+	m->nsites = count;
+	m->sites_text = *text;
+	return 0;
 }
 
 /* TEXT_POKE(pa, insn) */
 static long p_poke(struct model *m, unsigned long hart, unsigned long pa,
 		   unsigned long insn, struct expect *ex)
 {
-	const struct model_range *t = &m->locked[SBI_PVMMU_LOCK_TEXT];
+	const struct model_range *t = &m->sites_text;
+	const struct sbi_pvmmu_text_site *site = NULL;
+	unsigned long i;
 
-	if (!t->size)
+	if (!m->nsites)
 		return SBI_ERR_DENIED;
 	if (pa % 4 || pa < t->base || (u128)pa + 4 > (u128)t->base + t->size)
 		return SBI_ERR_INVALID_ADDRESS;
-	if (!text_site_insn(m, pa, insn))
+	for (i = 0; i < m->nsites; i++)
+		if (t->base + m->sites[i].site == pa)
+			site = &m->sites[i];
+	if (!site)
+		return SBI_ERR_DENIED;
+	if (!site_word(site, insn))
 		return SBI_ERR_INVALID_PARAM;
-	if (!text_site_insn(m, pa, *(volatile u32 *)host(m, pa)))
+	if (!site_word(site, *(volatile u32 *)host(m, pa)))
 		return SBI_ERR_DENIED;
 	ex->poke_pa = pa;
 	ex->poke_insn = (u32)insn;
@@ -862,6 +890,9 @@ static void predict(struct model *m, unsigned long hart, unsigned long fid,
 		break;
 	case SBI_PVMMU_TEXT_POKE:
 		rc = p_poke(m, hart, a0, a1, ex);
+		break;
+	case SBI_PVMMU_TEXT_SITES:
+		rc = p_sites(m, a0, a1);
 		break;
 	default:
 		rc = SBI_ERR_NOT_SUPPORTED;
@@ -1037,6 +1068,15 @@ static void compare_kernel(struct model *m, const struct pvmmu_state *st)
 			     i, st->locked[i].base, st->locked[i].size,
 			     m->locked[i].base, m->locked[i].size);
 	}
+	/* the jump-label sites, as given */
+	if (st->text_sites_count != m->nsites ||
+	    (m->nsites && (st->text_base != m->sites_text.base ||
+			   st->text_size != m->sites_text.size ||
+			   memcmp(st->text_sites, m->sites,
+				  m->nsites * sizeof(*m->sites)))))
+		fail(m, "text sites: %u at %#lx + %#lx, want %lu at %#lx + %#lx",
+		     st->text_sites_count, st->text_base, st->text_size,
+		     m->nsites, m->sites_text.base, m->sites_text.size);
 }
 
 static void compare_state(struct model *m, const struct pvmmu_state *st)
@@ -1461,8 +1501,9 @@ int model_init(struct model *m, const struct model_machine *mc)
 	m->page = calloc(pages, sizeof(*m->page));
 	m->khalf = calloc(pages, sizeof(*m->khalf));
 	m->watch_before = calloc(1, m->watch_bytes + 1);
+	m->sites = calloc(16384, sizeof(*m->sites));
 	if (!m->pool || !m->meta_before || !m->page ||
-	    !m->khalf || !m->watch_before) {
+	    !m->khalf || !m->watch_before || !m->sites) {
 		model_free(m);
 		return -1;
 	}
@@ -1476,5 +1517,6 @@ void model_free(struct model *m)
 	free(m->page);
 	free(m->khalf);
 	free(m->watch_before);
+	free(m->sites);
 	memset(m, 0, sizeof(*m));
 }

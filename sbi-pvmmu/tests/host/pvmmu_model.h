@@ -111,6 +111,10 @@ struct model {
 	bool kernel_rules;
 	/* KERNEL_LOCK ranges by kind (size 0: not locked) */
 	struct model_range locked[SBI_PVMMU_LOCK_KINDS];
+	/* TEXT_SITES: the sites given (nsites 0: none), in the text then */
+	struct sbi_pvmmu_text_site *sites;
+	unsigned long nsites;
+	struct model_range sites_text;
 	bool shmem_set[MODEL_HARTS];
 	unsigned long shmem[MODEL_HARTS];
 	/* pool root in the hart's satp (0: the kernel root, Bare, none) */

@@ -586,7 +586,7 @@ static void test_get_info(void)
 		    &v), 0);
 	EXPECT(v, 0);
 	EXPECT(SBI_PVMMU_INFO_KERNEL_ROOT, 5);
-	EXPECT(call(0, SBI_PVMMU_GET_INFO, 6, 0, 0, &v),
+	EXPECT(call(0, SBI_PVMMU_GET_INFO, 7, 0, 0, &v),
 	       SBI_ERR_INVALID_PARAM);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, -1UL, 0, 0, &v),
 	       SBI_ERR_INVALID_PARAM);
@@ -1253,8 +1253,8 @@ static void test_stats(void)
 	EXPECT(call(1, SBI_PVMMU_UPDATE, 2, 0, 0, &v), 0);
 	EXPECT(v, 2);
 	call(3, SBI_PVMMU_PT_RELEASE, P(0), 0, 0, NULL);	/* rejected */
-	/* 7 and 8 are KERNEL_ADOPT and KERNEL_LOCK since 2.1, 9 TEXT_POKE */
-	EXPECT(call(2, 10, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
+	/* 7, 8: KERNEL_ADOPT, KERNEL_LOCK (2.1); 9, 10: TEXT_POKE, _SITES */
+	EXPECT(call(2, 11, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
 	EXPECT(call(2, -1UL, 0, 0, 0, NULL), SBI_ERR_NOT_SUPPORTED);
 
 	/* hart 0: 2 calls so far (+1 per stat() below) */
@@ -1365,8 +1365,8 @@ static void test_odd_edges(void)
 	/* hart 15: 10 calls; harts 0-14: one each; the STATS call itself */
 	EXPECT(stat(SBI_PVMMU_STAT_CALLS, -1UL), 10 + 15 + 1);
 	EXPECT(stat(SBI_PVMMU_STAT_CALLS, 15), 10);
-	/* 3 updates and a register refused, GET_INFO(6..15) refused */
-	EXPECT(stat(SBI_PVMMU_STAT_REJECTED, -1UL), 4 + 10);
+	/* 3 updates and a register refused, GET_INFO(7..15) refused */
+	EXPECT(stat(SBI_PVMMU_STAT_REJECTED, -1UL), 4 + 9);
 	check_invariants();
 }
 
@@ -3558,6 +3558,11 @@ static void test_kernel_lock(void)
 }
 
 #define jal_x0(off)	sbi_pvmmu_insn_jal_x0(off)
+#define INSN_ADD	0x00b50533U	/* add a0, a0, a1 */
+/* TEXT_SITES' array, and a 4 MiB text for jumps of the whole reach */
+#define SITES		(DATA + 0xd00000)
+#define BIGTEXT		(DATA + 0x800000)
+#define BIGTEXT_SIZE	0x400000UL
 
 static u32 *text_word(unsigned long pa)
 {
@@ -3569,82 +3574,164 @@ static long poke(unsigned long hart, unsigned long pa, unsigned long insn)
 	return call(hart, SBI_PVMMU_TEXT_POKE, pa, insn, 0, NULL);
 }
 
-static void test_text_poke(void)
+/* Give the @n sites @v (offsets: site, target, ...) from SITES */
+static long text_sites(const u32 *v, unsigned long n)
 {
-	const unsigned long site = TEXT + 0x8000, end = TEXT + TEXT_SIZE;
-	const u32 nop = 0x13, add = 0x00b50533;	/* add a0, a0, a1 */
+	memcpy(ptr(SITES), v, n * sizeof(struct sbi_pvmmu_text_site));
+	return call(0, SBI_PVMMU_TEXT_SITES, SITES, n, 0, NULL);
+}
+
+/* TEXT_SITES: only after the text lock, once, every entry checked */
+static void test_text_sites(void)
+{
+	const u32 good[] = { 0x0, 0xfffe, 0x8000, 0x8010, 0xfffc, 0x0 };
+	u32 v[6];
+	unsigned long i;
+	const struct {
+		unsigned int idx;
+		u32 val;
+	} bad[] = {
+		{ 2, 0x8002 },		/* a site not 4-byte aligned */
+		{ 4, 0x10000 },		/* a site past the text */
+		{ 3, 0x8011 },		/* an odd target */
+		{ 3, 0x10000 },		/* a target past the text */
+		{ 2, 0x0 },		/* sites not ascending */
+		{ 2, 0x8004 },		/* a site that holds neither */
+		{ 1, 0x10 },		/* a jump there to another target */
+	};
 
 	reset(FEAT_ALL);
 	shmem_on(0);
-	*text_word(site) = nop;
-	/* nothing to patch before the text is locked */
-	EXPECT(poke(0, site, jal_x0(16)), SBI_ERR_DENIED);
+	*text_word(TEXT) = jal_x0(0xfffe);
+	*text_word(TEXT + 0x8000) = SBI_PVMMU_INSN_NOP;
+	*text_word(TEXT + 0x8004) = INSN_ADD;
+	*text_word(TEXT + 0xfffc) = SBI_PVMMU_INSN_NOP;
+	EXPECT(text_sites(good, 3), SBI_ERR_DENIED);
 	kroot(3);
 	kernel_adopted();
-	EXPECT(poke(0, site, jal_x0(16)), SBI_ERR_DENIED);
-	EXPECT(klock(SBI_PVMMU_LOCK_RODATA, RODATA, 0x10000), 0);
-	EXPECT(poke(0, site, jal_x0(16)), SBI_ERR_DENIED);
+	EXPECT(text_sites(good, 3), SBI_ERR_DENIED);
 	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SIZE), 0);
 
-	/* a site switched both ways, and every immediate field decoded */
-	EXPECT(poke(1, site, jal_x0(16)), 0);
-	EXPECT(*text_word(site), jal_x0(16));
-	EXPECT(*text_word(site), 0x0100006f);	/* as the assembler has it */
-	EXPECT(poke(1, site, nop), 0);
-	EXPECT(*text_word(site), nop);
-	EXPECT(poke(1, site, jal_x0(0x800 + 0x2)), 0);
-	EXPECT(poke(1, site, jal_x0(0x7000 + 0x7fe)), 0);
-	EXPECT(poke(1, site, jal_x0(-0x8000)), 0);	/* the text's first byte */
-	EXPECT(*text_word(site), 0x800f806f);
-	EXPECT(poke(1, site, jal_x0(0x7ffe)), 0);	/* its last halfword */
-	EXPECT(poke(1, site, jal_x0(0)), 0);		/* the site itself */
-	EXPECT(stat(SBI_PVMMU_STAT_TEXT_POKES, 1), 7);
+	EXPECT(text_sites(good, 0), SBI_ERR_INVALID_PARAM);
+	EXPECT(call(0, SBI_PVMMU_TEXT_SITES, SITES, PVMMU_MAX_TEXT_SITES + 1,
+		    0, NULL), SBI_ERR_INVALID_PARAM);
+	EXPECT(call(0, SBI_PVMMU_TEXT_SITES, SITES + 2, 3, 0, NULL),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(call(0, SBI_PVMMU_TEXT_SITES, POOL_BASE, 3, 0, NULL),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(call(0, SBI_PVMMU_TEXT_SITES, FW_BASE + 64, 3, 0, NULL),
+	       SBI_ERR_INVALID_ADDRESS);
+	EXPECT(call(0, SBI_PVMMU_TEXT_SITES, RAM_BASE + RAM_SIZE - 8, 2, 0,
+		    NULL), SBI_ERR_INVALID_ADDRESS);
+	for (i = 0; i < array_size(bad); i++) {
+		memcpy(v, good, sizeof(v));
+		v[bad[i].idx] = bad[i].val;
+		EXPECT(text_sites(v, 3), SBI_ERR_INVALID_PARAM);
+		EXPECT(st.text_sites_count, 0);
+	}
+	memcpy(v, good, sizeof(v));
+	v[2] = v[0];			/* the same site twice */
+	v[3] = v[1];
+	EXPECT(text_sites(v, 3), SBI_ERR_INVALID_PARAM);
 
-	/* jumps out of the text, or what is not a plain jump or nop */
-	EXPECT(poke(1, site, jal_x0(-0x8002)), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, jal_x0(0x8000)), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, jal_x0(0xffffe)), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, jal_x0(-0x100000)), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, jal_x0(16) | 1 << 7), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, jal_x0(16) | 0x1f << 7), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, jal_x0(16) ^ 0x8), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, add), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, 0x00100073), SBI_ERR_INVALID_PARAM); /* ebreak */
-	EXPECT(poke(1, site, 0x0001), SBI_ERR_INVALID_PARAM);	/* c.nop */
-	EXPECT(poke(1, site, nop | 1UL << 32), SBI_ERR_INVALID_PARAM);
-	EXPECT(poke(1, site, 0x00000093), SBI_ERR_INVALID_PARAM); /* addi ra */
-	EXPECT(*text_word(site), jal_x0(0));
+	EXPECT(text_sites(good, 3), 0);
+	EXPECT(st.text_sites_count, 3);
+	EXPECT(text_sites(good, 3), SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_MAX_TEXT_SITES, 0, 0,
+		    &i), 0);
+	EXPECT(i, PVMMU_MAX_TEXT_SITES);
 
-	/* a word that is no jump-label site stays as it is */
-	*text_word(site + 4) = add;
-	EXPECT(poke(1, site + 4, nop), SBI_ERR_DENIED);
-	*text_word(site + 4) = jal_x0(16) | 1 << 7;	/* jal ra */
-	EXPECT(poke(1, site + 4, nop), SBI_ERR_DENIED);
-	*text_word(site + 4) = jal_x0(0x7ffc);		/* out of the text */
-	EXPECT(poke(1, site + 4, nop), SBI_ERR_DENIED);
-	EXPECT(*text_word(site + 4), jal_x0(0x7ffc));
-	*text_word(site + 4) = jal_x0(0x7ff8);
-	EXPECT(poke(1, site + 4, nop), 0);
+	/* the whole reach of a jal, in a 4 MiB text */
+	reset(FEAT_ALL);
+	shmem_on(0);
+	kroot(3);
+	kernel_adopted();
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, BIGTEXT, BIGTEXT_SIZE), 0);
+	*text_word(BIGTEXT) = SBI_PVMMU_INSN_NOP;
+	*text_word(BIGTEXT + 0x200000) = SBI_PVMMU_INSN_NOP;
+	v[0] = 0x0;
+	v[1] = 0x100000;	/* one past the reach */
+	EXPECT(text_sites(v, 1), SBI_ERR_INVALID_PARAM);
+	v[0] = 0x200000;
+	v[1] = 0x0ffffe;	/* one before it */
+	EXPECT(text_sites(v, 1), SBI_ERR_INVALID_PARAM);
+	v[0] = 0x0;
+	v[1] = 0x0ffffe;
+	v[2] = 0x200000;
+	v[3] = 0x100000;
+	EXPECT(text_sites(v, 2), 0);
+	EXPECT(poke(0, BIGTEXT, jal_x0(0xffffe)), 0);
+	EXPECT(poke(0, BIGTEXT + 0x200000, jal_x0(-0x100000)), 0);
+	EXPECT(*text_word(BIGTEXT + 0x200000), 0x8000006f);
+}
 
-	/* only aligned words of the text */
-	*text_word(end - 4) = nop;
-	*text_word(TEXT) = nop;
-	EXPECT(poke(1, end - 4, jal_x0(-4)), 0);
-	EXPECT(poke(1, TEXT, jal_x0(4)), 0);
-	EXPECT(poke(1, site + 2, nop), SBI_ERR_INVALID_ADDRESS);
-	EXPECT(poke(1, site + 1, nop), SBI_ERR_INVALID_ADDRESS);
-	EXPECT(poke(1, end - 2, nop), SBI_ERR_INVALID_ADDRESS);
-	EXPECT(poke(1, end, nop), SBI_ERR_INVALID_ADDRESS);
+/* TEXT_POKE: a recorded site's two instructions, nothing else */
+static void test_text_poke(void)
+{
+	const u32 sites[] = { 0x0, 0xfffe, 0x8000, 0x8010, 0xfffc, 0x0 };
+	const unsigned long a = TEXT + 0x8000, b = TEXT, c = TEXT + 0xfffc;
+	const u32 nop = SBI_PVMMU_INSN_NOP;
+
+	reset(FEAT_ALL);
+	shmem_on(0);
+	*text_word(b) = jal_x0(0xfffe);
+	*text_word(a) = nop;
+	*text_word(a + 4) = INSN_ADD;
+	*text_word(c) = nop;
+	/* a word across two instructions that reads as a jal in the text */
+	*text_word(TEXT + 0x9000) = 0x8593006f;
+	EXPECT(poke(0, a, jal_x0(0x10)), SBI_ERR_DENIED);
+	kroot(3);
+	kernel_adopted();
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SIZE), 0);
+	EXPECT(poke(0, a, jal_x0(0x10)), SBI_ERR_DENIED);	/* no sites */
+	EXPECT(text_sites(sites, 3), 0);
+
+	/* each site both ways, and the encoding as the assembler has it */
+	EXPECT(poke(1, a, jal_x0(0x10)), 0);
+	EXPECT(*text_word(a), 0x0100006f);
+	EXPECT(poke(1, a, nop), 0);
+	EXPECT(*text_word(a), nop);
+	EXPECT(poke(1, b, nop), 0);
+	EXPECT(poke(1, b, jal_x0(0xfffe)), 0);
+	EXPECT(*text_word(b), 0x7ff0f06f);	/* as the assembler has them */
+	EXPECT(poke(1, c, jal_x0(-0xfffc)), 0);
+	EXPECT(*text_word(c), 0x804f006f);
+	EXPECT(poke(1, c, jal_x0(-0xfffc)), 0);
+	EXPECT(stat(SBI_PVMMU_STAT_TEXT_POKES, 1), 6);
+
+	/* another instruction, or a jump elsewhere */
+	EXPECT(poke(1, a, jal_x0(0x14)), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, a, jal_x0(0x10) | 1 << 7), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, a, 0x00100073), SBI_ERR_INVALID_PARAM);	/* ebreak */
+	EXPECT(poke(1, a, INSN_ADD), SBI_ERR_INVALID_PARAM);
+	EXPECT(poke(1, a, nop | 1UL << 32), SBI_ERR_INVALID_PARAM);
+	/* the firmware's copy counts, not what S-mode keeps */
+	((struct sbi_pvmmu_text_site *)ptr(SITES))[1].target = 0x8014;
+	EXPECT(poke(1, a, jal_x0(0x14)), SBI_ERR_INVALID_PARAM);
+	EXPECT(*text_word(a), nop);
+
+	/* words that are no site, wherever they are */
+	EXPECT(poke(1, a + 4, nop), SBI_ERR_DENIED);
+	EXPECT(*text_word(a + 4), INSN_ADD);
+	EXPECT(poke(1, a + 8, nop), SBI_ERR_DENIED);
+	EXPECT(poke(1, TEXT + 0x9000, 0x9502006f), SBI_ERR_DENIED);
+	EXPECT(*text_word(TEXT + 0x9000), 0x8593006f);
+	EXPECT(poke(1, a + 2, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, a + 1, nop), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(poke(1, TEXT + TEXT_SIZE, nop), SBI_ERR_INVALID_ADDRESS);
 	EXPECT(poke(1, TEXT - 4, nop), SBI_ERR_INVALID_ADDRESS);
 	EXPECT(poke(1, RODATA, nop), SBI_ERR_INVALID_ADDRESS);
 	EXPECT(poke(1, POOL_BASE, nop), SBI_ERR_INVALID_ADDRESS);
 	EXPECT(poke(1, FW_BASE, nop), SBI_ERR_INVALID_ADDRESS);
-	EXPECT(poke(1, SHMEM(0), nop), SBI_ERR_INVALID_ADDRESS);
 	EXPECT(poke(1, -4UL, nop), SBI_ERR_INVALID_ADDRESS);
-	EXPECT(poke(1, TEXT - (1UL << 63), nop), SBI_ERR_INVALID_ADDRESS);
-	EXPECT(poke(PVMMU_MAX_HARTS, site, nop), SBI_ERR_FAILED);
-	EXPECT(stat(SBI_PVMMU_STAT_TEXT_POKES, -1UL), 10);
-	EXPECT(*text_word(site), jal_x0(0));
+	EXPECT(poke(PVMMU_MAX_HARTS, a, nop), SBI_ERR_FAILED);
+
+	/* white box: a site changed behind the firmware's back stays */
+	*text_word(a) = INSN_ADD;
+	EXPECT(poke(1, a, nop), SBI_ERR_DENIED);
+	EXPECT(*text_word(a), INSN_ADD);
+	EXPECT(stat(SBI_PVMMU_STAT_TEXT_POKES, -1UL), 6);
 }
 
 struct test {
@@ -3677,6 +3764,7 @@ static const struct test tests[] = {
 	{ "kernel_adopt", test_kernel_adopt },
 	{ "kernel_roots_linked", test_kernel_roots_linked },
 	{ "kernel_lock", test_kernel_lock },
+	{ "text_sites", test_text_sites },
 	{ "text_poke", test_text_poke },
 	{ "user_leaf_narrowing", test_user_leaf_narrowing },
 	{ "stats", test_stats },

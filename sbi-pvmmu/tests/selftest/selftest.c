@@ -13,6 +13,7 @@
  * tests/common.
  */
 #include <libfdt.h>
+#include <sbi/sbi_config.h>
 #include "../common/payload.h"
 
 /* ---- multi-hart phases */
@@ -198,15 +199,16 @@ static void test_pmp(void)
 	volatile ulong v;
 
 	fault_expect();
-	v = *(volatile ulong *)0x80000000UL;
+	v = *(volatile ulong *)SBI_FW_BASE;
 	(void)v;
 	check("firmware load faults", (long)fault_end().cause,
 	      CAUSE_LOAD_ACCESS);
 	fault_expect();
-	*(volatile ulong *)0x8007fff8UL = 0;
+	*(volatile ulong *)(SBI_FW_BASE + SBI_FW_REGION_SIZE - 8) = 0;
 	check("firmware store faults", (long)fault_end().cause,
 	      CAUSE_STORE_ACCESS);
-	v = *(volatile ulong *)0x80080000UL;	/* RAM right after it */
+	/* RAM right after it */
+	v = *(volatile ulong *)(SBI_FW_BASE + SBI_FW_REGION_SIZE);
 }
 
 static void test_timer(void)
@@ -640,7 +642,7 @@ static void test_pvmmu(const void *fdt)
 	size = pv_info(SBI_PVMMU_INFO_POOL_SIZE).value;
 	check("pool naturally aligned", base & (size - 1), 0);
 	pv_check_fdt(fdt, base, size);
-	r = SBI0(SBI_EXT_PVMMU, 10);
+	r = SBI0(SBI_EXT_PVMMU, 11);
 	check("pvmmu unknown fid", r.error, SBI_ERR_NOT_SUPPORTED);
 	check("UPDATE keeps every register but a0 and a1",
 	      (long)pv_update_keeps_registers(), 0);
@@ -653,6 +655,8 @@ static void test_pvmmu(const void *fdt)
 	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_POKE, (ulong)pv_data,
 		 SBI_PVMMU_INSN_NOP);
 	check("text poke before the text lock", r.error, SBI_ERR_DENIED);
+	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_SITES, (ulong)pv_data, 1);
+	check("text sites before the text lock", r.error, SBI_ERR_DENIED);
 	r = pv_stats(SBI_PVMMU_STAT_COUNT, -1UL);
 	check("pvmmu stats bad counter", r.error, SBI_ERR_INVALID_PARAM);
 

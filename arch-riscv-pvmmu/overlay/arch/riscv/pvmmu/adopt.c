@@ -218,10 +218,12 @@ int __init pvmmu_adopt_kernel_tables(void)
 
 	/*
 	 * The hooks go on before the tables move: until KERNEL_ADOPT no
-	 * kernel entry lies in the pool, so they write natively, and from
-	 * then on a native write to a kernel table would be a store to the
-	 * read-only pool. Switching the key patches the text (not locked
-	 * yet) and may sleep, so it is done here, with interrupts on.
+	 * kernel entry lies in the pool, so they write natively (and new
+	 * kernel tables come from the pool only once pvmmu_kernel_root_pa
+	 * is set), and from then on a native write to a kernel table would
+	 * be a store to the read-only pool. Switching the key patches the
+	 * text (not locked yet) and may sleep, so it is done here, with
+	 * interrupts on.
 	 */
 	static_branch_enable(&pvmmu_enabled);
 
@@ -255,9 +257,9 @@ int __init pvmmu_adopt_kernel_tables(void)
 		return err;
 
 	free_boot_tables(__pa_symbol(swapper_pg_dir), pvmmu_root_level());
-	pr_info("kernel tables adopted: %u tables, %u entries, %u huge leaves split, %u boot tables freed, text locked, %llu us\n",
+	pr_info("kernel tables adopted: %u tables, %u entries, %u huge leaves split, %u boot tables freed, text locked with %u jump-label sites, %llu us\n",
 		adopted.tables, adopted.entries, adopted.split, adopted.freed,
-		(local_clock() - start) / NSEC_PER_USEC);
+		pvmmu_text_sites(), (local_clock() - start) / NSEC_PER_USEC);
 	return 0;
 }
 

@@ -83,8 +83,13 @@ extern unsigned int pvmmu_kernel_links;
 long pvmmu_sbi_info(unsigned long selector);
 int pvmmu_sbi_lock(unsigned long kind, phys_addr_t pa, size_t size);
 int pvmmu_sbi_text_poke(phys_addr_t pa, u32 insn);
-/* text.c: lock the kernel text (after adoption); patched through TEXT_POKE */
+int pvmmu_sbi_text_sites(phys_addr_t pa, unsigned int count);
+/*
+ * text.c: lock the kernel text (after adoption) and give the firmware its
+ * jump-label sites, pvmmu_text_sites() of them; patched through TEXT_POKE.
+ */
 int pvmmu_lock_text(void);
+unsigned int pvmmu_text_sites(void);
 void pvmmu_pool_get_stats(struct pvmmu_pool_stats *stats);
 
 const struct pvmmu_mmu_ops *pvmmu_sbi_probe(phys_addr_t *base,

@@ -164,6 +164,13 @@ int pvmmu_sbi_text_poke(phys_addr_t pa, u32 insn)
 	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
 }
 
+int pvmmu_sbi_text_sites(phys_addr_t pa, unsigned int count)
+{
+	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_TEXT_SITES, pa, count, 0);
+
+	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+}
+
 long pvmmu_sbi_info(unsigned long selector)
 {
 	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_GET_INFO, selector, 0, 0);
@@ -223,9 +230,11 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 		return ERR_PTR(-EINVAL);
 	}
 	/* Jump labels must be switched in the locked text */
-	if (IS_ENABLED(CONFIG_JUMP_LABEL) &&
-	    !(features & SBI_PVMMU_FEAT_TEXT_POKE)) {
-		pr_err("firmware cannot switch jump labels in the locked text\n");
+	if (pvmmu_text_sites() &&
+	    (!(features & SBI_PVMMU_FEAT_TEXT_POKE) ||
+	     pvmmu_sbi_info(SBI_PVMMU_INFO_MAX_TEXT_SITES) < pvmmu_text_sites())) {
+		pr_err("firmware cannot switch the %u jump labels of the locked text\n",
+		       pvmmu_text_sites());
 		return ERR_PTR(-EINVAL);
 	}
 	if (max_batch <= 0 || !*size || (long)*size < 0 || (long)*base < 0) {

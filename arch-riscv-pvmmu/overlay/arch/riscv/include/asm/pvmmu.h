@@ -40,10 +40,16 @@ static __always_inline bool pvmmu_owns(const void *entry)
 	       (unsigned long)entry - pvmmu_pool_va < pvmmu_pool_bytes;
 }
 
-/* Page tables come from the pool: every mm's, init_mm's included. */
+/* Physical address of the kernel root in the pool, for head.S; or 0. */
+extern unsigned long pvmmu_kernel_root_pa;
+
+/*
+ * Page tables come from the pool: every mm's, init_mm's included, once
+ * the kernel root is adopted (the key goes on shortly before).
+ */
 static __always_inline bool pvmmu_pool_tables(void)
 {
-	return pvmmu_active();
+	return pvmmu_active() && READ_ONCE(pvmmu_kernel_root_pa);
 }
 
 /* Apply @op now, after everything queued on this CPU; returns the old value. */
@@ -109,14 +115,12 @@ void pvmmu_lock_rodata(void);
 /* Does [addr, addr + len) overlap the kernel text the firmware locked? */
 bool pvmmu_text_locked(const void *addr, size_t len);
 /*
- * Write one aligned 32-bit instruction there through the firmware: a nop,
- * or a jal x0 within the text, over one of those (jump labels). 0, or
- * -EINVAL (another length or alignment, or instruction), -EPERM (no jump
- * site there), -EFAULT (outside the locked text).
+ * Write one aligned 32-bit instruction there through the firmware: at a
+ * jump-label site, its nop or its jump. 0, or -EINVAL (another length,
+ * alignment or instruction), -EPERM (no site there), -EFAULT (outside
+ * the locked text).
  */
 int pvmmu_patch_text(void *addr, const void *insn, size_t len);
-/* Physical address of the kernel root in the pool, for head.S; or 0. */
-extern unsigned long pvmmu_kernel_root_pa;
 
 /* Set once the firmware holds satp: read by head.S before its MMU is on. */
 extern unsigned long pvmmu_satp_locked;
