@@ -1000,6 +1000,131 @@ static bool writable_leaf_over(struct pvmmu_state *st, unsigned long base,
 	return found;
 }
 
+/* ---- jump labels in the locked text */
+
+/* The two instructions a site may hold: "nop" and its jump */
+static bool site_insn(const struct sbi_pvmmu_text_site *s, u32 insn)
+{
+	return insn == SBI_PVMMU_INSN_NOP ||
+	       insn == sbi_pvmmu_insn_jal_x0((long)s->target - (long)s->site);
+}
+
+/* A site given, checked against the TEXT range [base, base + size) */
+static bool site_in_text(struct pvmmu_state *st, unsigned long base,
+			 unsigned long size,
+			 const struct sbi_pvmmu_text_site *s)
+{
+	long reach = (long)s->target - (long)s->site;
+
+	return s->site <= size - 4 && s->target <= size - 2 &&
+	       reach >= -SBI_PVMMU_JAL_REACH && reach < SBI_PVMMU_JAL_REACH &&
+	       site_insn(s, pvmmu_load32(pvmmu_phys(st, base + s->site)));
+}
+
+/* KERNEL_LOCK TEXT (under the lock): do the sites given fit the range? */
+static bool text_sites_fit(struct pvmmu_state *st, unsigned long base,
+			   unsigned long size)
+{
+	u32 i;
+
+	for (i = 0; i < st->text_sites_given; i++)
+		if (!site_in_text(st, base, size, &st->text_sites[i]))
+			return false;
+	return true;
+}
+
+int pvmmu_text_sites(struct pvmmu_state *st, unsigned long pa,
+		     unsigned long count)
+{
+	const volatile struct sbi_pvmmu_text_site *given;
+	struct sbi_pvmmu_text_site s;
+	unsigned long i;
+	int rc = SBI_SUCCESS;
+
+	pvmmu_lock(&st->locking);
+	/* The text lock seals the list */
+	if (st->locked[SBI_PVMMU_LOCK_TEXT].size) {
+		rc = SBI_ERR_DENIED;
+		goto out;
+	}
+	if (st->text_sites_given) {
+		rc = SBI_ERR_ALREADY_AVAILABLE;
+		goto out;
+	}
+	if (!count || count > PVMMU_MAX_TEXT_SITES) {
+		rc = SBI_ERR_INVALID_PARAM;
+		goto out;
+	}
+	if ((pa & 3) || !range_is_s_ram(st, pa, count * sizeof(s))) {
+		rc = SBI_ERR_INVALID_ADDRESS;
+		goto out;
+	}
+
+	/* Each entry read once: S-mode may change the array meanwhile */
+	given = pvmmu_phys(st, pa);
+	for (i = 0; i < count; i++) {
+		s.site = given[i].site;
+		s.target = given[i].target;
+		if ((s.site & 3) || (s.target & 1) ||
+		    (i && s.site <= st->text_sites[i - 1].site)) {
+			rc = SBI_ERR_INVALID_PARAM;
+			goto out;
+		}
+		st->text_sites[i] = s;
+	}
+	st->text_sites_given = (u32)count;
+out:
+	pvmmu_unlock(&st->locking);
+	return rc;
+}
+
+/* The recorded site at @off into the text, or NULL */
+static const struct sbi_pvmmu_text_site *
+find_site(const struct pvmmu_state *st, u32 count, unsigned long off)
+{
+	u32 lo = 0, hi = count, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (st->text_sites[mid].site == off)
+			return &st->text_sites[mid];
+		if (st->text_sites[mid].site < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
+		    unsigned long pa, unsigned long insn)
+{
+	u32 count = __atomic_load_n(&st->text_sites_count, __ATOMIC_ACQUIRE);
+	const struct sbi_pvmmu_text_site *s;
+	u32 *word, old;
+
+	if (!count)
+		return SBI_ERR_DENIED;
+	if ((pa & 3) || pa - st->text_base > st->text_size - 4)
+		return SBI_ERR_INVALID_ADDRESS;
+	s = find_site(st, count, pa - st->text_base);
+	if (!s)
+		return SBI_ERR_DENIED;
+	if (insn > 0xffffffffUL || !site_insn(s, (u32)insn))
+		return SBI_ERR_INVALID_PARAM;
+
+	/* Another hart may switch the same site: check what is replaced */
+	word = pvmmu_phys(st, pa);
+	old = pvmmu_load32(word);
+	do {
+		if (!site_insn(s, old))
+			return SBI_ERR_DENIED;
+	} while (!pvmmu_cas32(word, &old, (u32)insn));
+	pvmmu_sync_icache();
+	stat_inc(st, hartid, SBI_PVMMU_STAT_TEXT_POKES, 1);
+	return SBI_SUCCESS;
+}
+
 /* Recompute [locked_lo, locked_hi) from the locked ranges (a superset first) */
 static void update_locked_span(struct pvmmu_state *st)
 {
@@ -1051,131 +1176,24 @@ int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 	__atomic_store_n(&r->size, size, __ATOMIC_SEQ_CST);
 	update_locked_span(st);
 	if (writable_leaf_over(st, pa, size)) {
+		rc = SBI_ERR_DENIED;
+	} else if (kind == SBI_PVMMU_LOCK_TEXT &&
+		   !text_sites_fit(st, pa, size)) {
+		st->text_sites_given = 0;	/* to be given again */
+		rc = SBI_ERR_INVALID_PARAM;
+	}
+	if (rc) {
 		__atomic_store_n(&r->size, 0, __ATOMIC_SEQ_CST);
 		update_locked_span(st);
-		rc = SBI_ERR_DENIED;
+	} else if (kind == SBI_PVMMU_LOCK_TEXT) {
+		st->text_base = pa;
+		st->text_size = size;
+		__atomic_store_n(&st->text_sites_count, st->text_sites_given,
+				 __ATOMIC_RELEASE);
 	}
 out:
 	pvmmu_unlock(&st->locking);
 	return rc;
-}
-
-/* ---- jump labels in the locked text */
-
-/* The two instructions a site may hold: "nop" and its jump */
-static bool site_insn(const struct sbi_pvmmu_text_site *s, u32 insn)
-{
-	return insn == SBI_PVMMU_INSN_NOP ||
-	       insn == sbi_pvmmu_insn_jal_x0((long)s->target - (long)s->site);
-}
-
-/* A site as the kernel gave it, checked against the TEXT range now */
-static bool site_ok(struct pvmmu_state *st, unsigned long base,
-		    unsigned long size, const struct sbi_pvmmu_text_site *s)
-{
-	long reach = (long)s->target - (long)s->site;
-
-	return !(s->site & 3) && s->site <= size - 4 && !(s->target & 1) &&
-	       s->target <= size - 2 && reach >= -SBI_PVMMU_JAL_REACH &&
-	       reach < SBI_PVMMU_JAL_REACH &&
-	       site_insn(s, pvmmu_load32(pvmmu_phys(st, base + s->site)));
-}
-
-int pvmmu_text_sites(struct pvmmu_state *st, unsigned long pa,
-		     unsigned long count)
-{
-	const struct pvmmu_range *text = &st->locked[SBI_PVMMU_LOCK_TEXT];
-	const volatile struct sbi_pvmmu_text_site *given;
-	struct sbi_pvmmu_text_site s;
-	unsigned long i, base, size;
-	int rc = SBI_SUCCESS;
-
-	/* Under the lock a TEXT range, once there, stays */
-	pvmmu_lock(&st->locking);
-	size = text->size;
-	base = text->base;
-	if (!size) {
-		rc = SBI_ERR_DENIED;
-		goto out;
-	}
-	if (st->text_sites_count) {
-		rc = SBI_ERR_ALREADY_AVAILABLE;
-		goto out;
-	}
-	if (!count || count > PVMMU_MAX_TEXT_SITES) {
-		rc = SBI_ERR_INVALID_PARAM;
-		goto out;
-	}
-	if ((pa & 3) || !range_is_s_ram(st, pa, count * sizeof(s))) {
-		rc = SBI_ERR_INVALID_ADDRESS;
-		goto out;
-	}
-
-	/* Each entry read once: S-mode may change the array meanwhile */
-	given = pvmmu_phys(st, pa);
-	for (i = 0; i < count; i++) {
-		s.site = given[i].site;
-		s.target = given[i].target;
-		if (!site_ok(st, base, size, &s) ||
-		    (i && s.site <= st->text_sites[i - 1].site)) {
-			rc = SBI_ERR_INVALID_PARAM;
-			goto out;
-		}
-		st->text_sites[i] = s;
-	}
-	st->text_base = base;
-	st->text_size = size;
-	__atomic_store_n(&st->text_sites_count, (u32)count, __ATOMIC_RELEASE);
-out:
-	pvmmu_unlock(&st->locking);
-	return rc;
-}
-
-/* The recorded site at @off into the text, or NULL */
-static const struct sbi_pvmmu_text_site *
-find_site(const struct pvmmu_state *st, u32 count, unsigned long off)
-{
-	u32 lo = 0, hi = count, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (st->text_sites[mid].site == off)
-			return &st->text_sites[mid];
-		if (st->text_sites[mid].site < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
-		    unsigned long pa, unsigned long insn)
-{
-	u32 count = __atomic_load_n(&st->text_sites_count, __ATOMIC_ACQUIRE);
-	const struct sbi_pvmmu_text_site *s;
-	u32 *word, old;
-
-	if (!count)
-		return SBI_ERR_DENIED;
-	if ((pa & 3) || pa - st->text_base > st->text_size - 4)
-		return SBI_ERR_INVALID_ADDRESS;
-	s = find_site(st, count, pa - st->text_base);
-	if (!s)
-		return SBI_ERR_DENIED;
-	if (insn > 0xffffffffUL || !site_insn(s, (u32)insn))
-		return SBI_ERR_INVALID_PARAM;
-
-	/* Another hart may switch the same site: check what is replaced */
-	word = pvmmu_phys(st, pa);
-	old = pvmmu_load32(word);
-	do {
-		if (!site_insn(s, old))
-			return SBI_ERR_DENIED;
-	} while (!pvmmu_cas32(word, &old, (u32)insn));
-	pvmmu_sync_icache();
-	stat_inc(st, hartid, SBI_PVMMU_STAT_TEXT_POKES, 1);
-	return SBI_SUCCESS;
 }
 
 unsigned long pvmmu_kernel_satp(struct pvmmu_state *st)

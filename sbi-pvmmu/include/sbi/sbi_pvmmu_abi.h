@@ -170,24 +170,28 @@ struct sbi_pvmmu_entry {
 /*
  * Jump labels in the locked text (ABI 2.2).
  *
- * TEXT_SITES(pa, count): once, after KERNEL_LOCK TEXT, the kernel gives
- * the jump-label sites of its text: @count entries of struct
+ * TEXT_SITES(pa, count): before KERNEL_LOCK TEXT, once, the kernel gives
+ * the jump-label sites of the text it will lock: @count entries of struct
  * sbi_pvmmu_text_site at @pa (S-mode RAM, 4-byte aligned), offsets from
- * the start of the TEXT range, sites strictly ascending. A site is 4-byte
- * aligned inside the text and holds "nop" or "jal x0" to its target now;
- * a target is 2-byte aligned inside the text, within the reach of a jal.
- * INVALID_PARAM for any entry that is not (nothing is recorded),
- * INVALID_PARAM too for count 0 or above GET_INFO(MAX_TEXT_SITES),
- * INVALID_ADDRESS for the array, DENIED before the text is locked,
- * ALREADY_AVAILABLE the second time. The firmware keeps a copy.
+ * the start of that range, sites 4-byte aligned and strictly ascending,
+ * targets 2-byte aligned. INVALID_PARAM for count 0 or above GET_INFO
+ * (MAX_TEXT_SITES) or an entry that is not so (nothing is kept),
+ * INVALID_ADDRESS for the array, ALREADY_AVAILABLE the second time,
+ * DENIED once the text is locked: the lock seals the list, and a kernel
+ * that gave none can never patch its text. The firmware keeps a copy.
+ * KERNEL_LOCK TEXT then checks each site against the range (inside it,
+ * the target too and within a jal's reach, the site holding "nop" or
+ * that jal): INVALID_PARAM, nothing locked and the list dropped, if one
+ * is not.
  *
  * TEXT_POKE(pa, insn): write "nop", or "jal x0" to the site's own target,
- * at a recorded site @pa: INVALID_ADDRESS outside the text or misaligned,
- * DENIED at a word that is no recorded site (or before TEXT_SITES),
+ * at a site of the locked text: INVALID_ADDRESS outside the text or
+ * misaligned, DENIED at a word that is no site (or before the lock),
  * INVALID_PARAM for any other @insn. So the text only ever changes at
  * its jump-label sites, between their two instructions. The calling
  * hart's instruction fetch sees the new instruction on return; other
- * harts need the caller's remote FENCE.I, as after any text patch.
+ * harts need the caller's remote FENCE.I, as after any text patch (a
+ * hart that fetches the word meanwhile sees the old or the new one).
  */
 struct sbi_pvmmu_text_site {
 	u32 site;
@@ -197,7 +201,7 @@ struct sbi_pvmmu_text_site {
 #define SBI_PVMMU_INSN_NOP		0x00000013U
 #define SBI_PVMMU_INSN_JAL_X0		0x0000006fU	/* rd = x0, imm = 0 */
 /* A jal reaches [site - REACH, site + REACH) */
-#define SBI_PVMMU_JAL_REACH		(1L << 20)
+#define SBI_PVMMU_JAL_REACH		0x100000L	/* 1 MiB */
 /* "jal x0, offset": imm[20|10:1|11|19:12] in bits 31..12 */
 static inline u32 sbi_pvmmu_insn_jal_x0(long offset)
 {

@@ -1358,9 +1358,30 @@ static void __attribute__((noreturn)) attack_adopt_high(void)
 	r = kernel_lock(SBI_PVMMU_LOCK_KINDS, text, 4096);
 	check("[11] KERNEL_LOCK of an unknown kind: INVALID_PARAM", r.error,
 	      SBI_ERR_INVALID_PARAM);
+	/* the jump-label sites, given before the lock, checked by it */
+	site = pv_pa((ulong)poke_site);
+	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_SITES, 0x80000000UL, 1);
+	check("[11] TEXT_SITES from the firmware: INVALID_ADDRESS", r.error,
+	      SBI_ERR_INVALID_ADDRESS);
+	r = text_sites(text, pv_pa((ulong)poke_site_next),
+		       pv_pa((ulong)poke_target));
+	check("[11] TEXT_SITES of a word that is no site: accepted", r.error, 0);
+	r = kernel_lock(SBI_PVMMU_LOCK_TEXT, text,
+			pv_pa((ulong)__text_end) - text);
+	check("[11] ... KERNEL_LOCK of the text over it: INVALID_PARAM",
+	      r.error, SBI_ERR_INVALID_PARAM);
+	r = text_sites(text, site, pv_pa((ulong)poke_target));
+	check("[11] TEXT_SITES of the site: accepted", r.error, 0);
+	r = text_sites(text, site, pv_pa((ulong)poke_target));
+	check("[11] TEXT_SITES again: ALREADY_AVAILABLE", r.error,
+	      SBI_ERR_ALREADY_AVAILABLE);
 	r = kernel_lock(SBI_PVMMU_LOCK_TEXT, text,
 			pv_pa((ulong)__text_end) - text);
 	check("[11] KERNEL_LOCK of the text: accepted", r.error, 0);
+	r = text_sites(text, pv_pa((ulong)poke_site_next),
+		       pv_pa((ulong)poke_target));
+	check("[11] TEXT_SITES after the lock: DENIED", r.error,
+	      SBI_ERR_DENIED);
 	r = kernel_lock(SBI_PVMMU_LOCK_TEXT, spare, 4096);
 	check("[11] KERNEL_LOCK of the text again: ALREADY_AVAILABLE",
 	      r.error, SBI_ERR_ALREADY_AVAILABLE);
@@ -1398,25 +1419,9 @@ static void __attribute__((noreturn)) attack_adopt_high(void)
 	r = pv_release(t);
 	check("[11] the PTE table released", r.error, 0);
 
-	/* TEXT_SITES, then TEXT_POKE: a site of the locked text, run */
-	site = pv_pa((ulong)poke_site);
+	/* TEXT_POKE: the site of the locked text, switched and run */
 	jump = sbi_pvmmu_insn_jal_x0(poke_target - poke_site);
 	check("[11] the jump-label site runs its nop", poke_site_fn(), 1);
-	r = text_poke(site, SBI_PVMMU_INSN_NOP);
-	check("[11] TEXT_POKE before TEXT_SITES: DENIED", r.error,
-	      SBI_ERR_DENIED);
-	r = text_sites(text, pv_pa((ulong)poke_site_next),
-		       pv_pa((ulong)poke_target));
-	check("[11] TEXT_SITES of a word that holds neither: INVALID_PARAM",
-	      r.error, SBI_ERR_INVALID_PARAM);
-	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_SITES, 0x80000000UL, 1);
-	check("[11] TEXT_SITES from the firmware: INVALID_ADDRESS", r.error,
-	      SBI_ERR_INVALID_ADDRESS);
-	r = text_sites(text, site, pv_pa((ulong)poke_target));
-	check("[11] TEXT_SITES of the site: accepted", r.error, 0);
-	r = text_sites(text, site, pv_pa((ulong)poke_target));
-	check("[11] TEXT_SITES again: ALREADY_AVAILABLE", r.error,
-	      SBI_ERR_ALREADY_AVAILABLE);
 	r = text_poke(site, jump);
 	check("[11] TEXT_POKE of a jump into the text: accepted", r.error, 0);
 	check("[11] ... the site jumps", poke_site_fn(), 2);

@@ -351,18 +351,17 @@ def l_odd(i):                   # 0, 8, 2 MiB, 64 KiB, ~4095, 4 GiB, 1 MiB,
     return bytes([0xc0 + i])    # 6 KiB
 
 
-def klock(h, kind, where, size):
-    return record(LOCK, h, bytes([kind]) + where + size)
+def klock(h, kind, where, size, prime=0xc0):
+    """prime (TEXT): 0 the sites given written as nops first, 1 as jals"""
+    return record(LOCK, h, bytes([kind]) + where + size + bytes([prime]))
 
 
 # TEXT_SITES and TEXT_POKE (op 14): text_sites() and text_poke()
-def sites(h, steps_deltas, prime=0, where=None):
-    """sites at 4 * step past the last, targets delta bytes from them;
-    prime 0: their nops written first, 1: their jals, 0xc0: nothing"""
+def sites(h, steps_deltas, where=None):
+    """sites at 4 * step past the last, targets delta bytes from them"""
     body = b''.join(bytes([st, d & 0xff]) for st, d in steps_deltas)
     tail = bytes([0]) + bytes([where]) if where is not None else bytes([0x10])
-    return record(POKE, h, bytes([0, len(steps_deltas) - 1, prime]) +
-                  body + tail)
+    return record(POKE, h, bytes([0, len(steps_deltas) - 1]) + body + tail)
 
 
 def poke(h, idx, what, beside=False, where=None, extra=b''):
@@ -525,6 +524,7 @@ def seeds():
     s['kernel-rules'] = kernel_rules_seed()
     s['kernel-lock'] = kernel_lock_seed()
     s['text-poke'] = text_poke_seed()
+    s['text-unfit'] = text_unfit_seed()
     s['kernel-edges'] = kernel_edges_seed()
     # the prologue builds the kernel root in the pool and adopts it
     s['prologue-kernel'] = cfg(harts=2, prologue=PRO_SHMEM | PRO_SV48 |
@@ -715,23 +715,37 @@ def kernel_lock_seed():
 
 
 def text_poke_seed():
-    """TEXT_SITES and TEXT_POKE: before the lock, sites refused (an odd
-    target, a repeated site, words that hold neither), then given: each
+    """TEXT_SITES and TEXT_POKE: sites refused (an odd target, a repeated
+    site, the array in the pool), given, locked with their words: each
     switched both ways, a jump elsewhere, a word beside a site, raw bits,
-    and the pool"""
+    the pool; sealed by the lock"""
     out = cfg(harts=1) + shmem(0) + kroot(0, 3) + reg_kernel(0, 10, 2)
-    out += sites(0, [(4, 16)]) + poke(0, 0, 0)             # not locked
-    out += adopt(0) + klock(0, 0, l_map(M_RAM1), l_pages(4))
-    out += poke(0, 0, 0, where=M_RAM1)                      # no sites yet
     out += sites(0, [(4, 15)]) + sites(0, [(4, 16), (0, 8)]) + \
-        sites(0, [(5, 16)], prime=0xc0) + \
         sites(0, [(4, 16)], where=M_POOL)
-    out += sites(0, [(4, 16), (2, -24)], prime=1)
-    out += sites(0, [(4, 16)])                              # once only
+    out += sites(0, [(4, 16), (2, -24)]) + sites(0, [(4, 16)])
+    out += adopt(0) + poke(0, 0, 0, where=M_RAM1)            # not locked
+    out += klock(0, 0, l_map(M_RAM1), l_pages(4), prime=1)
+    out += sites(0, [(4, 16)])                                # sealed
     out += poke(0, 0, 0) + poke(0, 0, 3) + poke(0, 1, 0) + poke(0, 1, 3) + \
         poke(0, 1, 6, extra=bytes([5])) + poke(0, 0, 0, beside=True) + \
         poke(0, 0, 7, extra=struct.pack('<Q', 0x00b50533)) + \
         poke(0, 0, 0, where=M_POOL) + poke(1, 0, 0)
+    return out
+
+
+def text_unfit_seed():
+    """Sites that do not fit the text: a target below it (the lock
+    refused, the list dropped), then sites whose words the text does not
+    hold (refused again), then the same with their nops: locked"""
+    out = cfg(harts=1) + shmem(0) + kroot(0, 3) + reg_kernel(0, 10, 2) + \
+        adopt(0)
+    out += sites(0, [(15, 16), (15, -128)])
+    out += klock(0, 0, l_map(M_RAM1, 1), l_pages(1), prime=0)
+    out += sites(0, [(15, 16)])
+    out += klock(0, 0, l_map(M_RAM1, 2), l_pages(1))
+    out += sites(0, [(15, 16)])
+    out += klock(0, 0, l_map(M_RAM1, 3), l_pages(1), prime=0)
+    out += poke(0, 0, 3) + poke(0, 0, 0)
     return out
 
 

@@ -80,11 +80,12 @@
  *                     then stop: < 0x80 every other hart stops first
  *                     (as the glue wants them)
  *    13 KERNEL_LOCK   kind (0-2) where size (see dec_lock_range): over a
- *                     writable leaf a table holds, or where leaves map
+ *                     writable leaf a table holds, or where leaves map;
+ *                     then prime (< 0xc0, TEXT: the sites given written
+ *                     there first, their jals if odd, see prime_sites)
  *    14 TEXT_SITES / TEXT_POKE  which (< 0x40: TEXT_SITES, see
- *                     text_sites: sites given, their words primed in the
- *                     text or not), else TEXT_POKE (see text_poke: at a
- *                     site given, beside one, or anywhere)
+ *                     text_sites), else TEXT_POKE (see text_poke: at a
+ *                     site of the locked text, beside one, or anywhere)
  *   The operand decoders (dec_*) map most byte values onto interesting
  *   choices and the rest onto hostile ones; see each one.
  */
@@ -895,17 +896,15 @@ static void glue_event(struct rd *r, unsigned long hart)
 }
 
 /*
- * TEXT_SITES: count (1-8), prime, then per site a step (site += 4 *
- * (step % 16), so repeats too) and a target delta (an int8, so odd and
- * out-of-text targets too); prime < 0xc0: S-mode wrote each site's
- * nop (or, prime odd, its jal) into the text before the lock; then the
- * array at SITES_PA (or, < 0x10, a dec_map() address)
+ * TEXT_SITES: count (1-8), then per site a step (site += 4 * (step %
+ * 16), so repeats too) and a target delta (an int8, so odd and
+ * out-of-text targets too); then the array at SITES_PA (or, < 0x10, a
+ * dec_map() address)
  */
 static void text_sites(struct rd *r, unsigned long hart)
 {
-	const struct model_range *t = &model.locked[SBI_PVMMU_LOCK_TEXT];
 	struct sbi_pvmmu_text_site *a = fake_ptr(&fm, SITES_PA);
-	u8 n = get8(r) % 8 + 1, prime = get8(r), i, step;
+	u8 n = get8(r) % 8 + 1, i, step;
 	u32 site = 0;
 	int8_t delta;
 
@@ -915,13 +914,34 @@ static void text_sites(struct rd *r, unsigned long hart)
 		site += 4 * (step % 16);
 		a[i].site = site;
 		a[i].target = site + delta;
-		if (t->size && prime < 0xc0 && site <= t->size - 4)
-			*(u32 *)fake_ptr(&fm, t->base + site) =
-				prime & 1 ? sbi_pvmmu_insn_jal_x0(delta) :
-					    SBI_PVMMU_INSN_NOP;
 	}
 	do_call(hart, SBI_PVMMU_TEXT_SITES,
 		get8(r) < 0x10 ? dec_map(r) : SITES_PA, n, 0);
+}
+
+/*
+ * Before KERNEL_LOCK TEXT of [base, base + size): S-mode writes each
+ * given site's nop (or its jal) there, as a kernel writes its image;
+ * only into plain S-mode RAM of RAM0/RAM1
+ */
+static void prime_sites(unsigned long base, unsigned long size, bool jal)
+{
+	const struct sbi_pvmmu_text_site *t;
+	unsigned long i;
+
+	if (base < RAM0 || base >= RAM1_END || size > RAM1_END - base ||
+	    size < 4 || (base < pool_base + POOL_BYTES &&
+			 pool_base < base + size) ||
+	    (base < fw_base + fw_size && fw_base < base + size))
+		return;
+	for (i = 0; i < model.ngiven; i++) {
+		t = &model.sites[i];
+		if (t->site <= size - 4)
+			*(u32 *)fake_ptr(&fm, base + t->site) = jal ?
+				sbi_pvmmu_insn_jal_x0((long)t->target -
+						      (long)t->site) :
+				SBI_PVMMU_INSN_NOP;
+	}
 }
 
 /*
@@ -1054,6 +1074,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 13:
 			a0 = dec_small(&q, 3);
 			dec_lock_range(&q, &a1, &a2);
+			fid = get8(&q);		/* prime */
+			if (a0 == SBI_PVMMU_LOCK_TEXT && fid < 0xc0)
+				prime_sites(a1, a2, fid & 1);
 			do_call(hart, SBI_PVMMU_KERNEL_LOCK, a0, a1, a2);
 			break;
 		default:

@@ -749,6 +749,55 @@ static bool writable_leaf_over(const struct model *m, const u64 *pool,
 	return false;
 }
 
+/* One of the two words jump-label site @t may hold */
+static bool site_word(const struct sbi_pvmmu_text_site *t, u64 insn)
+{
+	return insn == 0x13 ||
+	       insn == sbi_pvmmu_insn_jal_x0((long)t->target - (long)t->site);
+}
+
+/* TEXT_SITES(pa, count) */
+static long p_sites(struct model *m, unsigned long pa, unsigned long count)
+{
+	const struct sbi_pvmmu_text_site *given = host(m, pa);
+	unsigned long i;
+
+	if (m->locked[SBI_PVMMU_LOCK_TEXT].size)
+		return SBI_ERR_DENIED;
+	if (m->ngiven)
+		return SBI_ERR_ALREADY_AVAILABLE;
+	if (count < 1 || count > 16384)
+		return SBI_ERR_INVALID_PARAM;
+	if (pa % 4 || !s_ram(m, pa, count * 8))
+		return SBI_ERR_INVALID_ADDRESS;
+	for (i = 0; i < count; i++)
+		if (given[i].site % 4 || given[i].target % 2 ||
+		    (i && given[i].site <= given[i - 1].site))
+			return SBI_ERR_INVALID_PARAM;
+	memcpy(m->sites, given, count * sizeof(*given));
+	m->ngiven = count;
+	return 0;
+}
+
+/* KERNEL_LOCK TEXT over [base, base + size): each site given must fit */
+static bool sites_fit(const struct model *m, unsigned long base,
+		      unsigned long size)
+{
+	const struct sbi_pvmmu_text_site *t;
+	unsigned long i;
+	long reach;
+
+	for (i = 0; i < m->ngiven; i++) {
+		t = &m->sites[i];
+		reach = (long)t->target - (long)t->site;
+		if ((u128)t->site + 4 > size || (u128)t->target + 2 > size ||
+		    reach < -(1L << 20) || reach >= 1L << 20 ||
+		    !site_word(t, *(volatile u32 *)host(m, base + t->site)))
+			return false;
+	}
+	return true;
+}
+
 /* KERNEL_LOCK(kind, pa, size) */
 static long p_lock(struct model *m, unsigned long kind, unsigned long pa,
 		   unsigned long size)
@@ -770,48 +819,15 @@ static long p_lock(struct model *m, unsigned long kind, unsigned long pa,
 			return SBI_ERR_DENIED;
 	if (writable_leaf_over(m, m->pool, pa, size))
 		return SBI_ERR_DENIED;
-	m->locked[kind] = (struct model_range){ pa, size };
-	return 0;
-}
-
-/* One of the two words jump-label site @t may hold */
-static bool site_word(const struct sbi_pvmmu_text_site *t, u64 insn)
-{
-	return insn == 0x13 ||
-	       insn == sbi_pvmmu_insn_jal_x0((long)t->target - (long)t->site);
-}
-
-/* TEXT_SITES(pa, count) */
-static long p_sites(struct model *m, unsigned long pa, unsigned long count)
-{
-	const struct model_range *text = &m->locked[SBI_PVMMU_LOCK_TEXT];
-	const struct sbi_pvmmu_text_site *given = host(m, pa);
-	unsigned long i;
-	long reach;
-
-	if (!text->size)
-		return SBI_ERR_DENIED;
-	if (m->nsites)
-		return SBI_ERR_ALREADY_AVAILABLE;
-	if (count < 1 || count > 16384)
-		return SBI_ERR_INVALID_PARAM;
-	if (pa % 4 || !s_ram(m, pa, count * 8))
-		return SBI_ERR_INVALID_ADDRESS;
-	for (i = 0; i < count; i++) {
-		reach = (long)given[i].target - (long)given[i].site;
-		if (given[i].site % 4 || (u128)given[i].site + 4 > text->size ||
-		    given[i].target % 2 ||
-		    (u128)given[i].target + 2 > text->size ||
-		    reach < -(1L << 20) || reach >= 1L << 20 ||
-		    (i && given[i].site <= given[i - 1].site) ||
-		    !site_word(&given[i],
-			       *(volatile u32 *)host(m, text->base +
-							given[i].site)))
+	if (kind == SBI_PVMMU_LOCK_TEXT) {
+		if (!sites_fit(m, pa, size)) {
+			m->ngiven = 0;
 			return SBI_ERR_INVALID_PARAM;
+		}
+		m->nsites = m->ngiven;
+		m->sites_text = (struct model_range){ pa, size };
 	}
-	memcpy(m->sites, given, count * sizeof(*given));
-	m->nsites = count;
-	m->sites_text = *text;
+	m->locked[kind] = (struct model_range){ pa, size };
 	return 0;
 }
 
@@ -1068,15 +1084,16 @@ static void compare_kernel(struct model *m, const struct pvmmu_state *st)
 			     i, st->locked[i].base, st->locked[i].size,
 			     m->locked[i].base, m->locked[i].size);
 	}
-	/* the jump-label sites, as given */
-	if (st->text_sites_count != m->nsites ||
+	/* the jump-label sites, as given, and as sealed by the text lock */
+	if (st->text_sites_given != m->ngiven ||
+	    st->text_sites_count != m->nsites ||
+	    memcmp(st->text_sites, m->sites, m->ngiven * sizeof(*m->sites)) ||
 	    (m->nsites && (st->text_base != m->sites_text.base ||
-			   st->text_size != m->sites_text.size ||
-			   memcmp(st->text_sites, m->sites,
-				  m->nsites * sizeof(*m->sites)))))
-		fail(m, "text sites: %u at %#lx + %#lx, want %lu at %#lx + %#lx",
-		     st->text_sites_count, st->text_base, st->text_size,
-		     m->nsites, m->sites_text.base, m->sites_text.size);
+			   st->text_size != m->sites_text.size)))
+		fail(m, "text sites: %u given, %u at %#lx + %#lx, want %lu, %lu at %#lx + %#lx",
+		     st->text_sites_given, st->text_sites_count, st->text_base,
+		     st->text_size, m->ngiven, m->nsites, m->sites_text.base,
+		     m->sites_text.size);
 }
 
 static void compare_state(struct model *m, const struct pvmmu_state *st)

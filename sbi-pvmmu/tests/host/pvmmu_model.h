@@ -111,9 +111,12 @@ struct model {
 	bool kernel_rules;
 	/* KERNEL_LOCK ranges by kind (size 0: not locked) */
 	struct model_range locked[SBI_PVMMU_LOCK_KINDS];
-	/* TEXT_SITES: the sites given (nsites 0: none), in the text then */
+	/*
+	 * TEXT_SITES: the sites given (ngiven), sealed by KERNEL_LOCK TEXT
+	 * into nsites sites of the text sites_text
+	 */
 	struct sbi_pvmmu_text_site *sites;
-	unsigned long nsites;
+	unsigned long ngiven, nsites;
 	struct model_range sites_text;
 	bool shmem_set[MODEL_HARTS];
 	unsigned long shmem[MODEL_HARTS];

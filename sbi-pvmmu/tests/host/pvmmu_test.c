@@ -3581,37 +3581,45 @@ static long text_sites(const u32 *v, unsigned long n)
 	return call(0, SBI_PVMMU_TEXT_SITES, SITES, n, 0, NULL);
 }
 
-/* TEXT_SITES: only after the text lock, once, every entry checked */
+/* The sites of test_text_sites() and test_text_poke(), in TEXT */
+static const u32 text_test_sites[] = {
+	0x0, 0xfffe, 0x8000, 0x8010, 0xfffc, 0x0,
+};
+
+static void text_test_words(void)
+{
+	*text_word(TEXT) = jal_x0(0xfffe);
+	*text_word(TEXT + 0x8000) = SBI_PVMMU_INSN_NOP;
+	*text_word(TEXT + 0x8004) = INSN_ADD;
+	*text_word(TEXT + 0xfffc) = SBI_PVMMU_INSN_NOP;
+}
+
+/*
+ * TEXT_SITES: before the text lock, once, each entry's form checked;
+ * KERNEL_LOCK TEXT checks them against the text, or refuses the lock
+ */
 static void test_text_sites(void)
 {
-	const u32 good[] = { 0x0, 0xfffe, 0x8000, 0x8010, 0xfffc, 0x0 };
+	const u32 *good = text_test_sites;
 	u32 v[6];
 	unsigned long i;
 	const struct {
 		unsigned int idx;
 		u32 val;
-	} bad[] = {
+	} bad_form[] = {
 		{ 2, 0x8002 },		/* a site not 4-byte aligned */
-		{ 4, 0x10000 },		/* a site past the text */
 		{ 3, 0x8011 },		/* an odd target */
-		{ 3, 0x10000 },		/* a target past the text */
 		{ 2, 0x0 },		/* sites not ascending */
+	}, bad_fit[] = {
+		{ 4, 0x10000 },		/* a site past the text */
+		{ 3, 0x10000 },		/* a target past the text */
 		{ 2, 0x8004 },		/* a site that holds neither */
 		{ 1, 0x10 },		/* a jump there to another target */
 	};
 
 	reset(FEAT_ALL);
 	shmem_on(0);
-	*text_word(TEXT) = jal_x0(0xfffe);
-	*text_word(TEXT + 0x8000) = SBI_PVMMU_INSN_NOP;
-	*text_word(TEXT + 0x8004) = INSN_ADD;
-	*text_word(TEXT + 0xfffc) = SBI_PVMMU_INSN_NOP;
-	EXPECT(text_sites(good, 3), SBI_ERR_DENIED);
-	kroot(3);
-	kernel_adopted();
-	EXPECT(text_sites(good, 3), SBI_ERR_DENIED);
-	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SIZE), 0);
-
+	text_test_words();
 	EXPECT(text_sites(good, 0), SBI_ERR_INVALID_PARAM);
 	EXPECT(call(0, SBI_PVMMU_TEXT_SITES, SITES, PVMMU_MAX_TEXT_SITES + 1,
 		    0, NULL), SBI_ERR_INVALID_PARAM);
@@ -3623,43 +3631,72 @@ static void test_text_sites(void)
 	       SBI_ERR_INVALID_ADDRESS);
 	EXPECT(call(0, SBI_PVMMU_TEXT_SITES, RAM_BASE + RAM_SIZE - 8, 2, 0,
 		    NULL), SBI_ERR_INVALID_ADDRESS);
-	for (i = 0; i < array_size(bad); i++) {
+	for (i = 0; i < array_size(bad_form); i++) {
 		memcpy(v, good, sizeof(v));
-		v[bad[i].idx] = bad[i].val;
+		v[bad_form[i].idx] = bad_form[i].val;
 		EXPECT(text_sites(v, 3), SBI_ERR_INVALID_PARAM);
-		EXPECT(st.text_sites_count, 0);
+		EXPECT(st.text_sites_given, 0);
 	}
 	memcpy(v, good, sizeof(v));
 	v[2] = v[0];			/* the same site twice */
 	v[3] = v[1];
 	EXPECT(text_sites(v, 3), SBI_ERR_INVALID_PARAM);
 
+	/* sites that do not fit the text: the lock refused, the list dropped */
+	kroot(3);
+	kernel_adopted();
+	for (i = 0; i < array_size(bad_fit); i++) {
+		memcpy(v, good, sizeof(v));
+		v[bad_fit[i].idx] = bad_fit[i].val;
+		EXPECT(text_sites(v, 3), 0);
+		EXPECT(text_sites(v, 3), SBI_ERR_ALREADY_AVAILABLE);
+		EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SIZE),
+		       SBI_ERR_INVALID_PARAM);
+		EXPECT(st.locked[SBI_PVMMU_LOCK_TEXT].size, 0);
+		EXPECT(st.text_sites_given, 0);
+	}
 	EXPECT(text_sites(good, 3), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SIZE), 0);
 	EXPECT(st.text_sites_count, 3);
-	EXPECT(text_sites(good, 3), SBI_ERR_ALREADY_AVAILABLE);
+	/* the lock seals the list */
+	EXPECT(text_sites(good, 3), SBI_ERR_DENIED);
 	EXPECT(call(0, SBI_PVMMU_GET_INFO, SBI_PVMMU_INFO_MAX_TEXT_SITES, 0, 0,
 		    &i), 0);
 	EXPECT(i, PVMMU_MAX_TEXT_SITES);
+
+	/* a text locked without sites can never be patched */
+	reset(FEAT_ALL);
+	shmem_on(0);
+	text_test_words();
+	kroot(3);
+	kernel_adopted();
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SIZE), 0);
+	EXPECT(text_sites(good, 3), SBI_ERR_DENIED);
+	EXPECT(poke(0, TEXT + 0x8000, jal_x0(0x10)), SBI_ERR_DENIED);
 
 	/* the whole reach of a jal, in a 4 MiB text */
 	reset(FEAT_ALL);
 	shmem_on(0);
 	kroot(3);
 	kernel_adopted();
-	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, BIGTEXT, BIGTEXT_SIZE), 0);
 	*text_word(BIGTEXT) = SBI_PVMMU_INSN_NOP;
 	*text_word(BIGTEXT + 0x200000) = SBI_PVMMU_INSN_NOP;
 	v[0] = 0x0;
 	v[1] = 0x100000;	/* one past the reach */
-	EXPECT(text_sites(v, 1), SBI_ERR_INVALID_PARAM);
+	EXPECT(text_sites(v, 1), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, BIGTEXT, BIGTEXT_SIZE),
+	       SBI_ERR_INVALID_PARAM);
 	v[0] = 0x200000;
 	v[1] = 0x0ffffe;	/* one before it */
-	EXPECT(text_sites(v, 1), SBI_ERR_INVALID_PARAM);
+	EXPECT(text_sites(v, 1), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, BIGTEXT, BIGTEXT_SIZE),
+	       SBI_ERR_INVALID_PARAM);
 	v[0] = 0x0;
 	v[1] = 0x0ffffe;
 	v[2] = 0x200000;
 	v[3] = 0x100000;
 	EXPECT(text_sites(v, 2), 0);
+	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, BIGTEXT, BIGTEXT_SIZE), 0);
 	EXPECT(poke(0, BIGTEXT, jal_x0(0xffffe)), 0);
 	EXPECT(poke(0, BIGTEXT + 0x200000, jal_x0(-0x100000)), 0);
 	EXPECT(*text_word(BIGTEXT + 0x200000), 0x8000006f);
@@ -3668,24 +3705,19 @@ static void test_text_sites(void)
 /* TEXT_POKE: a recorded site's two instructions, nothing else */
 static void test_text_poke(void)
 {
-	const u32 sites[] = { 0x0, 0xfffe, 0x8000, 0x8010, 0xfffc, 0x0 };
 	const unsigned long a = TEXT + 0x8000, b = TEXT, c = TEXT + 0xfffc;
 	const u32 nop = SBI_PVMMU_INSN_NOP;
 
 	reset(FEAT_ALL);
 	shmem_on(0);
-	*text_word(b) = jal_x0(0xfffe);
-	*text_word(a) = nop;
-	*text_word(a + 4) = INSN_ADD;
-	*text_word(c) = nop;
+	text_test_words();
 	/* a word across two instructions that reads as a jal in the text */
 	*text_word(TEXT + 0x9000) = 0x8593006f;
-	EXPECT(poke(0, a, jal_x0(0x10)), SBI_ERR_DENIED);
+	EXPECT(text_sites(text_test_sites, 3), 0);
 	kroot(3);
 	kernel_adopted();
+	EXPECT(poke(0, a, jal_x0(0x10)), SBI_ERR_DENIED);	/* not locked */
 	EXPECT(klock(SBI_PVMMU_LOCK_TEXT, TEXT, TEXT_SIZE), 0);
-	EXPECT(poke(0, a, jal_x0(0x10)), SBI_ERR_DENIED);	/* no sites */
-	EXPECT(text_sites(sites, 3), 0);
 
 	/* each site both ways, and the encoding as the assembler has it */
 	EXPECT(poke(1, a, jal_x0(0x10)), 0);

@@ -655,8 +655,8 @@ static void test_pvmmu(const void *fdt)
 	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_POKE, (ulong)pv_data,
 		 SBI_PVMMU_INSN_NOP);
 	check("text poke before the text lock", r.error, SBI_ERR_DENIED);
-	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_SITES, (ulong)pv_data, 1);
-	check("text sites before the text lock", r.error, SBI_ERR_DENIED);
+	r = SBI2(SBI_EXT_PVMMU, SBI_PVMMU_TEXT_SITES, (ulong)pv_data, 0);
+	check("text sites: none", r.error, SBI_ERR_INVALID_PARAM);
 	r = pv_stats(SBI_PVMMU_STAT_COUNT, -1UL);
 	check("pvmmu stats bad counter", r.error, SBI_ERR_INVALID_PARAM);
 

@@ -85,8 +85,9 @@ int pvmmu_sbi_lock(unsigned long kind, phys_addr_t pa, size_t size);
 int pvmmu_sbi_text_poke(phys_addr_t pa, u32 insn);
 int pvmmu_sbi_text_sites(phys_addr_t pa, unsigned int count);
 /*
- * text.c: lock the kernel text (after adoption) and give the firmware its
- * jump-label sites, pvmmu_text_sites() of them; patched through TEXT_POKE.
+ * text.c: give the firmware the kernel text's jump-label sites
+ * (pvmmu_text_sites() of them) and lock the text (after adoption); it is
+ * patched through TEXT_POKE from then on.
  */
 int pvmmu_lock_text(void);
 unsigned int pvmmu_text_sites(void);

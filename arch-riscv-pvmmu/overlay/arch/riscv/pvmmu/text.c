@@ -2,11 +2,12 @@
 /*
  * pvmmu: the kernel text the firmware holds. Adoption locks [_start,
  * __init_begin) (KERNEL_LOCK TEXT): from then on no mapping of it may be
- * writable, on any hart, and only the firmware writes there. Right after
+ * writable, on any hart, and only the firmware writes there. Just before
  * the lock the kernel gives the firmware the jump-label sites of that
- * text, with their targets (TEXT_SITES); TEXT_POKE then switches a given
- * site between its "nop" and its "jal x0" to its target, and nothing
- * else: the text changes only where jump labels change it.
+ * text, with their targets (TEXT_SITES); the lock checks them and seals
+ * the list. TEXT_POKE then switches a site between its "nop" and its
+ * "jal x0" to its target, and nothing else: the text changes only where
+ * jump labels change it.
  */
 
 #define pr_fmt(fmt) "pvmmu: " fmt
@@ -97,15 +98,17 @@ static int __init give_sites(void)
 
 int __init pvmmu_lock_text(void)
 {
-	int err = pvmmu_sbi_lock(SBI_PVMMU_LOCK_TEXT, __pa_symbol(_start),
-				 __init_begin - _start);
+	int err = give_sites();
 
-	if (err)
-		return err;
-	text_locked = true;
-	err = give_sites();
-	if (err)
+	if (err) {
 		pr_err("jump-label sites refused by the firmware (%d)\n", err);
+		return err;
+	}
+	/* Also checks the sites against the text, and seals them */
+	err = pvmmu_sbi_lock(SBI_PVMMU_LOCK_TEXT, __pa_symbol(_start),
+			     __init_begin - _start);
+	if (!err)
+		text_locked = true;
 	return err;
 }
 
