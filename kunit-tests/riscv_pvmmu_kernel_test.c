@@ -393,8 +393,16 @@ static void kernel_text_poke(struct kunit *test)
 	u32 *site, *next;
 	int err;
 
-	if (!entry)
-		kunit_skip(test, "no jump-label site (JUMP_LABEL off)");
+	if (!entry) {
+		/* No sites given: the locked text can never be patched */
+		site = (u32 *)ALIGN_DOWN((unsigned long)text_test_branch, 4);
+		if (!pvmmu_text_locked(site, sizeof(*site)))
+			kunit_skip(test, "this suite does not lie in the locked text");
+		next_insn = text_now(site);
+		KUNIT_EXPECT_EQ(test, pvmmu_patch_text(site, &nop, 4), -EPERM);
+		KUNIT_EXPECT_EQ(test, text_now(site), next_insn);
+		return;
+	}
 	site = (u32 *)jump_entry_code(entry);
 	next = site + 1;
 	jump = sbi_pvmmu_insn_jal_x0(jump_entry_target(entry) -

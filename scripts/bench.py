@@ -71,6 +71,7 @@ MODES = [
     Mode("pv-batched-wall", "PV batched, wall clock", "pvmmu", [], False, True),
 ]
 MODE_BY_NAME = {m.name: m for m in MODES}
+DEFAULT_CPU = "rv64"
 PLOT_MODES = ["native-opensbi", "pv-unbatched", "pv-batched"]
 
 # (case, what one operation is); the agent's bench group has the same cases
@@ -198,6 +199,10 @@ def parse_args(argv):
                    help="pvmmu's firmware (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=900,
                    help="hard limit per boot, seconds (default: %(default)s)")
+    p.add_argument("--cpu", default=DEFAULT_CPU,
+                   help="-cpu model of every boot (default: %(default)s; "
+                        "rv64,sstc=false takes the timer through the SBI, for the "
+                        "Sstc hang in docs/BENCHMARK.md)")
     p.add_argument("--append", action="append", default=[],
                    help="extra kernel argument for every boot (repeatable)")
     p.add_argument("--compare", metavar="JSON",
@@ -231,7 +236,7 @@ def parse_args(argv):
 def boot_command(args, mode, name, out, workloads, smp):
     cmd = [sys.executable, str(QEMU_BOOT), "--name", name,
            "--firmware", args.firmware if mode.firmware == "pvmmu" else mode.firmware,
-           "--smp", str(smp),
+           "--smp", str(smp), "--cpu", args.cpu,
            "--kernel", args.kernel_nopv if mode.kernel == "nopv" else args.kernel,
            "--initrd", args.initrd,
            "--run", ",".join("bench." + w for w in workloads),
