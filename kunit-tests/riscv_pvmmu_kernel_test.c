@@ -361,23 +361,22 @@ static void kernel_text_jump_label(struct kunit *test)
 			pokes + 2);
 }
 
-#ifdef CONFIG_JUMP_LABEL
-/* text_test_branch()'s site of text_test_key, from the jump table */
-static struct jump_entry *text_test_entry(void)
+/* text_test_branch()'s site of text_test_key and its target, if any */
+static bool text_test_site(u32 **site, unsigned long *target)
 {
+#ifdef CONFIG_JUMP_LABEL
 	struct jump_entry *e;
 
-	for (e = __start___jump_table; e < __stop___jump_table; e++)
-		if (jump_entry_key(e) == &text_test_key.key)
-			return e;
-	return NULL;
-}
-#else
-static struct jump_entry *text_test_entry(void)
-{
-	return NULL;
-}
+	for (e = __start___jump_table; e < __stop___jump_table; e++) {
+		if (jump_entry_key(e) == &text_test_key.key) {
+			*site = (u32 *)jump_entry_code(e);
+			*target = jump_entry_target(e);
+			return true;
+		}
+	}
 #endif
+	return false;
+}
 
 /* A word of the text as it is now (and short KUnit messages). */
 static u32 text_now(const u32 *word)
@@ -388,12 +387,12 @@ static u32 text_now(const u32 *word)
 /* A site switched by hand runs its new path; anything else is refused. */
 static void kernel_text_poke(struct kunit *test)
 {
-	struct jump_entry *entry = text_test_entry();
 	u32 nop = SBI_PVMMU_INSN_NOP, ebreak = 0x00100073, jump, next_insn;
+	unsigned long target;
 	u32 *site, *next;
 	int err;
 
-	if (!entry) {
+	if (!text_test_site(&site, &target)) {
 		/* No sites given: the locked text can never be patched */
 		site = (u32 *)ALIGN_DOWN((unsigned long)text_test_branch, 4);
 		if (!pvmmu_text_locked(site, sizeof(*site)))
@@ -403,10 +402,8 @@ static void kernel_text_poke(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, text_now(site), next_insn);
 		return;
 	}
-	site = (u32 *)jump_entry_code(entry);
 	next = site + 1;
-	jump = sbi_pvmmu_insn_jal_x0(jump_entry_target(entry) -
-				     jump_entry_code(entry));
+	jump = sbi_pvmmu_insn_jal_x0(target - (unsigned long)site);
 	if (!pvmmu_text_locked(site, sizeof(*site)))
 		kunit_skip(test, "this suite does not lie in the locked text");
 	KUNIT_ASSERT_EQ(test, text_now(site), nop);
