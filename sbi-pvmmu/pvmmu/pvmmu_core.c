@@ -1100,14 +1100,16 @@ int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
 		    unsigned long pa, unsigned long insn)
 {
 	u32 count = __atomic_load_n(&st->text_sites_count, __ATOMIC_ACQUIRE);
+	const struct pvmmu_range *text = &st->locked[SBI_PVMMU_LOCK_TEXT];
 	const struct sbi_pvmmu_text_site *s;
 	u32 *word, old;
 
+	/* A count is published with a TEXT lock that held: its range stays */
 	if (!count)
 		return SBI_ERR_DENIED;
-	if ((pa & 3) || pa - st->text_base > st->text_size - 4)
+	if ((pa & 3) || pa - text->base > text->size - 4)
 		return SBI_ERR_INVALID_ADDRESS;
-	s = find_site(st, count, pa - st->text_base);
+	s = find_site(st, count, pa - text->base);
 	if (!s)
 		return SBI_ERR_DENIED;
 	if (insn > 0xffffffffUL || !site_insn(s, (u32)insn))
@@ -1186,8 +1188,6 @@ int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 		__atomic_store_n(&r->size, 0, __ATOMIC_SEQ_CST);
 		update_locked_span(st);
 	} else if (kind == SBI_PVMMU_LOCK_TEXT) {
-		st->text_base = pa;
-		st->text_size = size;
 		__atomic_store_n(&st->text_sites_count, st->text_sites_given,
 				 __ATOMIC_RELEASE);
 	}

@@ -189,13 +189,11 @@ struct pvmmu_state {
 	struct pvmmu_lock locking;
 	/*
 	 * TEXT_SITES' copy of the jump-label sites, ascending: text_sites_given
-	 * of them until KERNEL_LOCK TEXT, which checks them against the range
-	 * and publishes text_sites_count, text_base and text_size (then
-	 * nothing changes).
+	 * of them until KERNEL_LOCK TEXT, which checks them against its range
+	 * and, if it holds, publishes text_sites_count (then nothing changes)
 	 */
 	u32 text_sites_given;
 	u32 text_sites_count;
-	unsigned long text_base, text_size;
 	struct sbi_pvmmu_text_site text_sites[PVMMU_MAX_TEXT_SITES];
 
 	/* One word per pool page, see PVMMU_META_* */

@@ -957,7 +957,8 @@ static void text_poke(struct rd *r, unsigned long hart)
 
 	if (model.nsites && w < 0xc0) {
 		s = &model.sites[idx % model.nsites];
-		pa = model.sites_text.base + s->site + (w & 1) * 2;
+		pa = model.locked[SBI_PVMMU_LOCK_TEXT].base + s->site +
+		     (w & 1) * 2;
 	} else {
 		pa = dec_map(r);
 	}

@@ -113,11 +113,10 @@ struct model {
 	struct model_range locked[SBI_PVMMU_LOCK_KINDS];
 	/*
 	 * TEXT_SITES: the sites given (ngiven), sealed by KERNEL_LOCK TEXT
-	 * into nsites sites of the text sites_text
+	 * into nsites sites of locked[SBI_PVMMU_LOCK_TEXT]
 	 */
 	struct sbi_pvmmu_text_site *sites;
 	unsigned long ngiven, nsites;
-	struct model_range sites_text;
 	bool shmem_set[MODEL_HARTS];
 	unsigned long shmem[MODEL_HARTS];
 	/* pool root in the hart's satp (0: the kernel root, Bare, none) */
