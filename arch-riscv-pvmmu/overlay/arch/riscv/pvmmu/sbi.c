@@ -87,6 +87,15 @@ static struct sbiret pvmmu_ecall(unsigned long fid, unsigned long a0,
 	return sbi_ecall(SBI_EXT_PVMMU, fid, a0, a1, a2, 0, 0, 0);
 }
 
+/* A call that returns no value: 0 or the error as an errno */
+static int pvmmu_ecall_errno(unsigned long fid, unsigned long a0,
+			     unsigned long a1, unsigned long a2)
+{
+	struct sbiret ret = pvmmu_ecall(fid, a0, a1, a2);
+
+	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+}
+
 /*
  * The firmware reads the entries from this CPU's registered buffer. The
  * instructions of the round trip are counted (update_insn in /proc/pvmmu):
@@ -121,19 +130,14 @@ static long sbi_submit(struct sbi_pvmmu_entry *batch, unsigned int nr,
 static int sbi_register_table(phys_addr_t pa, unsigned int level,
 			      unsigned long flags)
 {
-	struct sbiret ret;
-
-	ret = pvmmu_ecall(SBI_PVMMU_PT_REGISTER, pa,
-			  inject_now() ? SBI_PVMMU_MAX_LEVEL + 3 : level, flags);
-	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+	return pvmmu_ecall_errno(SBI_PVMMU_PT_REGISTER, pa,
+				 inject_now() ? SBI_PVMMU_MAX_LEVEL + 3 : level,
+				 flags);
 }
 
 static int sbi_release_table(phys_addr_t pa)
 {
-	struct sbiret ret;
-
-	ret = pvmmu_ecall(SBI_PVMMU_PT_RELEASE, pa, 0, 0);
-	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+	return pvmmu_ecall_errno(SBI_PVMMU_PT_RELEASE, pa, 0, 0);
 }
 
 static const struct pvmmu_mmu_ops pvmmu_sbi_ops = {
@@ -145,30 +149,22 @@ static const struct pvmmu_mmu_ops pvmmu_sbi_ops = {
 
 int pvmmu_sbi_adopt(phys_addr_t root)
 {
-	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_KERNEL_ADOPT, root, 0, 0);
-
-	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+	return pvmmu_ecall_errno(SBI_PVMMU_KERNEL_ADOPT, root, 0, 0);
 }
 
 int pvmmu_sbi_lock(unsigned long kind, phys_addr_t pa, size_t size)
 {
-	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_KERNEL_LOCK, kind, pa, size);
-
-	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+	return pvmmu_ecall_errno(SBI_PVMMU_KERNEL_LOCK, kind, pa, size);
 }
 
 int pvmmu_sbi_text_poke(phys_addr_t pa, u32 insn)
 {
-	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_TEXT_POKE, pa, insn, 0);
-
-	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+	return pvmmu_ecall_errno(SBI_PVMMU_TEXT_POKE, pa, insn, 0);
 }
 
 int pvmmu_sbi_text_sites(phys_addr_t pa, unsigned int count)
 {
-	struct sbiret ret = pvmmu_ecall(SBI_PVMMU_TEXT_SITES, pa, count, 0);
-
-	return ret.error ? sbi_err_map_linux_errno(ret.error) : 0;
+	return pvmmu_ecall_errno(SBI_PVMMU_TEXT_SITES, pa, count, 0);
 }
 
 long pvmmu_sbi_info(unsigned long selector)
