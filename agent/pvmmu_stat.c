@@ -158,10 +158,51 @@ int pvmmu_stat_value(const struct pvmmu_stat *s, const char *key,
 	return -ENOENT;
 }
 
+/*
+ * Counters that move on an idle system: reading this file is a firmware
+ * call (a trap), and sleeping between reads switches satp and fences.
+ */
+static const char *const idle_keys[] = { "fw_traps", "fw_satp", "fw_sfence" };
+
+static bool idle_key(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(idle_keys) / sizeof(idle_keys[0]); i++)
+		if (strlen(idle_keys[i]) == len && !strncmp(key, idle_keys[i], len))
+			return true;
+	return false;
+}
+
+/* Length of the next "key=value" or other token at @p, blanks excluded. */
+static size_t token_len(const char *p)
+{
+	return strcspn(p, " \t\n");
+}
+
 bool pvmmu_stat_same(const struct pvmmu_stat *a, const struct pvmmu_stat *b)
 {
-	/* the line holds every counter, including ones unknown here */
-	return !strcmp(a->line, b->line);
+	const char *p = a->line, *q = b->line;
+	size_t lp, lq;
+
+	/* every token, counters unknown here included, but the idle ones */
+	for (;;) {
+		p += strspn(p, " \t\n");
+		q += strspn(q, " \t\n");
+		lp = token_len(p);
+		lq = token_len(q);
+		if (!lp || !lq)
+			return !lp && !lq;
+		if (lp != lq || strncmp(p, q, lp)) {
+			size_t kp = strcspn(p, "="), kq = strcspn(q, "=");
+
+			if (kp >= lp || kp != kq || strncmp(p, q, kp) ||
+			    !idle_key(p, kp))
+				return false;
+		}
+		p += lp;
+		q += lq;
+	}
 }
 
 long long pvmmu_stat_user_tables(const struct pvmmu_stat *s)

@@ -64,7 +64,10 @@ int pvmmu_stat_read(struct pvmmu_stat *s);
 int pvmmu_stat_value(const struct pvmmu_stat *s, const char *key,
 		     long long *val);
 
-/* Same counters in both snapshots (nothing happened in between). */
+/*
+ * Same counters in both snapshots (nothing happened in between), but for
+ * those an idle system moves by itself (traps, satp writes, fences).
+ */
 bool pvmmu_stat_same(const struct pvmmu_stat *a, const struct pvmmu_stat *b);
 
 /*
@@ -101,7 +104,7 @@ int pvmmu_stat_visit_cpus(void);
 int pvmmu_stat_wake_khugepaged(void);
 
 /*
- * Read until two reads interval_ms apart agree (all counters the same),
+ * Read until two reads interval_ms apart agree (pvmmu_stat_same()),
  * for at most timeout_ms.  Returns 0 with the agreed snapshot in *s,
  * -ETIMEDOUT with the last read, or an error of pvmmu_stat_read().
  */
