@@ -709,32 +709,19 @@ static int run_enter(struct pvmmu_state *st, struct update_run *run,
 }
 
 /*
- * Apply one entry inside @run: *@oldp gets the previous value, *@valid
- * whether V is set now, *@checked the instruction count once it was
- * validated.
+ * Store @op with @value at @pte of a table at @level, checked: *@oldp gets
+ * the previous value, *@newp the stored one, *@checked the instruction
+ * count once it was validated.
  */
-static int apply_one(struct pvmmu_state *st, struct update_run *run,
-		     u64 target, u64 value, u64 *oldp, bool *valid,
-		     unsigned long *checked)
+static int store_checked(struct pvmmu_state *st, unsigned int level,
+			 u64 *pte, unsigned int op, u64 value, u64 *oldp,
+			 u64 *newp, unsigned long *checked)
 {
-	unsigned long pa = (unsigned long)(target & ~SBI_PVMMU_OP_MASK);
-	unsigned long page = pa & ~(PVMMU_PAGE_SIZE - 1), child = 0;
-	unsigned int op = (unsigned int)(target & SBI_PVMMU_OP_MASK);
-	unsigned int level;
+	unsigned long child = 0;
 	bool linked = false;
-	u64 *pte, old, new;
+	u64 old, new;
 	int rc;
 
-	rc = run_enter(st, run, page);
-	if (rc)
-		return rc;
-	if (op > SBI_PVMMU_OP_STORE_KEEP_AD)
-		return SBI_ERR_INVALID_PARAM;
-	if (((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= run->denied_from)
-		return SBI_ERR_DENIED;
-	level = run->level;
-
-	pte = pte_ptr(st, pa);
 	/* The run's lock orders it; the CAS below catches a walker's A/D */
 	old = __atomic_load_n(pte, __ATOMIC_RELAXED);
 	for (;;) {
@@ -762,9 +749,53 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
 		if (linked)
 			pvmmu_ref_put(st, child);
 	}
-
 	if (linked)
 		pvmmu_add_long(&st->links, 1);
+	*oldp = old;
+	*newp = new;
+	return SBI_SUCCESS;
+}
+
+/*
+ * Apply one entry inside @run: *@oldp gets the previous value, *@valid
+ * whether V is set now, *@checked the instruction count once it was
+ * validated.
+ */
+static int apply_one(struct pvmmu_state *st, struct update_run *run,
+		     u64 target, u64 value, u64 *oldp, bool *valid,
+		     unsigned long *checked)
+{
+	unsigned long pa = (unsigned long)(target & ~SBI_PVMMU_OP_MASK);
+	unsigned long page = pa & ~(PVMMU_PAGE_SIZE - 1);
+	unsigned int op = (unsigned int)(target & SBI_PVMMU_OP_MASK);
+	u64 *pte, old, new = 0;
+	int rc;
+
+	rc = run_enter(st, run, page);
+	if (rc)
+		return rc;
+	if (op > SBI_PVMMU_OP_STORE_KEEP_AD)
+		return SBI_ERR_INVALID_PARAM;
+	if (((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= run->denied_from)
+		return SBI_ERR_DENIED;
+
+	pte = pte_ptr(st, pa);
+	/*
+	 * A clear (most entries of munmap, exit and MADV_DONTNEED): 0 passes
+	 * every rule at every level and links nothing, so one exchange
+	 * applies it whatever the walker does to A/D meanwhile.
+	 */
+	if (!value && (op == SBI_PVMMU_OP_STORE || op == SBI_PVMMU_OP_XCHG)) {
+		pvmmu_host_assert(!check_pte(st, run->level, 0));
+		*checked = pvmmu_insn_count();
+		old = pvmmu_xchg64(pte, 0);
+	} else {
+		rc = store_checked(st, run->level, pte, op, value, &old, &new,
+				   checked);
+		if (rc)
+			return rc;
+	}
+
 	if (pvmmu_pte_is_table(old) &&
 	    pvmmu_in_pool(st, pvmmu_pte_pa(old), PVMMU_PAGE_SIZE)) {
 		pvmmu_ref_put(st, pvmmu_pte_pa(old));

@@ -51,6 +51,12 @@ static inline bool pvmmu_cas64(u64 *p, u64 *old, u64 new)
 					   __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE);
 }
 
+/* amoswap.d.aqrl on RISC-V: fully ordered without a separate fence */
+static inline u64 pvmmu_xchg64(u64 *p, u64 new)
+{
+	return __atomic_exchange_n(p, new, __ATOMIC_SEQ_CST);
+}
+
 static inline void pvmmu_add_long(unsigned long *p, long v)
 {
 	__atomic_fetch_add(p, (unsigned long)v, __ATOMIC_RELAXED);

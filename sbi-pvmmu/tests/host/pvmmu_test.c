@@ -1071,6 +1071,17 @@ static void test_update_ops(void)
 	EXPECT(upd1(P(0), SBI_PVMMU_OP_STORE, 0, &old), 0);
 	EXPECT(old, leaf(DATA, RWAD));
 	EXPECT(*pte(P(0)), 0);
+	/* Only STORE and XCHG of 0 are clears: OR 0 keeps, KEEP_AD 0 keeps A/D */
+	EXPECT(upd1(P(0), SBI_PVMMU_OP_STORE, leaf(DATA, RWAD), NULL), 0);
+	EXPECT(upd1(P(0), SBI_PVMMU_OP_OR, 0, &old), 0);
+	EXPECT(old, leaf(DATA, RWAD));
+	EXPECT(*pte(P(0)), leaf(DATA, RWAD));
+	EXPECT(upd1(P(0), SBI_PVMMU_OP_STORE_KEEP_AD, 0, &old), 0);
+	EXPECT(old, leaf(DATA, RWAD));
+	EXPECT(*pte(P(0)), PTE_A | PTE_D);
+	EXPECT(upd1(P(0), SBI_PVMMU_OP_XCHG, 0, &old), 0);
+	EXPECT(old, PTE_A | PTE_D);
+	EXPECT(*pte(P(0)), 0);
 
 	/* huge leaves at levels 1 and 2 */
 	EXPECT(upd1(P(1) + 8, SBI_PVMMU_OP_STORE, leaf(DATA, RW), NULL), 0);
