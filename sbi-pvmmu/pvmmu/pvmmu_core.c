@@ -709,6 +709,28 @@ static int run_enter(struct pvmmu_state *st, struct update_run *run,
 }
 
 /*
+ * STORE or XCHG of 0 (most entries of munmap, exit and MADV_DONTNEED):
+ * 0 passes every rule at every level and links nothing, so one exchange
+ * applies it whatever the walker does to A/D meanwhile.
+ */
+static __always_inline bool entry_is_clear(u64 target, u64 value)
+{
+	unsigned int op = (unsigned int)(target & SBI_PVMMU_OP_MASK);
+
+	return !value && (op == SBI_PVMMU_OP_STORE || op == SBI_PVMMU_OP_XCHG);
+}
+
+/* @old was replaced: a link to a pool table drops its reference */
+static __always_inline void drop_link(struct pvmmu_state *st, u64 old)
+{
+	if (pvmmu_pte_is_table(old) &&
+	    pvmmu_in_pool(st, pvmmu_pte_pa(old), PVMMU_PAGE_SIZE)) {
+		pvmmu_ref_put(st, pvmmu_pte_pa(old));
+		pvmmu_add_long(&st->links, -1);
+	}
+}
+
+/*
  * Store @op with @value at @pte of a table at @level, checked: *@oldp gets
  * the previous value, *@newp the stored one, *@checked the instruction
  * count once it was validated.
@@ -780,12 +802,7 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
 		return SBI_ERR_DENIED;
 
 	pte = pte_ptr(st, pa);
-	/*
-	 * A clear (most entries of munmap, exit and MADV_DONTNEED): 0 passes
-	 * every rule at every level and links nothing, so one exchange
-	 * applies it whatever the walker does to A/D meanwhile.
-	 */
-	if (!value && (op == SBI_PVMMU_OP_STORE || op == SBI_PVMMU_OP_XCHG)) {
+	if (entry_is_clear(target, value)) {
 		pvmmu_host_assert(!check_pte(st, run->level, 0));
 		*checked = pvmmu_insn_count();
 		old = pvmmu_xchg64(pte, 0);
@@ -796,14 +813,39 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
 			return rc;
 	}
 
-	if (pvmmu_pte_is_table(old) &&
-	    pvmmu_in_pool(st, pvmmu_pte_pa(old), PVMMU_PAGE_SIZE)) {
-		pvmmu_ref_put(st, pvmmu_pte_pa(old));
-		pvmmu_add_long(&st->links, -1);
-	}
+	drop_link(st, old);
 	*oldp = old;
 	*valid = new & PTE_V;
 	return SBI_SUCCESS;
+}
+
+/*
+ * After a clear in @run: apply the clears that follow it in the same
+ * page, from entry @i on, the way apply_one() would, without its per-entry
+ * lookups; stops at the first other entry. Returns how many it applied.
+ */
+static unsigned long clear_run(struct pvmmu_state *st,
+			       const struct update_run *run,
+			       struct sbi_pvmmu_entry *ents, unsigned long i,
+			       unsigned long count)
+{
+	unsigned long n, pa;
+	u64 target, old;
+
+	for (n = i; n < count; n++) {
+		target = __atomic_load_n(&ents[n].target, __ATOMIC_RELAXED);
+		pa = (unsigned long)(target & ~SBI_PVMMU_OP_MASK);
+		if (!entry_is_clear(target,
+				    __atomic_load_n(&ents[n].value,
+						    __ATOMIC_RELAXED)) ||
+		    (pa & ~(PVMMU_PAGE_SIZE - 1)) != run->page ||
+		    ((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= run->denied_from)
+			break;
+		old = pvmmu_xchg64(pte_ptr(st, pa), 0);
+		drop_link(st, old);
+		__atomic_store_n(&ents[n].old, old, __ATOMIC_RELAXED);
+	}
+	return n - i;
 }
 
 int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
@@ -843,6 +885,12 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 		h->need_fence |= valid;
 		/* From the validated entry to here: its store */
 		apply_insn += pvmmu_insn_count() - checked;
+		/* The clears after a clear, counted as stores */
+		if (entry_is_clear(target, value) && i + 1 < count) {
+			checked = pvmmu_insn_count();
+			i += clear_run(st, &run, ents, i + 1, count);
+			apply_insn += pvmmu_insn_count() - checked;
+		}
 	}
 	run_end(&run);
 	*applied = i - first;

@@ -2482,6 +2482,67 @@ static void test_leaf_targets(void)
 
 /* ---- UPDATE(count, first) */
 
+/*
+ * Runs of clears: each clear after a clear in the same page is applied in
+ * clear_run(); it must still drop the links it replaces, stop at another
+ * page (typed or not) and at a root's kernel half, and leave the rest of
+ * the batch to the checked path.
+ */
+static void test_clear_runs(void)
+{
+	unsigned long done;
+	unsigned int i;
+
+	reset(0);
+	shmem_on(0);
+	kroot(3);
+	EXPECT(reg(P(0), 1, 0), 0);			/* PMD */
+	EXPECT(reg(P(1), 0, 0), 0);			/* PTE a */
+	EXPECT(reg(P(2), 0, 0), 0);			/* PTE b */
+	EXPECT(reg(P(3), 2, SBI_PVMMU_PT_ROOT), 0);	/* user root */
+	EXPECT(upd1(P(0), SBI_PVMMU_OP_STORE, table(P(1)), NULL), 0);
+	EXPECT(upd1(P(0) + 8, SBI_PVMMU_OP_STORE, table(P(2)), NULL), 0);
+	for (i = 0; i < 4; i++)
+		EXPECT(upd1(P(1) + 8 * i, SBI_PVMMU_OP_STORE,
+			    leaf(DATA + i * PVMMU_PAGE_SIZE, RW | PTE_U), NULL), 0);
+	EXPECT(stat(SBI_PVMMU_STAT_LINKS, -1UL), 2);
+
+	/* clears of links, in one run: both references dropped */
+	ent(0, 0, P(0), SBI_PVMMU_OP_XCHG, 0);
+	ent(0, 1, P(0) + 8, SBI_PVMMU_OP_STORE, 0);
+	EXPECT(update(0, 2, &done), 0);
+	EXPECT(done, 2);
+	EXPECT(buf(0)[1].old, table(P(2)));
+	EXPECT(refs(P(1)), 0);
+	EXPECT(refs(P(2)), 0);
+	EXPECT(stat(SBI_PVMMU_STAT_LINKS, -1UL), 0);
+	check_invariants();
+
+	/* a run stops at another page: an untyped one is refused */
+	ent(0, 0, P(1), SBI_PVMMU_OP_XCHG, 0);
+	ent(0, 1, P(1) + 8, SBI_PVMMU_OP_XCHG, 0);
+	ent(0, 2, P(7), SBI_PVMMU_OP_XCHG, 0);
+	ent(0, 3, P(1) + 16, SBI_PVMMU_OP_XCHG, 0);
+	EXPECT(update(0, 4, &done), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(done, 2);
+	EXPECT(buf(0)[1].old, leaf(DATA + PVMMU_PAGE_SIZE, RW | PTE_U));
+	EXPECT(*pte(P(1) + 16), leaf(DATA + 2 * PVMMU_PAGE_SIZE, RW | PTE_U));
+	/* ... and at an entry that is no clear: OR 0 keeps its entry */
+	ent(0, 0, P(1) + 16, SBI_PVMMU_OP_STORE, 0);
+	ent(0, 1, P(1) + 24, SBI_PVMMU_OP_OR, 0);
+	EXPECT(update(0, 2, &done), 0);
+	EXPECT(*pte(P(1) + 16), 0);
+	EXPECT(*pte(P(1) + 24), leaf(DATA + 3 * PVMMU_PAGE_SIZE, RW | PTE_U));
+
+	/* a root's run of clears ends at its kernel half */
+	ent(0, 0, P(3) + 8 * (PVMMU_KERNEL_HALF - 2), SBI_PVMMU_OP_XCHG, 0);
+	ent(0, 1, P(3) + 8 * (PVMMU_KERNEL_HALF - 1), SBI_PVMMU_OP_XCHG, 0);
+	ent(0, 2, P(3) + 8 * PVMMU_KERNEL_HALF, SBI_PVMMU_OP_XCHG, 0);
+	EXPECT(update(0, 3, &done), SBI_ERR_DENIED);
+	EXPECT(done, 2);
+	check_invariants();
+}
+
 static void test_update_first(void)
 {
 	unsigned long done, i;
@@ -3794,6 +3855,7 @@ static const struct test tests[] = {
 	{ "root_copy", test_root_copy },
 	{ "update_errors", test_update_errors },
 	{ "update_ops", test_update_ops },
+	{ "clear_runs", test_clear_runs },
 	{ "update_first", test_update_first },
 	{ "need_fence", test_need_fence },
 	{ "leaf_targets", test_leaf_targets },
