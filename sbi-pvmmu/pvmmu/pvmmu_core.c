@@ -670,6 +670,8 @@ struct update_run {
 	unsigned int level;
 	/* Entries from this index on are refused (DENIED) */
 	unsigned int denied_from;
+	/* The last entry applied needed no checks (see quick_run()) */
+	bool quick;
 };
 
 static void run_end(struct update_run *run)
@@ -731,14 +733,15 @@ static __always_inline void drop_link(struct pvmmu_state *st, u64 old)
 }
 
 /*
- * Store @op with @value at @pte of a table at @level, checked: *@oldp gets
+ * Store @op with @value at @pte of @run's table, checked: *@oldp gets
  * the previous value, *@newp the stored one, *@checked the instruction
  * count once it was validated.
  */
-static int store_checked(struct pvmmu_state *st, unsigned int level,
+static int store_checked(struct pvmmu_state *st, struct update_run *run,
 			 u64 *pte, unsigned int op, u64 value, u64 *oldp,
 			 u64 *newp, unsigned long *checked)
 {
+	unsigned int level = run->level;
 	unsigned long child = 0;
 	bool linked = false;
 	u64 old, new;
@@ -748,7 +751,8 @@ static int store_checked(struct pvmmu_state *st, unsigned int level,
 	old = __atomic_load_n(pte, __ATOMIC_RELAXED);
 	for (;;) {
 		new = compute_new(op, old, value);
-		if (user_leaf_narrowed(old, new)) {
+		run->quick = user_leaf_narrowed(old, new);
+		if (run->quick) {
 			pvmmu_host_assert(!check_pte(st, level, new));
 			rc = SBI_SUCCESS;
 		} else {
@@ -802,12 +806,13 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
 		return SBI_ERR_DENIED;
 
 	pte = pte_ptr(st, pa);
-	if (entry_is_clear(target, value)) {
+	run->quick = entry_is_clear(target, value);
+	if (run->quick) {
 		pvmmu_host_assert(!check_pte(st, run->level, 0));
 		*checked = pvmmu_insn_count();
 		old = pvmmu_xchg64(pte, 0);
 	} else {
-		rc = store_checked(st, run->level, pte, op, value, &old, &new,
+		rc = store_checked(st, run, pte, op, value, &old, &new,
 				   checked);
 		if (rc)
 			return rc;
@@ -820,29 +825,48 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
 }
 
 /*
- * After a clear in @run: apply the clears that follow it in the same
- * page, from entry @i on, the way apply_one() would, without its per-entry
- * lookups; stops at the first other entry. Returns how many it applied.
+ * After an entry of @run that needed no checks: apply the entries after
+ * it, from @i on, that need none either, the way apply_one() would,
+ * without its per-entry lookups: clears (one exchange, the replaced link
+ * dropped) and user leaves that only lose permissions (see
+ * user_leaf_narrowed(); a CAS against the walker's A/D). Stops at another
+ * page, a root's kernel half or an entry that needs checking, which the
+ * checked path then takes. Returns how many it applied; *@valid is set
+ * when one of them left a valid entry.
  */
-static unsigned long clear_run(struct pvmmu_state *st,
+static unsigned long quick_run(struct pvmmu_state *st,
 			       const struct update_run *run,
 			       struct sbi_pvmmu_entry *ents, unsigned long i,
-			       unsigned long count)
+			       unsigned long count, bool *valid)
 {
 	unsigned long n, pa;
-	u64 target, old;
+	u64 target, value, old, new, *pte;
+	unsigned int op;
 
 	for (n = i; n < count; n++) {
 		target = __atomic_load_n(&ents[n].target, __ATOMIC_RELAXED);
+		value = __atomic_load_n(&ents[n].value, __ATOMIC_RELAXED);
 		pa = (unsigned long)(target & ~SBI_PVMMU_OP_MASK);
-		if (!entry_is_clear(target,
-				    __atomic_load_n(&ents[n].value,
-						    __ATOMIC_RELAXED)) ||
-		    (pa & ~(PVMMU_PAGE_SIZE - 1)) != run->page ||
-		    ((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= run->denied_from)
+		op = (unsigned int)(target & SBI_PVMMU_OP_MASK);
+		if ((pa & ~(PVMMU_PAGE_SIZE - 1)) != run->page ||
+		    ((pa & (PVMMU_PAGE_SIZE - 1)) >> 3) >= run->denied_from ||
+		    op > SBI_PVMMU_OP_STORE_KEEP_AD)
 			break;
-		old = pvmmu_xchg64(pte_ptr(st, pa), 0);
-		drop_link(st, old);
+		pte = pte_ptr(st, pa);
+		if (entry_is_clear(target, value)) {
+			old = pvmmu_xchg64(pte, 0);
+			drop_link(st, old);
+		} else {
+			old = __atomic_load_n(pte, __ATOMIC_RELAXED);
+			do {
+				new = compute_new(op, old, value);
+				if (!user_leaf_narrowed(old, new))
+					return n - i;
+				pvmmu_host_assert(!check_pte(st, run->level,
+							     new));
+			} while (!pvmmu_cas64(pte, &old, new));
+			*valid = true;
+		}
 		__atomic_store_n(&ents[n].old, old, __ATOMIC_RELAXED);
 	}
 	return n - i;
@@ -885,10 +909,12 @@ int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
 		h->need_fence |= valid;
 		/* From the validated entry to here: its store */
 		apply_insn += pvmmu_insn_count() - checked;
-		/* The clears after a clear, counted as stores */
-		if (entry_is_clear(target, value) && i + 1 < count) {
+		/* The entries after it that need no checks: counted as stores */
+		if (run.quick && i + 1 < count) {
 			checked = pvmmu_insn_count();
-			i += clear_run(st, &run, ents, i + 1, count);
+			valid = false;
+			i += quick_run(st, &run, ents, i + 1, count, &valid);
+			h->need_fence |= valid;
 			apply_insn += pvmmu_insn_count() - checked;
 		}
 	}

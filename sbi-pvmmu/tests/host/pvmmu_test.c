@@ -2484,7 +2484,7 @@ static void test_leaf_targets(void)
 
 /*
  * Runs of clears: each clear after a clear in the same page is applied in
- * clear_run(); it must still drop the links it replaces, stop at another
+ * quick_run(); it must still drop the links it replaces, stop at another
  * page (typed or not) and at a root's kernel half, and leave the rest of
  * the batch to the checked path.
  */
@@ -2540,6 +2540,70 @@ static void test_clear_runs(void)
 	ent(0, 2, P(3) + 8 * PVMMU_KERNEL_HALF, SBI_PVMMU_OP_XCHG, 0);
 	EXPECT(update(0, 3, &done), SBI_ERR_DENIED);
 	EXPECT(done, 2);
+	check_invariants();
+}
+
+/*
+ * Runs of narrowings: a user leaf that only loses permissions after an
+ * entry that needed no checks is applied in quick_run(); anything else
+ * (a new leaf, a kernel leaf, a widening) must go back to the checks,
+ * and the call must still fence for the valid entries it left.
+ */
+static void test_narrow_runs(void)
+{
+	u64 user = leaf(DATA, RW | PTE_U | PTE_A | PTE_D);
+	unsigned long done;
+	unsigned int i;
+
+	reset(0);
+	shmem_on(0);
+	kroot(3);
+	EXPECT(reg(P(0), 0, 0), 0);
+	for (i = 0; i < 4; i++)
+		EXPECT(upd1(P(0) + 8 * i, SBI_PVMMU_OP_STORE, user, NULL), 0);
+	CHECK(take_fence(0));
+
+	/* fork's write protection: AND ~W, all after the first quick */
+	for (i = 0; i < 4; i++)
+		ent(0, i, P(0) + 8 * i, SBI_PVMMU_OP_AND, ~PTE_W);
+	EXPECT(update(0, 4, &done), 0);
+	EXPECT(done, 4);
+	for (i = 0; i < 4; i++) {
+		EXPECT(buf(0)[i].old, user);
+		EXPECT(*pte(P(0) + 8 * i), user & ~PTE_W);
+	}
+	CHECK(take_fence(0));
+
+	/* a clear, then narrowings only: the call still fences */
+	ent(0, 0, P(0) + 8 * 8, SBI_PVMMU_OP_XCHG, 0);
+	ent(0, 1, P(0), SBI_PVMMU_OP_STORE_KEEP_AD, leaf(DATA, PTE_R | PTE_U));
+	EXPECT(update(0, 2, &done), 0);
+	EXPECT(*pte(P(0)), leaf(DATA, PTE_R | PTE_U | PTE_A | PTE_D));
+	CHECK(take_fence(0));
+
+	/* the run stops at a widening, a kernel leaf and a new page */
+	ent(0, 0, P(0) + 8, SBI_PVMMU_OP_AND, ~PTE_A);
+	ent(0, 1, P(0) + 16, SBI_PVMMU_OP_OR, PTE_W | PTE_X);
+	ent(0, 2, P(0) + 24, SBI_PVMMU_OP_AND, ~(u64)PTE_U);
+	ent(0, 3, P(0) + 32, SBI_PVMMU_OP_STORE, leaf(FW_BASE, PTE_R | PTE_U));
+	EXPECT(update(0, 4, &done), SBI_ERR_DENIED);
+	EXPECT(done, 3);
+	EXPECT(*pte(P(0) + 16), leaf(DATA, PTE_RWX | PTE_U | PTE_A | PTE_D));
+	EXPECT(*pte(P(0) + 24), leaf(DATA, PTE_R | PTE_A | PTE_D));
+	EXPECT(*pte(P(0) + 32), 0);
+	/* ... and at an op that does not exist, whatever its value */
+	ent(0, 0, P(0) + 8, SBI_PVMMU_OP_AND, ~PTE_D);
+	ent(0, 1, P(0) + 8, SBI_PVMMU_OP_MASK, leaf(DATA, PTE_R | PTE_U));
+	EXPECT(update(0, 2, &done), SBI_ERR_INVALID_PARAM);
+	EXPECT(done, 1);
+	EXPECT(*pte(P(0) + 8), leaf(DATA, PTE_R | PTE_U));
+	/* ... and at a page that is no table, whatever it holds */
+	*pte(DATA) = user;
+	ent(0, 0, P(0) + 8, SBI_PVMMU_OP_AND, ~PTE_D);
+	ent(0, 1, DATA, SBI_PVMMU_OP_AND, ~PTE_W);
+	EXPECT(update(0, 2, &done), SBI_ERR_INVALID_ADDRESS);
+	EXPECT(done, 1);
+	EXPECT(*pte(DATA), user);
 	check_invariants();
 }
 
@@ -3856,6 +3920,7 @@ static const struct test tests[] = {
 	{ "update_errors", test_update_errors },
 	{ "update_ops", test_update_ops },
 	{ "clear_runs", test_clear_runs },
+	{ "narrow_runs", test_narrow_runs },
 	{ "update_first", test_update_first },
 	{ "need_fence", test_need_fence },
 	{ "leaf_targets", test_leaf_targets },
