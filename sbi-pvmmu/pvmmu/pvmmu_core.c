@@ -619,28 +619,52 @@ static int check_pte(const struct pvmmu_state *st, unsigned int level, u64 v)
 }
 
 /*
- * Does @new keep @old's user leaf as it was, bar permissions taken away
- * (R, W, X) and the bits no rule reads on a user leaf (G, A, D, the
- * software bits)?
- * Then @new passes check_pte() because @old did: every valid user leaf in
- * a typed table was checked at this level by the rules in force now (a
- * user leaf meets the kernel rules whenever it met the others, and
- * KERNEL_LOCK refuses a range under a writable leaf), and the PPN, N,
- * PBMT, the reserved bits and U stay, no permission is added, W keeps R.
- * The fast path of mprotect() and of fork()'s write protection.
+ * Does @new keep @old's user leaf on the same page: the PPN, N, PBMT, the
+ * reserved bits, V and U as they were, R, W and X a valid leaf's (W keeps
+ * R), only they and the bits no rule reads on a user leaf (G, A, D, the
+ * software bits) changed?
+ * Then the rules give @new what they gave @old, but for the one rule that
+ * reads a permission of a user leaf: no writable leaf over a locked range.
+ * Every valid user leaf in a typed table was checked at this level by the
+ * rules in force now (a user leaf meets the kernel rules whenever it met
+ * the others: only S-mode RAM or MMIO takes one; and KERNEL_LOCK refuses
+ * a range under a writable leaf).
  */
-static __always_inline bool user_leaf_narrowed(u64 old, u64 new)
+static __always_inline bool user_leaf_same_page(u64 old, u64 new)
 {
 	const u64 free_bits = PTE_RWX | PTE_G | PTE_A | PTE_D | PTE_SOFT;
 
 	/*
-	 * A clear (the most common entry) fails the first test. V stays
-	 * with the other kept bits, and old is a leaf if new's RWX is a
-	 * subset of its.
+	 * A clear (the most common entry) fails the first test. @old is a
+	 * leaf: check_pte() never lets a pointer (no R, W, X) carry U.
 	 */
-	return (new & PTE_RWX) && (old & (PTE_V | PTE_U)) == (PTE_V | PTE_U) &&
-	       !((old ^ new) & ~free_bits) && !(new & ~old & PTE_RWX) &&
+	return (new & PTE_RWX) &&
+	       (old & (PTE_V | PTE_U)) == (PTE_V | PTE_U) &&
+	       !((old ^ new) & ~free_bits) &&
 	       (!(new & PTE_W) || (new & PTE_R));
+}
+
+/*
+ * Does @new at @level pass check_pte() because @old did (see
+ * user_leaf_same_page())? The fast path of mprotect() and of fork()'s
+ * write protection; a W added still meets the locked ranges.
+ */
+static __always_inline bool user_leaf_unchecked(const struct pvmmu_state *st,
+						unsigned int level, u64 old,
+						u64 new)
+{
+	unsigned long base, size;
+
+	if (!user_leaf_same_page(old, new))
+		return false;
+	if (!(new & ~old & PTE_W))
+		return true;
+	/* leaf_range() of @old's PPN and N, which passed it at this level */
+	size = (new & PTE_N) ? 16 * PVMMU_PAGE_SIZE :
+			       PVMMU_PAGE_SIZE << (9 * level);
+	base = (((new >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << PVMMU_PAGE_SHIFT) &
+	       ~(size - 1);
+	return !pvmmu_range_locked(st, base, size);
 }
 
 static u64 compute_new(unsigned int op, u64 old, u64 value)
@@ -751,7 +775,7 @@ static int store_checked(struct pvmmu_state *st, struct update_run *run,
 	old = __atomic_load_n(pte, __ATOMIC_RELAXED);
 	for (;;) {
 		new = compute_new(op, old, value);
-		run->quick = user_leaf_narrowed(old, new);
+		run->quick = user_leaf_unchecked(st, level, old, new);
 		if (run->quick) {
 			pvmmu_host_assert(!check_pte(st, level, new));
 			rc = SBI_SUCCESS;
@@ -828,8 +852,8 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
  * After an entry of @run that needed no checks: apply the entries after
  * it, from @i on, that need none either, the way apply_one() would,
  * without its per-entry lookups: clears (one exchange, the replaced link
- * dropped) and user leaves that only lose permissions (see
- * user_leaf_narrowed(); a CAS against the walker's A/D). Stops at another
+ * dropped) and user leaves that keep their page (see
+ * user_leaf_unchecked(); a CAS against the walker's A/D). Stops at another
  * page, a root's kernel half or an entry that needs checking, which the
  * checked path then takes. Returns how many it applied; *@valid is set
  * when one of them left a valid entry.
@@ -860,7 +884,8 @@ static unsigned long quick_run(struct pvmmu_state *st,
 			old = __atomic_load_n(pte, __ATOMIC_RELAXED);
 			do {
 				new = compute_new(op, old, value);
-				if (!user_leaf_narrowed(old, new))
+				if (!user_leaf_unchecked(st, run->level, old,
+							 new))
 					return n - i;
 				pvmmu_host_assert(!check_pte(st, run->level,
 							     new));

@@ -3412,13 +3412,15 @@ static void test_kernel_roots_linked(void)
 }
 
 /*
- * A user leaf that only loses permissions skips the leaf checks; each
- * change that could fail one goes through them: U taken away (W^X), W or
- * X added (a locked range, W^X), W left without R, a new PPN.
+ * A user leaf that keeps its page skips the leaf checks but for the
+ * locked ranges when it gains W; each change that could fail one goes
+ * through them: U taken away (W^X), W added over a locked range, W left
+ * without R, a new PPN, no longer a leaf.
  */
 static void test_user_leaf_narrowing(void)
 {
 	const u64 URWX = RW | PTE_X | PTE_U;
+	unsigned long done;
 	u64 old;
 
 	reset(FEAT_ALL);
@@ -3441,10 +3443,36 @@ static void test_user_leaf_narrowing(void)
 			    (1UL << 8));
 	EXPECT(upd1(P(20), SBI_PVMMU_OP_STORE, leaf(DATA, URWX), NULL), 0);
 
+	/* widened: W and X back, outside the locked ranges */
+	EXPECT(upd1(P(20), SBI_PVMMU_OP_AND, ~(PTE_W | PTE_X), NULL), 0);
+	EXPECT(upd1(P(20), SBI_PVMMU_OP_OR, PTE_W | PTE_X, NULL), 0);
+	EXPECT(*pte(P(20)), leaf(DATA, URWX));
+	/* X over the locked text is only read: a user may run it */
+	EXPECT(upd1(P(20) + 8, SBI_PVMMU_OP_OR, PTE_X, NULL), 0);
+	EXPECT(upd1(P(20) + 8, SBI_PVMMU_OP_AND, ~PTE_X, NULL), 0);
+
 	/* U away: a kernel leaf, W^X applies */
 	REJECT(P(20), SBI_PVMMU_OP_AND, ~PTE_U, SBI_ERR_DENIED);
 	/* W added over the locked text, from R */
 	REJECT(P(20) + 8, SBI_PVMMU_OP_OR, PTE_W, SBI_ERR_DENIED);
+	/* ... also after an entry that needed no checks (a quick run) */
+	ent(0, 0, P(20) + 8, SBI_PVMMU_OP_AND, ~PTE_A);
+	ent(0, 1, P(20) + 8, SBI_PVMMU_OP_STORE_KEEP_AD,
+	    leaf(TEXT, RW | PTE_U));
+	EXPECT(update(0, 2, &done), SBI_ERR_DENIED);
+	EXPECT(done, 1);
+	EXPECT(*pte(P(20) + 8), leaf(TEXT, PTE_R | PTE_U));
+	/* ... and a huge leaf gaining W meets them over its whole size */
+	EXPECT(reg(P(21), 1, 0), 0);
+	EXPECT(upd1(P(21), SBI_PVMMU_OP_STORE,
+		    leaf(TEXT & ~0x1fffffUL, PTE_R | PTE_U), NULL), 0);
+	REJECT(P(21), SBI_PVMMU_OP_OR, PTE_W, SBI_ERR_DENIED);
+	/* ... and a 64 KiB NAPOT leaf from its base, not its PPN's page */
+	EXPECT(klock(SBI_PVMMU_LOCK_RODATA, RODATA, 0x1000), 0);
+	EXPECT(upd1(P(20) + 16, SBI_PVMMU_OP_STORE,
+		    leaf(RODATA + 0x8000, PTE_R | PTE_U) | PTE_N, NULL), 0);
+	REJECT(P(20) + 16, SBI_PVMMU_OP_OR, PTE_W, SBI_ERR_DENIED);
+	EXPECT(upd1(P(20) + 16, SBI_PVMMU_OP_OR, PTE_X, NULL), 0);
 	/* W without R */
 	REJECT(P(20), SBI_PVMMU_OP_AND, ~PTE_R, SBI_ERR_INVALID_PARAM);
 	/* another page (bit 31 of the address away: not RAM), the pool */
