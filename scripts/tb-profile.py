@@ -31,7 +31,6 @@ no part.  Report against the builds that made the trace.
 import argparse
 import bisect
 import collections
-import os
 import re
 import socket
 import subprocess
