@@ -173,14 +173,18 @@ def capture(args):
         cmd += ["--append", a]
     boot = subprocess.Popen(cmd + args.qemu_boot, stdout=subprocess.DEVNULL)
     deadline = time.time() + args.timeout
+    def started():
+        return console.exists() and AGENT_START in console.read_text(errors="replace")
+
     try:
-        while time.time() < deadline and boot.poll() is None:
-            if console.exists() and AGENT_START in console.read_text(errors="replace"):
-                break
+        while time.time() < deadline and boot.poll() is None and not started():
             time.sleep(0.5)
-        else:
+        if not started():
             sys.exit("tb-profile: the agent never started (see %s)" % console)
         time.sleep(args.after)
+        if boot.poll() is not None:
+            sys.exit("tb-profile: the boot ended before the window: lower --after "
+                     "or raise agent.bench_scale (see %s)" % console)
         monitor(str(mon), "log exec,nochain")
         time.sleep(args.window)
         monitor(str(mon), "log none", "quit")
