@@ -60,13 +60,16 @@ class Code:
 
     def __init__(self, elfs):
         insns, syms = [], []
-        for elf in elfs:
+        for k, elf in enumerate(elfs):
+            # the kernel and the firmware share names (pvmmu_update): all
+            # but the first file's symbols carry the file's name
+            prefix = "" if not k else Path(elf).stem + ":"
             out = subprocess.run([OBJDUMP, "-d", "--no-show-raw-insn", str(elf)],
                                  capture_output=True, text=True, check=True).stdout
             for line in out.splitlines():
                 m = SYM_RE.match(line)
                 if m:
-                    syms.append((int(m.group(1), 16), m.group(2)))
+                    syms.append((int(m.group(1), 16), prefix + m.group(2)))
                     continue
                 m = INSN_RE.match(line)
                 if m:
