@@ -2544,12 +2544,13 @@ static void test_clear_runs(void)
 }
 
 /*
- * Runs of narrowings: a user leaf that only loses permissions after an
+ * Runs of permission changes: a user leaf that keeps its page after an
  * entry that needed no checks is applied in quick_run(); anything else
- * (a new leaf, a kernel leaf, a widening) must go back to the checks,
- * and the call must still fence for the valid entries it left.
+ * (a new leaf, a kernel leaf, another page, an op that does not exist)
+ * must go back to the checks, and the call must still fence for the
+ * valid entries it left.
  */
-static void test_narrow_runs(void)
+static void test_permission_runs(void)
 {
 	u64 user = leaf(DATA, RW | PTE_U | PTE_A | PTE_D);
 	unsigned long done;
@@ -2581,7 +2582,7 @@ static void test_narrow_runs(void)
 	EXPECT(*pte(P(0)), leaf(DATA, PTE_R | PTE_U | PTE_A | PTE_D));
 	CHECK(take_fence(0));
 
-	/* the run stops at a widening, a kernel leaf and a new page */
+	/* a widening outside the locked ranges runs on; a kernel leaf stops it */
 	ent(0, 0, P(0) + 8, SBI_PVMMU_OP_AND, ~PTE_A);
 	ent(0, 1, P(0) + 16, SBI_PVMMU_OP_OR, PTE_W | PTE_X);
 	ent(0, 2, P(0) + 24, SBI_PVMMU_OP_AND, ~(u64)PTE_U);
@@ -3417,7 +3418,7 @@ static void test_kernel_roots_linked(void)
  * through them: U taken away (W^X), W added over a locked range, W left
  * without R, a new PPN, no longer a leaf.
  */
-static void test_user_leaf_narrowing(void)
+static void test_user_leaf_same_page(void)
 {
 	const u64 URWX = RW | PTE_X | PTE_U;
 	unsigned long done;
@@ -3948,7 +3949,7 @@ static const struct test tests[] = {
 	{ "update_errors", test_update_errors },
 	{ "update_ops", test_update_ops },
 	{ "clear_runs", test_clear_runs },
-	{ "narrow_runs", test_narrow_runs },
+	{ "permission_runs", test_permission_runs },
 	{ "update_first", test_update_first },
 	{ "need_fence", test_need_fence },
 	{ "leaf_targets", test_leaf_targets },
@@ -3964,7 +3965,7 @@ static const struct test tests[] = {
 	{ "kernel_lock", test_kernel_lock },
 	{ "text_sites", test_text_sites },
 	{ "text_poke", test_text_poke },
-	{ "user_leaf_narrowing", test_user_leaf_narrowing },
+	{ "user_leaf_same_page", test_user_leaf_same_page },
 	{ "stats", test_stats },
 	{ "odd_edges", test_odd_edges },
 	{ "pool_helpers", test_pool_helpers },
