@@ -284,12 +284,17 @@ struct pvmmu_stat;
  * Bracket some work: begin records the pool use of the live processes
  * (no CPU or khugepaged still holding a dead mm, counters quiet); end
  * waits up to timeout_ms for it to come back.  Both return 0 or -errno
- * (begin: -ENODEV when pvmmu is inactive; end: -ETIMEDOUT when used
- * stayed above the baseline, *after holding the last read).
+ * (begin: -ENODEV when pvmmu is inactive; end: -ETIMEDOUT when the user
+ * tables stayed above the baseline, *after holding the last read).  The
+ * caller's own tables that the work grew (its heap or stack reaching a
+ * new 2 MiB region) are not a leak: pvmmu_leak_own_growth() counts them
+ * and the end's comparison leaves them out.
  */
 int pvmmu_leak_begin(struct pvmmu_stat *base);
 int pvmmu_leak_end(const struct pvmmu_stat *base, struct pvmmu_stat *after,
 		   unsigned int timeout_ms);
+long long pvmmu_leak_own_growth(const struct pvmmu_stat *base,
+				const struct pvmmu_stat *after);
 
 /* ---- the kernel log and children with a deadline (watch.c) ---- */
 

@@ -48,6 +48,8 @@ struct pvmmu_stat {
 	long long fw_typed;
 	long long fw_links;
 	long long fw_kernel_root;	/* 1: the firmware's kernel root is init_mm's */
+	/* the reading process's own tables (VmPTE): pvmmu_leak_*() only */
+	long long own_tables;
 	/* key=value pairs on the line, known or not */
 	unsigned int nkeys;
 	char line[PVMMU_STAT_LINE_MAX];

@@ -324,6 +324,7 @@ static int hp_pv_end(struct test_ctx *t, struct hp_pv *pv, struct hp_run *h)
 	ret = pvmmu_leak_end(&pv->base, &after, HP_SETTLE_MS);
 	t_int(t, "pvmmu_used_before", pv->base.used);
 	t_int(t, "pvmmu_used_after", after.used);
+	t_int(t, "pvmmu_own_growth", pvmmu_leak_own_growth(&pv->base, &after));
 	t_int(t, "pvmmu_high_water", after.high_water);
 	if (ret && ret != -ETIMEDOUT) {
 		hp_problem(h, "%s: %s", PVMMU_STAT_PATH, strerror(-ret));

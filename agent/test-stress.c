@@ -1063,9 +1063,10 @@ static void write_marker(const char *dir, const struct pvmmu_stat *before,
 
 	snprintf(path, sizeof(path), "%s/%s", dir, PVMMU_STRESS_MARKER);
 	len = snprintf(text, sizeof(text),
-		       "used_before=%lld used_after=%lld high_water=%lld roots_before=%lld roots_after=%lld\n",
+		       "used_before=%lld used_after=%lld high_water=%lld roots_before=%lld roots_after=%lld own_growth=%lld\n",
 		       before->used, after->used, after->high_water,
-		       before->roots, after->roots);
+		       before->roots, after->roots,
+		       pvmmu_leak_own_growth(before, after));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
