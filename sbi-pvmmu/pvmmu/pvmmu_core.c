@@ -897,9 +897,12 @@ static unsigned long quick_run(struct pvmmu_state *st,
 	return n - i;
 }
 
-int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
-		 unsigned long count, unsigned long first,
-		 unsigned long *applied)
+/* UPDATE, inlined into its one caller (the hot call's frame is set up once) */
+static __always_inline int pvmmu_update(struct pvmmu_state *st,
+					unsigned long hartid,
+					unsigned long count,
+					unsigned long first,
+					unsigned long *applied)
 {
 	struct pvmmu_hart *h = &st->harts[hartid];
 	unsigned long i = first, start = pvmmu_insn_count(), checks;
@@ -1362,18 +1365,51 @@ int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
 	return SBI_SUCCESS;
 }
 
+/* Every call: *@value cleared, the hart checked, the call counted */
+static __always_inline int call_begin(struct pvmmu_state *st,
+				      unsigned long hartid,
+				      unsigned long *value)
+{
+	*value = 0;
+	/* The firmware only calls in for valid harts; the host may not */
+	if (!hart_ok(st, hartid))
+		return SBI_ERR_FAILED;
+	stat_inc(st, hartid, SBI_PVMMU_STAT_CALLS, 1);
+	return SBI_SUCCESS;
+}
+
+/* ... and a rejection counted */
+static __always_inline int call_end(struct pvmmu_state *st,
+				    unsigned long hartid, int rc)
+{
+	if (rc)
+		stat_inc(st, hartid, SBI_PVMMU_STAT_REJECTED, 1);
+	return rc;
+}
+
+int pvmmu_call_update(struct pvmmu_state *st, unsigned long hartid,
+		      unsigned long count, unsigned long first,
+		      unsigned long *applied)
+{
+	int rc = call_begin(st, hartid, applied);
+
+	if (rc)
+		return rc;
+	return call_end(st, hartid,
+			pvmmu_update(st, hartid, count, first, applied));
+}
+
 int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 	       unsigned long fid, unsigned long a0, unsigned long a1,
 	       unsigned long a2, unsigned long *value)
 {
 	int rc;
 
-	*value = 0;
-	/* The firmware only calls in for valid harts; the host may not */
-	if (!hart_ok(st, hartid))
-		return SBI_ERR_FAILED;
-
-	stat_inc(st, hartid, SBI_PVMMU_STAT_CALLS, 1);
+	if (fid == SBI_PVMMU_UPDATE)
+		return pvmmu_call_update(st, hartid, a0, a1, value);
+	rc = call_begin(st, hartid, value);
+	if (rc)
+		return rc;
 	switch (fid) {
 	case SBI_PVMMU_GET_INFO:
 		rc = pvmmu_get_info(st, a0, value);
@@ -1389,9 +1425,6 @@ int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 		break;
 	case SBI_PVMMU_PT_RELEASE:
 		rc = pvmmu_pt_release(st, hartid, a0);
-		break;
-	case SBI_PVMMU_UPDATE:
-		rc = pvmmu_update(st, hartid, a0, a1, value);
 		break;
 	case SBI_PVMMU_STATS:
 		rc = pvmmu_stats(st, a0, a1, value);
@@ -1412,7 +1445,5 @@ int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 		rc = SBI_ERR_NOT_SUPPORTED;
 		break;
 	}
-	if (rc)
-		stat_inc(st, hartid, SBI_PVMMU_STAT_REJECTED, 1);
-	return rc;
+	return call_end(st, hartid, rc);
 }

@@ -298,9 +298,13 @@ int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
 		      unsigned long flags);
 int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
 		     unsigned long pa);
-int pvmmu_update(struct pvmmu_state *st, unsigned long hartid,
-		 unsigned long count, unsigned long first,
-		 unsigned long *applied);
+/*
+ * pvmmu_call() with @fid UPDATE, for a glue that takes UPDATE apart from
+ * the other calls on its hot path: the same counters and rules.
+ */
+int pvmmu_call_update(struct pvmmu_state *st, unsigned long hartid,
+		      unsigned long count, unsigned long first,
+		      unsigned long *applied);
 int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
 		unsigned long hart, unsigned long *value);
 /*

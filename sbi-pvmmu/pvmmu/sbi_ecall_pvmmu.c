@@ -84,26 +84,23 @@ static int lock_with_pmp(unsigned long kind, unsigned long pa,
 }
 
 /*
- * The core's call with what surrounds it on both ways in: the phase
- * counters, and the fence after an UPDATE that stored a valid entry
- * (applied entries count even when a later one was rejected). Inlined:
- * as a function of its own it saved eleven registers to pass six on.
+ * What surrounds a call into the core on both ways: the phase counters,
+ * and the fence after an UPDATE that stored a valid entry (applied
+ * entries count even when a later one was rejected). Inlined: the hot
+ * call's frame is set up once.
  */
-static __always_inline int core_call(struct sbi_scratch *scratch,
-				     unsigned long funcid, unsigned long a0,
-				     unsigned long a1, unsigned long a2,
-				     unsigned long *value)
+static __always_inline void core_enter(struct pvmmu_state *st,
+				       struct sbi_scratch *scratch)
 {
-	struct pvmmu_state *st = sbi_pvmmu_state();
-	unsigned long hartid = scratch->hartid;
-	int rc;
+	pvmmu_mark_trap(st, scratch->hartid, scratch->trap_insn);
+}
 
-	pvmmu_mark_trap(st, hartid, scratch->trap_insn);
-	rc = pvmmu_call(st, hartid, funcid, a0, a1, a2, value);
+static __always_inline void core_leave(struct pvmmu_state *st,
+				       unsigned long hartid)
+{
 	if (pvmmu_take_fence(st, hartid))
 		sfence_vma_all();
 	pvmmu_mark_return(st, hartid);
-	return rc;
 }
 
 static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
@@ -132,8 +129,10 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 		return rc;
 	}
 
-	rc = core_call(sbi_scratch_thishart_ptr(), funcid, regs->a0, regs->a1,
-		       regs->a2, &out->value);
+	core_enter(st, sbi_scratch_thishart_ptr());
+	rc = pvmmu_call(st, hartid, funcid, regs->a0, regs->a1, regs->a2,
+			&out->value);
+	core_leave(st, hartid);
 
 	if (funcid == SBI_PVMMU_SET_KERNEL_ROOT && !rc)
 		sbi_tvm_enable(regs);
@@ -161,16 +160,20 @@ _Static_assert(SBI_TRAP_PVMMU_EID == SBI_EXT_PVMMU &&
 void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs)
 {
 	struct sbi_scratch *scratch = sbi_scratch_thishart_ptr();
-	unsigned long value = 0;
+	struct pvmmu_state *st = sbi_pvmmu_state();
+	unsigned long applied = 0;
 	int rc = SBI_ERR_NOT_SUPPORTED;
 
 	sbi_scratch_count_trap(scratch);
-	if (sbi_pvmmu_available())
-		rc = core_call(scratch, SBI_PVMMU_UPDATE, regs->a0, regs->a1,
-			       0, &value);
+	if (sbi_pvmmu_available()) {
+		core_enter(st, scratch);
+		rc = pvmmu_call_update(st, scratch->hartid, regs->a0,
+				       regs->a1, &applied);
+		core_leave(st, scratch->hartid);
+	}
 	regs->mepc += 4;
 	regs->a0 = (unsigned long)(long)rc;
-	regs->a1 = value;
+	regs->a1 = applied;
 }
 
 const struct sbi_ecall_extension ecall_pvmmu = {

@@ -65,9 +65,22 @@ const char *sbi_pvmmu_unavailable_reason(void)
 	return "";
 }
 
+/* sbi_pvmmu_available(): false until cold boot has set up PMP */
+static bool available;
+
+static void availability_changed(void)
+{
+	WRITE_ONCE(available, !*sbi_pvmmu_unavailable_reason());
+}
+
 bool sbi_pvmmu_available(void)
 {
-	return !*sbi_pvmmu_unavailable_reason();
+	return READ_ONCE(available);
+}
+
+void sbi_pvmmu_pmp_ready(void)
+{
+	availability_changed();
 }
 
 void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
@@ -75,6 +88,7 @@ void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
 	if (!boot.live || READ_ONCE(boot.cbo_inval_open))
 		return;
 	WRITE_ONCE(boot.cbo_inval_open, true);
+	availability_changed();
 	sbi_printf("sbi-pvmmu: hart %u: menvcfg.CBIE stays at invalidate, "
 		   "PVMMU extension disabled\n", hartid);
 }

@@ -23,9 +23,14 @@ void sbi_pvmmu_print(void);
 
 /*
  * True once the pool is reserved in the FDT, PMP protects it (read back)
- * and no hart lets S-mode invalidate cache lines (menvcfg.CBIE)
+ * and no hart lets S-mode invalidate cache lines (menvcfg.CBIE). The
+ * answer is kept, not worked out on every call: cold boot gives it once
+ * PMP is set up (sbi_pvmmu_pmp_ready()), and a hart that opens cbo.inval
+ * takes it back.
  */
 bool sbi_pvmmu_available(void);
+/* PMP is set up (cold boot): the answer above can be given */
+void sbi_pvmmu_pmp_ready(void);
 struct pvmmu_state *sbi_pvmmu_state(void);
 /* Why the extension is off ("" if it is on), for messages */
 const char *sbi_pvmmu_unavailable_reason(void);

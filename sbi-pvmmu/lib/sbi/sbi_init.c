@@ -197,6 +197,7 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 			   fdt_strerror(rc));
 
 	sbi_pmp_setup();
+	sbi_pvmmu_pmp_ready();
 
 	print_banner(&bi);
 
