@@ -466,9 +466,29 @@ static void queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
 }
 
 /*
+ * pvmmu_queue() off its lazy path. Outside a batched lazy section (the
+ * page fault's set_pte()) or in interrupt context, the entry goes to the
+ * backend at once, without the general path; a full queue takes that.
+ * Out of line, so that the lazy path needs no stack frame.
+ */
+static noinline void queue_one_slow(enum pvmmu_hook hook, void *entry,
+				    unsigned int op, unsigned long val)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (lazy_queue(this_cpu_ptr(&cpu_queue))) {
+		local_irq_restore(flags);
+		queue_entries(hook, entry, 1, op, val, 0);
+		return;
+	}
+	submit_one(begin_direct(hook), entry, op, val);
+	local_irq_restore(flags);
+}
+
+/*
  * The hot path of lazy mode, one entry: a few stores into the buffer and
- * the filter. Anything else (not in a batched lazy section, interrupt
- * context, a full queue) takes the general path.
+ * the filter. Anything else goes to queue_one_slow().
  */
 void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
 		 unsigned long val)
@@ -491,7 +511,7 @@ void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
 		return;
 	}
 	local_irq_restore(flags);
-	queue_entries(hook, entry, 1, op, val, 0);
+	queue_one_slow(hook, entry, op, val);
 }
 EXPORT_SYMBOL_GPL(pvmmu_queue);
 
