@@ -68,11 +68,6 @@ const char *sbi_pvmmu_unavailable_reason(void)
 /* sbi_pvmmu_available(): false until cold boot has set up PMP */
 static bool available;
 
-static void availability_changed(void)
-{
-	WRITE_ONCE(available, !*sbi_pvmmu_unavailable_reason());
-}
-
 bool sbi_pvmmu_available(void)
 {
 	return READ_ONCE(available);
@@ -80,7 +75,7 @@ bool sbi_pvmmu_available(void)
 
 void sbi_pvmmu_pmp_ready(void)
 {
-	availability_changed();
+	WRITE_ONCE(available, !*sbi_pvmmu_unavailable_reason());
 }
 
 void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
@@ -88,7 +83,8 @@ void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
 	if (!boot.live || READ_ONCE(boot.cbo_inval_open))
 		return;
 	WRITE_ONCE(boot.cbo_inval_open, true);
-	availability_changed();
+	/* Off for good: nothing turns it back on */
+	WRITE_ONCE(available, false);
 	sbi_printf("sbi-pvmmu: hart %u: menvcfg.CBIE stays at invalidate, "
 		   "PVMMU extension disabled\n", hartid);
 }

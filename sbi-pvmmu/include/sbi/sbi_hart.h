@@ -54,8 +54,11 @@ unsigned long sbi_hart_ext_from_name(const char *name, size_t len);
 int sbi_hartmask_from_sbi(unsigned long hmask, unsigned long hbase,
 			  sbi_hartmask_t *out);
 
-/* Per-hart M-mode CSR setup (delegation, counters, envcfg, PMP, ...) */
-void sbi_hart_init(struct sbi_scratch *scratch);
+/*
+ * Per-hart M-mode CSR setup (delegation, counters, envcfg, PMP, ...);
+ * @cold_boot: the boot hart, before anything runs in S-mode
+ */
+void sbi_hart_init(struct sbi_scratch *scratch, bool cold_boot);
 
 /* Drop to @next_mode at @next_addr with a0 = @arg0, a1 = @arg1, satp = 0 */
 void __noreturn sbi_hart_switch_mode(unsigned long arg0, unsigned long arg1,

@@ -121,11 +121,12 @@ int sbi_hartmask_from_sbi(unsigned long hmask, unsigned long hbase,
 /*
  * S-mode could discard the firmware's pool writes with cbo.inval on this
  * hart. The boot hart (nothing runs in S-mode yet) turns the extension
- * off; a later hart is parked, as the extension may already be in use.
+ * off; any other hart is parked, as the extension may already be in use
+ * (its HSM state cannot tell: S-mode may start it while it gets here).
  */
-static void cbo_inval_open(struct sbi_scratch *scratch)
+static void cbo_inval_open(struct sbi_scratch *scratch, bool cold_boot)
 {
-	if (atomic_read(&scratch->hsm_state) == SBI_HSM_STATE_START_PENDING) {
+	if (cold_boot) {
 		sbi_pvmmu_disable_cbo_inval_open((u32)scratch->hartid);
 		return;
 	}
@@ -134,7 +135,7 @@ static void cbo_inval_open(struct sbi_scratch *scratch)
 	sbi_hart_hang();
 }
 
-void sbi_hart_init(struct sbi_scratch *scratch)
+void sbi_hart_init(struct sbi_scratch *scratch, bool cold_boot)
 {
 	unsigned long medeleg = DELEG_EXCEPTIONS;
 	unsigned long menvcfg = 0;
@@ -190,7 +191,7 @@ void sbi_hart_init(struct sbi_scratch *scratch)
 		csr_set(CSR_MENVCFG, menvcfg);
 		if (((csr_read(CSR_MENVCFG) & ENVCFG_CBIE) >> ENVCFG_CBIE_SHIFT) ==
 		    ENVCFG_CBIE_INV && sbi_mem_pt_pool())
-			cbo_inval_open(scratch);
+			cbo_inval_open(scratch, cold_boot);
 	}
 
 	/* A hart on which the pool's PMP entry did not hold never runs S-mode */

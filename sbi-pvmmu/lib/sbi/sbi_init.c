@@ -203,7 +203,7 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 
 	release_other_harts((u32)hartid);
 
-	sbi_hart_init(scratch);
+	sbi_hart_init(scratch, true);
 	atomic_write(&scratch->hsm_state, SBI_HSM_STATE_STARTED);
 	sbi_hart_switch_mode(hartid, (unsigned long)fdt, bi.next_addr,
 			     bi.next_mode);
@@ -216,6 +216,6 @@ void __noreturn sbi_init_warm(unsigned long hartid)
 	if (!sbi_hart_valid(hartid))
 		sbi_hart_hang();
 
-	sbi_hart_init(scratch);
+	sbi_hart_init(scratch, false);
 	sbi_hsm_hart_wait(scratch);
 }
