@@ -43,7 +43,7 @@ KUNIT_ARGS	:= --build_dir=$(KBUILD) \
 KMAKE		:= $(MAKE) -C $(KSRC) ARCH=riscv O=$(KBUILD) \
 		   CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS)
 
-.PHONY: all deps tree kconfig kernel kernel-distro kernel-nopv firmware opensbi agent initramfs run test \
+.PHONY: all deps tree kconfig kernel kernel-distro kernel-nopv firmware opensbi opensbi-patches agent initramfs run test \
 	kunit boot debug patches checkpatch fuzz coverage clean distclean
 
 all: kernel kernel-distro firmware initramfs
@@ -111,6 +111,11 @@ firmware: tree
 # names the release tarball (default: ../shared/deps).
 opensbi:
 	@JOBS=$(JOBS) CROSS_COMPILE=$(CROSS_COMPILE) scripts/opensbi.sh
+
+# The same series, the core's patch first, as files for `git am` onto
+# one's own OpenSBI v1.8.1: build/patches/opensbi/
+opensbi-patches:
+	@scripts/opensbi.sh --export $(BUILD)/patches/opensbi
 
 # A module of the distro kernel, for boot.module (load, unload).
 MODULES_KO	= $(wildcard $(KDISTRO)/drivers/char/hw_random/rng-core.ko)

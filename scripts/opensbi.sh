@@ -8,11 +8,19 @@
 #   1. The release source: $OPENSBI_TARBALL (default: the tarball in
 #      ../shared/deps), checked against its pinned sha256. Without one, a
 #      clone of the v1.8.1 tag, checked against the tag's pinned commit.
-#   2. build/opensbi/src: a git repository of it, with the series applied
-#      the way `git am` does; a patch that does not apply stops the build
-#      and is named. The tree is made again when the series changes.
+#   2. build/opensbi/src: a git repository of it. Its first commit after
+#      the release is made here, from the project's one copy of the
+#      portable PVMMU core (sbi-pvmmu/pvmmu and the ABI header), so the
+#      core is never forked; then the series is applied the way `git am`
+#      does; a patch that does not apply stops the build and is named.
+#      The tree is made again when the core or the series changes.
 #   3. build/opensbi/out: the build (incremental), and
 #      build/opensbi/fw_dynamic.bin.
+#
+# With --export DIR: the whole series, the core's patch first, as
+# `git format-patch` files in DIR, to `git am` onto one's own v1.8.1.
+# With --verify: export it, `git am` it onto a fresh copy of the release
+# and check that the result is exactly the tree that is built.
 
 set -euo pipefail
 
@@ -36,10 +44,49 @@ export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
 
 series_files() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$patches/series"; }
 
-# What the tree is made of: the source and every patch of the series
+# The core's files: the project's copy -> where the series puts them
+core_files=(
+	"sbi-pvmmu/pvmmu/pvmmu_core.c lib/sbi/pvmmu/pvmmu_core.c"
+	"sbi-pvmmu/pvmmu/pvmmu_core.h lib/sbi/pvmmu/pvmmu_core.h"
+	"sbi-pvmmu/pvmmu/pvmmu_pool.c lib/sbi/pvmmu/pvmmu_pool.c"
+	"sbi-pvmmu/pvmmu/pvmmu_port.h lib/sbi/pvmmu/pvmmu_port.h"
+	"sbi-pvmmu/include/sbi/sbi_pvmmu_abi.h include/sbi/sbi_pvmmu_abi.h"
+)
+
+# What the tree is made of: the source, the core and the series
 stamp() {
-	{ echo "$version $tag_commit"; series_files |
+	{ echo "$version $tag_commit"
+	  for f in "${core_files[@]}"; do sha256sum "$repo/${f%% *}"; done
+	  series_files |
 		while read -r p; do sha256sum "$patches/$p"; done; } | sha256sum
+}
+
+# The first commit of the series: the portable core, unchanged
+add_core() {
+	local f
+
+	for f in "${core_files[@]}"; do
+		mkdir -p "$(dirname "$src/${f#* }")"
+		cp "$repo/${f%% *}" "$src/${f#* }"
+	done
+	git -C "$src" add -A
+	git -C "$src" commit -q -F - <<-EOF
+	lib: sbi: add the PVMMU portable core
+
+	The PVMMU extension lets the firmware own the memory of the OS's page
+	tables and validate every update of them. Its rules live in a portable
+	core that needs from its host only the SBI types and error codes and
+	GCC's __atomic builtins: pvmmu_core.c (every call and rule, one state
+	structure), pvmmu_pool.c (placing the pool) and pvmmu_port.h (atomics,
+	a lock, physical memory access), with the call ABI in
+	include/sbi/sbi_pvmmu_abi.h.
+
+	This patch adds the core unchanged from the pvmmu project's copy (it is
+	generated from it, so the two never differ); the patches after it build
+	it and add the glue to OpenSBI.
+
+	Signed-off-by: $GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>
+	EOF
 }
 
 # The pristine release into $1 (an empty directory)
@@ -72,6 +119,8 @@ make_tree() {
 	git -C "$src" init -q
 	git -C "$src" add -A
 	git -C "$src" commit -q -m "OpenSBI $version"
+	git -C "$src" tag -f release >/dev/null
+	add_core
 	while read -r p; do
 		[ -f "$patches/$p" ] || die "series names $p, which is not in $patches"
 		git -C "$src" am -q --keep-cr "$patches/$p" ||
@@ -84,7 +133,42 @@ mkdir -p "$out"
 if [ ! -d "$src/.git" ] || ! cmp -s <(stamp) "$out/.tree-stamp"; then
 	make_tree
 fi
+# The series as format-patch files in $1
+export_series() {
+	mkdir -p "$1"
+	rm -f "$1"/*.patch
+	git -C "$src" format-patch -q --no-signature -o "$(realpath "$1")" \
+		release..HEAD
+}
+
+case ${1:-} in
+--export)
+	[ -n "${2:-}" ] || die "--export needs a directory"
+	export_series "$2"
+	echo "opensbi: $(ls "$2"/*.patch | wc -l) patch(es) in $2, for \`git am\` onto OpenSBI v$version"
+	exit 0
+	;;
+--verify)
+	check=$(mktemp -d)
+	trap 'rm -rf "$check"' EXIT
+	export_series "$check/series"
+	mkdir "$check/tree"
+	fetch_release "$check/tree"
+	git -C "$check/tree" init -q
+	git -C "$check/tree" add -A
+	git -C "$check/tree" commit -q -m "OpenSBI $version"
+	git -C "$check/tree" am -q "$check"/series/*.patch ||
+		die "the exported series does not apply with git am"
+	[ "$(git -C "$check/tree" rev-parse 'HEAD^{tree}')" = \
+	  "$(git -C "$src" rev-parse 'HEAD^{tree}')" ] ||
+		die "the exported series gives another tree than the one built"
+	echo "opensbi: $(ls "$check"/series/*.patch | wc -l) exported patch(es) apply to OpenSBI v$version with git am, giving the built tree"
+	exit 0
+	;;
+"")	;;
+*)	die "usage: opensbi.sh [--export DIR | --verify]" ;;
+esac
 make -s -C "$src" O="$out/out" CROSS_COMPILE="$cross" PLATFORM=generic \
 	-j"$jobs"
 cp "$out/out/platform/generic/firmware/fw_dynamic.bin" "$out/fw_dynamic.bin"
-echo "opensbi: $out/fw_dynamic.bin (OpenSBI $version, $(series_files | wc -l) patch(es))"
+echo "opensbi: $out/fw_dynamic.bin (OpenSBI $version, the core and $(series_files | wc -l) patch(es))"
