@@ -475,8 +475,8 @@ static void core_recycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s2.reused, s1.reused + 1);
 	KUNIT_EXPECT_EQ(test, s2.recycled, s0.recycled);
 
-	/* A table that is not empty goes back to the firmware. */
-	set_pte((pte_t *)&again[3], __pte(user_leaf(test)));
+	/* Not empty (its last entry is set): back to the firmware. */
+	set_pte((pte_t *)&again[PTRS_PER_PTE - 1], __pte(user_leaf(test)));
 	KUNIT_EXPECT_TRUE(test, pvmmu_free_table(virt_to_ptdesc(again)));
 	pvmmu_pool_get_stats(&s1);
 	KUNIT_EXPECT_EQ(test, s1.released, s2.released + 1);
