@@ -855,8 +855,8 @@ static int apply_one(struct pvmmu_state *st, struct update_run *run,
  * dropped) and user leaves that keep their page (see
  * user_leaf_unchecked(); a CAS against the walker's A/D). Stops at another
  * page, a root's kernel half, an op that does not exist or an entry that
- * needs checking, which the checked path then takes. Returns how many it applied; *@valid is set
- * when one of them left a valid entry.
+ * needs checking, which the checked path then takes. Returns how many it
+ * applied; *@valid is set when one of them left a valid entry.
  */
 static unsigned long quick_run(struct pvmmu_state *st,
 			       const struct update_run *run,

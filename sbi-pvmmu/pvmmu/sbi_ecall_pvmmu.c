@@ -84,17 +84,11 @@ static int lock_with_pmp(unsigned long kind, unsigned long pa,
 }
 
 /*
- * What surrounds a call into the core on both ways: the phase counters,
- * and the fence after an UPDATE that stored a valid entry (applied
- * entries count even when a later one was rejected). Inlined: the hot
- * call's frame is set up once.
+ * After a call into the core (which pvmmu_mark_trap() preceded): the fence
+ * after an UPDATE that stored a valid entry (applied entries count even
+ * when a later one was rejected), and the exit phase counted. Inlined: the
+ * hot call's frame is set up once.
  */
-static __always_inline void core_enter(struct pvmmu_state *st,
-				       struct sbi_scratch *scratch)
-{
-	pvmmu_mark_trap(st, scratch->hartid, scratch->trap_insn);
-}
-
 static __always_inline void core_leave(struct pvmmu_state *st,
 				       unsigned long hartid)
 {
@@ -129,7 +123,7 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 		return rc;
 	}
 
-	core_enter(st, sbi_scratch_thishart_ptr());
+	pvmmu_mark_trap(st, hartid, sbi_scratch_thishart_ptr()->trap_insn);
 	rc = pvmmu_call(st, hartid, funcid, regs->a0, regs->a1, regs->a2,
 			&out->value);
 	core_leave(st, hartid);
@@ -166,7 +160,7 @@ void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs)
 
 	sbi_scratch_count_trap(scratch);
 	if (sbi_pvmmu_available()) {
-		core_enter(st, scratch);
+		pvmmu_mark_trap(st, scratch->hartid, scratch->trap_insn);
 		rc = pvmmu_call_update(st, scratch->hartid, regs->a0,
 				       regs->a1, &applied);
 		core_leave(st, scratch->hartid);
