@@ -201,22 +201,6 @@ static long recycle_take(unsigned int from, unsigned int level, bool reuse,
 }
 
 /*
- * Are the first @entries (a multiple of 8) of @table all zero? Every
- * exit frees its tables through here: OR-ing eight entries per step
- * takes half of memchr_inv()'s test per word.
- */
-static bool table_empty(const u64 *table, unsigned int entries)
-{
-	unsigned int i;
-	u64 any = 0;
-
-	for (i = 0; i < entries; i += 8)
-		any |= table[i] | table[i + 1] | table[i + 2] | table[i + 3] |
-		       table[i + 4] | table[i + 5] | table[i + 6] | table[i + 7];
-	return !any;
-}
-
-/*
  * Keep a freed table typed for reuse if it is empty (a root: its user
  * half, the lower one) and there is room.
  */
@@ -227,7 +211,7 @@ static bool recycle_put(unsigned long idx, const void *table)
 	unsigned long flags;
 	bool kept = false;
 
-	if (!table_empty(table, root ? PTRS_PER_PTE / 2 : PTRS_PER_PTE))
+	if (memchr_inv(table, 0, root ? PAGE_SIZE / 2 : PAGE_SIZE))
 		return false;
 	spin_lock_irqsave(&pool_lock, flags);
 	if (recycled[level].count < READ_ONCE(pvmmu_recycle)) {
