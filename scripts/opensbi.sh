@@ -110,15 +110,20 @@ fetch_release() {
 	git -C "$tmp/git" archive HEAD | tar -x -C "$dest"
 }
 
+# A git repository of the pristine release in $1 (made afresh)
+release_repo() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	fetch_release "$1"
+	git -C "$1" init -q
+	git -C "$1" add -A
+	git -C "$1" commit -q -m "OpenSBI $version"
+}
+
 make_tree() {
 	local p
 
-	rm -rf "$src"
-	mkdir -p "$src"
-	fetch_release "$src"
-	git -C "$src" init -q
-	git -C "$src" add -A
-	git -C "$src" commit -q -m "OpenSBI $version"
+	release_repo "$src"
 	git -C "$src" tag -f release >/dev/null
 	add_core
 	while read -r p; do
@@ -129,10 +134,6 @@ make_tree() {
 	stamp > "$out/.tree-stamp"
 }
 
-mkdir -p "$out"
-if [ ! -d "$src/.git" ] || ! cmp -s <(stamp) "$out/.tree-stamp"; then
-	make_tree
-fi
 # The series as format-patch files in $1
 export_series() {
 	mkdir -p "$1"
@@ -141,6 +142,10 @@ export_series() {
 		release..HEAD
 }
 
+mkdir -p "$out"
+if [ ! -d "$src/.git" ] || ! cmp -s <(stamp) "$out/.tree-stamp"; then
+	make_tree
+fi
 case ${1:-} in
 --export)
 	[ -n "${2:-}" ] || die "--export needs a directory"
@@ -152,11 +157,7 @@ case ${1:-} in
 	check=$(mktemp -d)
 	trap 'rm -rf "$check"' EXIT
 	export_series "$check/series"
-	mkdir "$check/tree"
-	fetch_release "$check/tree"
-	git -C "$check/tree" init -q
-	git -C "$check/tree" add -A
-	git -C "$check/tree" commit -q -m "OpenSBI $version"
+	release_repo "$check/tree"
 	git -C "$check/tree" am -q "$check"/series/*.patch ||
 		die "the exported series does not apply with git am"
 	[ "$(git -C "$check/tree" rev-parse 'HEAD^{tree}')" = \
