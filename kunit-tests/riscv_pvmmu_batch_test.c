@@ -144,6 +144,8 @@ static int batch_init(struct kunit *test)
 	rec.task = current;
 	ctx->saved_ops = pvmmu_set_backend(&recorder_ops);
 	test->priv = ctx;
+	/* One CPU's counters are the test's: see this_cpu_stats() */
+	migrate_disable();
 	return 0;
 }
 
@@ -155,6 +157,17 @@ static void batch_exit(struct kunit *test)
 		return;
 	pvmmu_set_backend(ctx->saved_ops);
 	pvmmu_batch = ctx->saved_batch;
+	migrate_enable();
+}
+
+/*
+ * The counters of the CPU the test runs on. Their sum over every CPU
+ * would also count other tasks' lazy sections, which flush FULL at the
+ * test's small pvmmu_batch too.
+ */
+static void this_cpu_stats(struct pvmmu_cpu_stats *s)
+{
+	*s = *this_cpu_ptr(&pvmmu_cpu_stats);
 }
 
 static u64 target(unsigned long *entry, unsigned int op)
@@ -199,12 +212,12 @@ static void batch_flush_on_full(struct kunit *test)
 	struct pvmmu_cpu_stats before, after;
 
 	pvmmu_batch = 4;
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	pvmmu_lazy_enter();
 	queue_stores(ctx->table, 0, 10);
 	KUNIT_EXPECT_EQ(test, rec.ncalls, 2U);
 	pvmmu_lazy_leave();
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 
 	KUNIT_ASSERT_EQ(test, rec.ncalls, 3U);
 	KUNIT_EXPECT_EQ(test, rec.calls[0].nr, 4U);
@@ -244,7 +257,7 @@ static void batch_tlb_flush_lands_queue(struct kunit *test)
 	struct pvmmu_cpu_stats before, after;
 	unsigned int i, nr_flushes = 7;
 
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	pvmmu_lazy_enter();
 	for (i = 0; i < nr_flushes; i++) {
 		queue_stores(ctx->table, i, 1);
@@ -277,7 +290,7 @@ static void batch_tlb_flush_lands_queue(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ctx->table[i], 0x1000UL + i);
 	}
 	pvmmu_lazy_leave();
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 
 	KUNIT_EXPECT_EQ(test, rec.ncalls, nr_flushes);
 	KUNIT_EXPECT_EQ(test, after.flushes[PVMMU_FLUSH_TLB] -
@@ -342,7 +355,7 @@ static void batch_deferred_exchange(struct kunit *test)
 
 	ctx->table[0] = final;
 	ctx->table[1] = clean;
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	pvmmu_lazy_enter();
 	KUNIT_EXPECT_EQ(test, pvmmu_clear(PVMMU_HOOK_BENCH, &ctx->table[0], false), final);
 	KUNIT_EXPECT_EQ(test, rec.ncalls, 0U);		/* deferred */
@@ -352,7 +365,7 @@ static void batch_deferred_exchange(struct kunit *test)
 	pvmmu_queue(PVMMU_HOOK_BENCH, &ctx->table[2], SBI_PVMMU_OP_STORE, final);
 	KUNIT_EXPECT_EQ(test, pvmmu_clear(PVMMU_HOOK_BENCH, &ctx->table[2], false), final);
 	pvmmu_lazy_leave();
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 
 	KUNIT_EXPECT_EQ(test, ctx->table[0], 0UL);
 	KUNIT_EXPECT_EQ(test, ctx->table[1], 0UL);
@@ -385,7 +398,7 @@ static void batch_interrupt_bypass(struct kunit *test)
 
 	hrtimer_init(&p.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 	p.timer.function = irq_write;
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	pvmmu_lazy_enter();
 	queue_stores(ctx->table, 0, 2);
 	hrtimer_start(&p.timer, ns_to_ktime(50 * NSEC_PER_USEC),
@@ -396,7 +409,7 @@ static void batch_interrupt_bypass(struct kunit *test)
 		cpu_relax();
 	pvmmu_lazy_leave();
 	hrtimer_cancel(&p.timer);
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 
 	KUNIT_ASSERT_TRUE(test, READ_ONCE(p.fired));
 	KUNIT_ASSERT_EQ(test, rec.ncalls, 2U);
@@ -414,7 +427,7 @@ static void batch_nesting_detected(struct kunit *test)
 	struct batch_ctx *ctx = test->priv;
 	struct pvmmu_cpu_stats before, after;
 
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	pvmmu_lazy_enter();
 	pvmmu_lazy_enter();
 	queue_stores(ctx->table, 0, 2);
@@ -422,7 +435,7 @@ static void batch_nesting_detected(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec.ncalls, 0U);
 	queue_stores(ctx->table, 2, 1);
 	pvmmu_lazy_leave();
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 
 	KUNIT_EXPECT_EQ(test, after.nested - before.nested, 1UL);
 	KUNIT_ASSERT_EQ(test, rec.ncalls, 1U);
@@ -437,11 +450,11 @@ static void batch_error_propagation(struct kunit *test)
 
 	rec.fail_call = 0;
 	rec.fail_index = 2;
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	pvmmu_lazy_enter();
 	queue_stores(ctx->table, 0, 5);
 	pvmmu_lazy_leave();
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 
 	KUNIT_EXPECT_EQ(test, after.failures - before.failures, 1UL);
 	KUNIT_ASSERT_EQ(test, rec.ncalls, 2U);
@@ -546,18 +559,18 @@ static void batch_reject_set(struct kunit *test)
 	leaf = page_leaf(page, _PAGE_ACCESSED);
 
 	reject_next(0);
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	set_pte(&p[6], __pte(leaf));
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 	KUNIT_EXPECT_EQ(test, table[6], 0UL);
 	expect_rejection(test, &before, &after, PVMMU_REJECT_SET, 1, 0);
 
 	set_pte(&p[5], __pte(leaf));
 	KUNIT_ASSERT_EQ(test, table[5], leaf);
 	reject_next(0);
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	ptep_set_wrprotect(&init_mm, 0, &p[5]);
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 	KUNIT_EXPECT_EQ(test, table[5], leaf);
 	expect_rejection(test, &before, &after, PVMMU_REJECT_SET, 1, 0);
 
@@ -587,9 +600,9 @@ static void batch_reject_clear_pins(struct kunit *test)
 	refs = page_ref_count(page);
 
 	reject_next(0);
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	old = pte_val(ptep_get_and_clear(&init_mm, 0, &p[7]));
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 	KUNIT_EXPECT_EQ(test, old, leaf);
 	KUNIT_EXPECT_EQ(test, table[7], leaf);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), refs + 1);
@@ -637,13 +650,13 @@ static void batch_reject_clear_in_run(struct kunit *test)
 
 	call = rec.ncalls;
 	reject_next(REJ_AT);
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	cpu = get_cpu();
 	old = pte_val(get_and_clear_full_ptes(&init_mm, 0, p, REJ_RUN, 0));
 	for (i = 0; i < REJ_RUN; i++)
 		olds[i] = pvmmu_cpu_buffer(cpu)[i].old;
 	put_cpu();
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 
 	KUNIT_EXPECT_EQ(test, old, want);
 	for (i = 0; i < REJ_RUN; i++) {
@@ -680,9 +693,9 @@ static void batch_reject_link(struct kunit *test)
 	pmd_t *pmdp = (pmd_t *)pmd_table;
 
 	reject_next(0);
-	pvmmu_sum_cpu_stats(&before);
+	this_cpu_stats(&before);
 	pmd_populate(&init_mm, &pmdp[3], virt_to_page(pte_table));
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 	KUNIT_EXPECT_EQ(test, pmd_table[3], 0UL);
 	expect_rejection(test, &before, &after, PVMMU_REJECT_LINK, 1, 0);
 
@@ -711,13 +724,13 @@ static void batch_reject_register(struct kunit *test)
 	/* Recycled tables come back without PT_REGISTER: take them all. */
 	do {
 		pvmmu_pool_get_stats(&pool_before);
-		pvmmu_sum_cpu_stats(&before);
+		this_cpu_stats(&before);
 		ptdesc = pvmmu_alloc_table(current->mm, 0);
 		if (ptdesc)
 			kept[n++] = ptdesc;
 	} while (ptdesc && n <= PVMMU_RECYCLE_MAX);
 	pvmmu_pool_get_stats(&pool_after);
-	pvmmu_sum_cpu_stats(&after);
+	this_cpu_stats(&after);
 	rec.fail_register = false;
 
 	KUNIT_EXPECT_NULL(test, ptdesc);
@@ -772,13 +785,13 @@ static void batch_matches_unbatched_on_firmware(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 
-	pvmmu_sum_cpu_stats(&s0);
+	this_cpu_stats(&s0);
 	pvmmu_batch = PVMMU_QUEUE_MAX;
 	run_sequence(ptdesc_address(a), leaf);
-	pvmmu_sum_cpu_stats(&s1);
+	this_cpu_stats(&s1);
 	pvmmu_batch = 1;
 	run_sequence(ptdesc_address(b), leaf);
-	pvmmu_sum_cpu_stats(&s2);
+	this_cpu_stats(&s2);
 
 	KUNIT_EXPECT_EQ(test, memcmp(ptdesc_address(a), ptdesc_address(b),
 				     PAGE_SIZE), 0);
