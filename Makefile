@@ -46,7 +46,7 @@ KMAKE		:= $(MAKE) -C $(KSRC) ARCH=riscv O=$(KBUILD) \
 .PHONY: all deps tree kconfig kernel kernel-distro kernel-nopv firmware opensbi opensbi-patches agent initramfs run test \
 	kunit boot debug patches checkpatch fuzz coverage clean distclean
 
-all: kernel kernel-distro firmware initramfs
+all: kernel kernel-distro firmware opensbi initramfs
 
 # Install what is missing from Debian's archive; a no-op when all is there.
 deps:

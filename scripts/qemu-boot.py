@@ -35,6 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 FIRMWARES = {
     "pvmmu": REPO / "build/sbi-pvmmu/sbi-pvmmu.bin",
     "opensbi": Path("/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"),
+    # Upstream OpenSBI 1.8.1 with the PVMMU series (make opensbi)
+    "opensbi-pvmmu": REPO / "build/opensbi/fw_dynamic.bin",
 }
 
 UBOOT = Path("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin")
@@ -92,9 +94,11 @@ def parse_args(argv):
     p.add_argument("--initrd", default=str(REPO / "build/agent/initramfs.cpio"),
                    help="initramfs (default: %(default)s)")
     p.add_argument("--firmware", default="pvmmu",
-                   help="'pvmmu' (%s), 'opensbi' (%s) or a path "
-                        "(default: %%(default)s)"
-                        % (FIRMWARES["pvmmu"], FIRMWARES["opensbi"]))
+                   help="'pvmmu' (%s), 'opensbi' (Debian's, %s), "
+                        "'opensbi-pvmmu' (OpenSBI with the PVMMU series, %s) "
+                        "or a path (default: %%(default)s)"
+                        % (FIRMWARES["pvmmu"], FIRMWARES["opensbi"],
+                           FIRMWARES["opensbi-pvmmu"]))
     p.add_argument("--boot", choices=("direct", "uefi"), default="direct",
                    help="'direct': QEMU -kernel; 'uefi': firmware -> U-Boot -> "
                         "bootefi of the kernel's EFI stub (default: %(default)s)")

@@ -26,6 +26,12 @@
 #          recovery); UEFI boots through Debian's U-Boot bootefi
 #          (native on OpenSBI, pvmmu=off, PV with efi_mm's runtime
 #          services used); SRST exit statuses
+#   opensbi upstream OpenSBI 1.8.1 with the PVMMU series (make opensbi): the
+#          KUnit core, batch and kernel suites, -smp 1 and 4 with the
+#          stress mix, Sv57 and Sv39 (batch 1) with page_table_check, the
+#          A/D-safety test batched and unbatched, rejections, hotplug
+#          and pool exhaustion, each with the pvmmu leak and accounting
+#          checks
 #   distro the distribution-like kernel (arch-riscv-pvmmu/distro.config),
 #          PV with page_table_check: 512 MiB to 8 GiB, two NUMA nodes,
 #          the stress mix PV and native, hotplug, pool exhaustion, and
@@ -37,7 +43,7 @@ set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 logs=$repo/build/logs
-layers=${PVMMU_TESTS:-host kunit boot distro}
+layers=${PVMMU_TESTS:-host kunit boot opensbi distro}
 passed=0
 failed=0
 skipped=0
@@ -99,23 +105,27 @@ fw_attack() {
 		-kernel "$repo/build/sbi-pvmmu/tests/sbi-attack.elf" < /dev/null
 }
 
-# KUnit: every case of every suite is one test.
+# KUnit: every case of every suite is one test, named <prefix>.<suite>.<case>,
+# on the firmware $2 (default: pvmmu's), of the suites matching $3 (all).
 run_kunit() {
-	local json=$logs/kunit.json start=$SECONDS
+	local prefix=${1:-kunit} json=$logs/${1:-kunit}.json start=$SECONDS
 
-	(cd "$repo/build/linux" && python3 tools/testing/kunit/kunit.py run \
+	rm -f "$json"
+	(cd "$repo/build/linux" &&
+	 PVMMU_FIRMWARE=${2:-$repo/build/sbi-pvmmu/sbi-pvmmu.bin} \
+	 python3 tools/testing/kunit/kunit.py run \
 		--build_dir="$repo/build/kernel" \
 		--qemu_config="$repo/kunit-tests/qemu_config.py" \
 		--cross_compile=riscv64-linux-gnu- \
 		--kunitconfig="$repo/kunit-tests/.kunitconfig" \
-		--timeout=600 --json="$json") > "$logs/kunit.log" 2>&1
+		--timeout=600 --json="$json" ${3:+"$3"}) > "$logs/$prefix.log" 2>&1
 	if [ ! -s "$json" ]; then
-		result FAIL kunit "(no results, see build/logs/kunit.log)"
-		tail -n 20 "$logs/kunit.log" | sed 's/^/     | /'
+		result FAIL "$prefix" "(no results, see build/logs/$prefix.log)"
+		tail -n 20 "$logs/$prefix.log" | sed 's/^/     | /'
 		return
 	fi
 	while read -r verdict name; do
-		result "$verdict" "kunit.$name" ""
+		result "$verdict" "$prefix.$name" ""
 	done < <(python3 - "$json" <<'EOF'
 import json
 import sys
@@ -140,7 +150,7 @@ if not found:
 	print('FAIL no-test-cases')
 EOF
 )
-	echo "     kunit.py took $((SECONDS - start)) s"
+	echo "     kunit.py ($prefix) took $((SECONDS - start)) s"
 }
 
 boot() {
@@ -268,6 +278,44 @@ for layer in $layers; do
 			"${uefi[@]}" --expect 'Remapping and enabling EFI services' \
 			--expect 'emulating stores of EFI runtime services'
 		check boot.srst-reboot-exit-3 reboot_exits_3
+		;;
+	opensbi)
+		# Upstream OpenSBI 1.8.1 with the PVMMU series (make opensbi):
+		# the suites that exercise the extension, as on pvmmu's firmware.
+		check opensbi.build make -s -C "$repo" opensbi
+		# The PVMMU suites; riscv_pvmmu_fw checks pvmmu's firmware itself
+		# (its SBI version, extensions and DBCN address rules).
+		run_kunit kunit-opensbi "$repo/build/opensbi/fw_dynamic.bin" \
+			'riscv_pvmmu_[bck]*'
+
+		osbi=(--firmware opensbi-pvmmu --append agent.pvmmu=1
+		      --expect '^OpenSBI v1\.8' --expect '^PVMMU pool +: 0x'
+		      --expect 'Experimental SBI Extensions : pvmmu'
+		      --expect 'pvmmu: active: sbi backend'
+		      --expect 'pvmmu: read-only data locked')
+		boot boot.opensbi-pvmmu-smp1 "${osbi[@]}" --smp 1 \
+			--run boot,smp,vm,pvmmu
+		boot boot.opensbi-pvmmu-smp4-stress "${osbi[@]}" --smp 4 \
+			--run boot,smp,vm,stress,pvmmu \
+			--expect 'smp: Brought up 1 node, 4 CPUs'
+		boot boot.opensbi-pvmmu-sv57-pgtable-check-stress "${osbi[@]}" \
+			--smp 4 --run boot,vm,stress,pvmmu \
+			--append page_table_check=on --append agent.stress_s=5 \
+			--expect 'root level 4' --expect 'debug_vm_pgtable: .*Validating'
+		boot boot.opensbi-pvmmu-sv39-batch1-pgtable-check "${osbi[@]}" \
+			--smp 2 --run boot,vm,pvmmu --append no4lvl \
+			--append pvmmu.batch=1 --append page_table_check=on \
+			--expect 'root level 2' --expect 'debug_vm_pgtable: .*Validating'
+		boot boot.opensbi-pvmmu-adsafety-batched "${osbi[@]}" --smp 4 \
+			--run adsafety,pvmmu
+		boot boot.opensbi-pvmmu-adsafety-unbatched "${osbi[@]}" --smp 4 \
+			--run adsafety,pvmmu --append pvmmu.batch=1
+		boot boot.opensbi-pvmmu-reject "${osbi[@]}" --smp 2 --run reject \
+			--allow-kernel-error 'Bad rss-counter state' \
+			--allow-kernel-error 'non-zero pgtables_bytes'
+		boot boot.opensbi-pvmmu-hotplug-stress "${osbi[@]}" --smp 4 \
+			--run hotplug,pvmmu
+		boot boot.opensbi-pvmmu-pool "${osbi[@]}" --smp 2 --run pool,pvmmu
 		;;
 	distro)
 		# The distribution-like kernel (arch-riscv-pvmmu/distro.config):
