@@ -38,6 +38,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 QEMU_BOOT = REPO / "scripts/qemu-boot.py"
 PVMMU_FIRMWARE = REPO / "build/sbi-pvmmu/sbi-pvmmu.bin"
+# Upstream OpenSBI 1.8.1 with the PVMMU series (make opensbi)
+OPENSBI_PVMMU_FIRMWARE = REPO / "build/opensbi/fw_dynamic.bin"
 AGENT_RE = re.compile(r"PVMMU-AGENT: (\{.*\})\s*$")
 
 # One instruction per 2^SHIFT ns of guest time: 0 is a 1 GIPS machine,
@@ -69,7 +71,13 @@ MODES = [
     Mode("pv-unbatched", "PV unbatched", "pvmmu", ["pvmmu.batch=1"], True, True),
     Mode("pv-batched", "PV batched", "pvmmu", [], True, True),
     Mode("pv-batched-wall", "PV batched, wall clock", "pvmmu", [], False, True),
+    Mode("native-opensbi-pvmmu", "native, OpenSBI + PVMMU", "opensbi-pvmmu",
+         ["pvmmu=off"], True, False),
+    Mode("pv-batched-opensbi", "PV batched, OpenSBI + PVMMU", "opensbi-pvmmu", [],
+         True, True),
 ]
+# The firmware file of each kind of mode: an argument of this script
+FIRMWARE_ARGS = {"pvmmu": "firmware", "opensbi-pvmmu": "opensbi_firmware"}
 MODE_BY_NAME = {m.name: m for m in MODES}
 DEFAULT_CPU = "rv64"
 PLOT_MODES = ["native-opensbi", "pv-unbatched", "pv-batched"]
@@ -197,6 +205,10 @@ def parse_args(argv):
     p.add_argument("--initrd", default=str(REPO / "build/agent/initramfs.cpio"))
     p.add_argument("--firmware", default=str(PVMMU_FIRMWARE),
                    help="pvmmu's firmware (default: %(default)s)")
+    p.add_argument("--opensbi-firmware", default=str(OPENSBI_PVMMU_FIRMWARE),
+                   help="OpenSBI with the PVMMU series, for the modes "
+                        "native-opensbi-pvmmu and pv-batched-opensbi "
+                        "(default: %(default)s)")
     p.add_argument("--timeout", type=float, default=900,
                    help="hard limit per boot, seconds (default: %(default)s)")
     p.add_argument("--cpu", default=DEFAULT_CPU,
@@ -235,7 +247,8 @@ def parse_args(argv):
 
 def boot_command(args, mode, name, out, workloads, smp):
     cmd = [sys.executable, str(QEMU_BOOT), "--name", name,
-           "--firmware", args.firmware if mode.firmware == "pvmmu" else mode.firmware,
+           "--firmware", (getattr(args, FIRMWARE_ARGS[mode.firmware])
+                          if mode.firmware in FIRMWARE_ARGS else mode.firmware),
            "--smp", str(smp), "--cpu", args.cpu,
            "--kernel", args.kernel_nopv if mode.kernel == "nopv" else args.kernel,
            "--initrd", args.initrd,
@@ -494,8 +507,13 @@ def fmt_ratio(v):
 
 
 def fw_modes(modes):
-    """The modes that boot pvmmu's firmware, which counts its own traps."""
-    return [m for m in modes if MODE_BY_NAME[m].firmware == "pvmmu"]
+    """The modes whose firmware counts its own traps: pvmmu's, or OpenSBI
+    with the PVMMU series (once it has a pool)."""
+    return [m for m in modes if MODE_BY_NAME[m].firmware in FIRMWARE_ARGS]
+
+
+def uses_opensbi_pvmmu(modes):
+    return any(MODE_BY_NAME[m].firmware == "opensbi-pvmmu" for m in modes)
 
 
 def passed(data, mode, workload, rep=0):
@@ -642,8 +660,8 @@ def markdown(summary, spread, meta):
                      "firmware; \"model\" is the same for modelled cycles.")
         lines.append("")
 
-    # "fw traps/op" only when a mode boots pvmmu's firmware, and filled only
-    # for those modes: Debian's OpenSBI does not count its traps
+    # "fw traps/op" only when a mode boots a firmware that counts its traps
+    # (pvmmu's, OpenSBI with the series), and filled only for those modes
     with_fw = fw_modes(modes)
     for w, row in summary.items():
         lines.append("### %s: %s" % (w, WHAT.get(w, w)))
@@ -684,7 +702,7 @@ def markdown(summary, spread, meta):
             lines.append("")
 
     for section in (targets_table, off_cost_table, breakdown_table, queue_figures,
-                    lmbench_table, parallel_table):
+                    lmbench_table, parallel_table, firmware_table):
         text = section(summary, meta)
         if text:
             lines.append(text)
@@ -752,6 +770,57 @@ RATIO_TARGETS = [
     ("mremap_16m", ["mremap_16m"], 2.0),
     ("mremap_aligned_16m", ["mremap_aligned_16m"], 1.10),
 ]
+
+
+# (what, pvmmu firmware's native and PV modes, OpenSBI's)
+FIRMWARE_PAIRS = [("pvmmu's firmware", "native", "pv-batched"),
+                  ("OpenSBI + PVMMU", "native-opensbi-pvmmu", "pv-batched-opensbi")]
+# Workloads whose PV / native ratio the firmware comparison shows
+FIRMWARE_WORKLOADS = ["fault_storm_64m", "map_4096", "munmap_16m", "fork_16m",
+                      "fork_exec", "mprotect_64m"]
+
+
+def firmware_table(summary, meta):
+    """The extension inside OpenSBI beside pvmmu's own firmware: the calls'
+    cost, and PV batched against native on the same firmware."""
+    pairs = [p for p in FIRMWARE_PAIRS if p[1] in meta["modes"] and p[2] in meta["modes"]]
+    if len(pairs) < 2:
+        return ""
+    lines = ["### The extension in OpenSBI 1.8.1 and in pvmmu's firmware", "",
+             "| figure | " + " | ".join(p[0] for p in pairs) + " |",
+             "|---|" + "---|" * len(pairs)]
+
+    def ns_row(label, workload, per_entry=False):
+        cells = []
+        for _, _, pv in pairs:
+            fig = fig_of(summary, workload, pv)
+            ns = fig["ns_per_op"] if fig else None
+            if ns is not None and per_entry:
+                ns = ns / fig["entries_per_call"] if fig.get("entries_per_call") else None
+            cells.append(fmt_ns(ns))
+        lines.append("| %s | %s |" % (label, " | ".join(cells)))
+
+    ns_row("null SBI call (PV batched boot)", "sbi_null")
+    ns_row("single-entry UPDATE call", "sbi_update1")
+    ns_row("full-batch UPDATE, per entry", "sbi_update_batch", per_entry=True)
+    for w in FIRMWARE_WORKLOADS:
+        cells = []
+        for _, native, pv in pairs:
+            n, v = fig_of(summary, w, native), fig_of(summary, w, pv)
+            cells.append(fmt_ratio(v["ns_per_op"] / n["ns_per_op"]) if n and v else "-")
+        lines.append("| %s, PV batched / native on the same firmware | %s |"
+                     % (w, " | ".join(cells)))
+    cells = []
+    for _, native, _ in pairs:
+        n, ref = fig_of(summary, "fault_storm_64m", native), \
+            fig_of(summary, "fault_storm_64m", REFERENCE)
+        cells.append(fmt_ratio(n["ns_per_op"] / ref["ns_per_op"]) if n and ref else "-")
+    lines.append("| fault_storm_64m native, against native on pvmmu's firmware | %s |"
+                 % " | ".join(cells))
+    lines.append("")
+    lines.append("Guest time under -icount: the calls' figures are instructions, "
+                 "trap entry and exit included.")
+    return "\n".join(lines)
 
 
 def targets_table(summary, meta):
@@ -1075,8 +1144,10 @@ def snapshot_inputs(args, out):
     """Boot copies, so a rebuild during the run cannot mix two kernels."""
     inputs = out / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
-    for attr in ("kernel", "kernel_nopv", "initrd", "firmware"):
+    for attr in ("kernel", "kernel_nopv", "initrd", "firmware", "opensbi_firmware"):
         if attr == "kernel_nopv" and "native-nopv" not in args.modes:
+            continue
+        if attr == "opensbi_firmware" and not uses_opensbi_pvmmu(args.modes):
             continue
         src = Path(getattr(args, attr))
         dst = inputs / (src.name + ("-nopv" if attr == "kernel_nopv" else ""))
@@ -1098,6 +1169,8 @@ def metadata(args):
         "parallel_smp": max(args.smp, args.parallel_smp),
         "initrd": file_id(args.initrd),
         "firmware": file_id(args.firmware),
+        "opensbi_firmware": (file_id(args.opensbi_firmware)
+                             if uses_opensbi_pvmmu(args.modes) else None),
         "shift": args.shift,
         "seed": args.seed,
         "smp": args.smp,
