@@ -21,6 +21,12 @@
 # `git format-patch` files in DIR, to `git am` onto one's own v1.8.1.
 # With --verify: export it, `git am` it onto a fresh copy of the release
 # and check that the result is exactly the tree that is built.
+# With --check-style: OpenSBI's conventions on the glue (patches 2 on;
+# patch 1 is the portable core, in the project's kernel style): the files
+# the series adds pass OpenSBI's .clang-format, and every patch passes
+# Linux's checkpatch.pl (build/linux) but for what OpenSBI does its own
+# way: SPDX tags inside the header comment, no MAINTAINERS file, and
+# libfdt's uint64_t.
 
 set -euo pipefail
 
@@ -166,8 +172,30 @@ case ${1:-} in
 	echo "opensbi: $(ls "$check"/series/*.patch | wc -l) exported patch(es) apply to OpenSBI v$version with git am, giving the built tree"
 	exit 0
 	;;
+--check-style)
+	checkpatch=$repo/build/linux/scripts/checkpatch.pl
+	[ -x "$checkpatch" ] || die "no $checkpatch: make tree first"
+	check=$(mktemp -d)
+	trap 'rm -rf "$check"' EXIT
+	export_series "$check"
+	bad=0
+	for p in "$check"/*.patch; do
+		case $(basename "$p") in 0001-*) continue ;; esac
+		"$checkpatch" --no-tree --terse --show-types \
+			--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,PREFER_KERNEL_TYPES \
+			- < "$p" > "$check/out" || { cat "$check/out"; bad=1; }
+	done
+	while read -r f; do
+		case $f in lib/sbi/pvmmu/*|include/sbi/sbi_pvmmu_abi.h) continue ;; esac
+		(cd "$src" && clang-format --dry-run --Werror --style=file "$f") ||
+			bad=1
+	done < <(git -C "$src" diff --name-only --diff-filter=A release HEAD -- '*.c' '*.h')
+	[ "$bad" = 0 ] || die "the series does not follow OpenSBI's conventions (above)"
+	echo "opensbi: the series follows OpenSBI's conventions (clang-format, checkpatch)"
+	exit 0
+	;;
 "")	;;
-*)	die "usage: opensbi.sh [--export DIR | --verify]" ;;
+*)	die "usage: opensbi.sh [--export DIR | --verify | --check-style]" ;;
 esac
 make -s -C "$src" O="$out/out" CROSS_COMPILE="$cross" PLATFORM=generic \
 	-j"$jobs"

@@ -212,6 +212,7 @@ for layer in $layers; do
 		check host.patches-git-am "$repo/scripts/export-patches.sh" --verify
 		check host.opensbi-build make -s -C "$repo" opensbi
 		check host.opensbi-series-git-am "$repo/scripts/opensbi.sh" --verify
+		check host.opensbi-series-style "$repo/scripts/opensbi.sh" --check-style
 		check host.checkpatch checkpatch_clean
 		check fw.selftest-smp1 fw_selftest 1
 		check fw.selftest-smp4 fw_selftest 4
