@@ -116,14 +116,17 @@ fetch_release() {
 	git -C "$tmp/git" archive HEAD | tar -x -C "$dest"
 }
 
-# A git repository of the pristine release in $1 (made afresh)
+# A git repository of the pristine release in $1 (made afresh; left as it
+# was if there is no release source)
 release_repo() {
+	rm -rf "$1.new"
+	mkdir -p "$1.new"
+	fetch_release "$1.new"
+	git -C "$1.new" init -q
+	git -C "$1.new" add -A
+	git -C "$1.new" commit -q -m "OpenSBI $version"
 	rm -rf "$1"
-	mkdir -p "$1"
-	fetch_release "$1"
-	git -C "$1" init -q
-	git -C "$1" add -A
-	git -C "$1" commit -q -m "OpenSBI $version"
+	mv "$1.new" "$1"
 }
 
 make_tree() {
