@@ -56,6 +56,12 @@
  * attack got through and killed it, or under extreme host load); an
  * attack is given SETTLE_TICKS to show an effect on another hart.
  */
+/* SBI 3.0 PMU and DBTR (not in pvmmu's firmware, which refuses them) */
+#define SBI_EXT_DBTR		0x44425452
+#define SBI_DBTR_NUM_TRIGGERS	0
+#define SBI_DBTR_SETUP_SHMEM	1
+#define SBI_DBTR_TRIGGER_READ	2
+#define SBI_PMU_EVENT_GET_INFO	8
 #define HELPER_TICKS	200000000UL
 #define SETTLE_TICKS	200000UL
 #define SECOND_TICKS	10000000UL
@@ -872,6 +878,49 @@ static void attack_sfence(void)
 /* ---- [10] DBCN per-call limit */
 
 static char dbcn_long[1000];
+static struct { ulong w[2]; } __attribute__((aligned(16))) pmu_info;
+
+/*
+ * Buffers the firmware writes that run into the pool: a range that wraps
+ * around the address space (DBCN), a size that wraps (PMU EVENT_GET_INFO
+ * of 2^60 + 1 events on one 16-byte entry: the firmware would write
+ * through all memory) and a buffer checked at its first byte only (DBTR,
+ * one entry per trigger: QEMU 7.2 shows DBTR no trigger, so there it can
+ * write nothing). Each must be refused or harmless, whichever of these
+ * extensions the firmware has (pvmmu's has neither PMU nor DBTR).
+ */
+static void attack_shared_memory(void)
+{
+	ulong before[8], triggers, i, changed = 0;
+	struct sbiret r;
+
+	r = SBI3(SBI_EXT_DBCN, SBI_EXT_DBCN_CONSOLE_READ, -pool_base + 16,
+		 pool_base, 0);
+	check_true("[10] DBCN read of a range wrapping into the pool: refused",
+		   r.error != 0, r.value);
+	r = sbi_call(SBI_EXT_PMU, SBI_PMU_EVENT_GET_INFO, (ulong)&pmu_info, 0,
+		     (1UL << 60) + 1, 0, 0);
+	check_true("[10] PMU event info of 2^60 + 1 events: refused",
+		   r.error != 0, r.value);
+
+	/* DBTR: refused, or nothing written into the pool by its reads */
+	for (i = 0; i < array_size(before); i++)
+		before[i] = ((volatile ulong *)pool_base)[i];
+	r = SBI1(SBI_EXT_DBTR, SBI_DBTR_NUM_TRIGGERS, 0);
+	triggers = r.error ? 0 : r.value;
+	r = SBI2(SBI_EXT_DBTR, SBI_DBTR_SETUP_SHMEM, pool_base - 16, 0);
+	if (!r.error) {
+		/* one entry fewer than there are triggers: DBTR's bound */
+		if (triggers > 1)
+			SBI2(SBI_EXT_DBTR, SBI_DBTR_TRIGGER_READ, 0,
+			     triggers - 1);
+		SBI2(SBI_EXT_DBTR, SBI_DBTR_SETUP_SHMEM, -1UL, -1UL);
+	}
+	for (i = 0; i < array_size(before); i++)
+		changed |= before[i] != ((volatile ulong *)pool_base)[i];
+	check("[10] DBTR shared memory running into the pool: pool unchanged",
+	      changed, 0);
+}
 
 static void attack_dbcn(void)
 {
@@ -904,6 +953,7 @@ static void attack_dbcn(void)
 	r = sbi_call(SBI_EXT_RFENCE, SBI_EXT_RFENCE_REMOTE_SFENCE_VMA,
 		     1UL << hartid(), 0, -4096UL, 4095, 0);
 	check("[10] remote fence of the last page returns", r.error, 0);
+	attack_shared_memory();
 }
 
 /* ---- [5] loaded roots */
