@@ -155,7 +155,8 @@ struct run_stats {
 	unsigned int skipped;
 };
 
-void runner_init(void);
+/* @all: the NULL-terminated table of groups (tests.c's agent_groups) */
+void runner_init(const struct agent_group *const *all);
 void run_list(const char *list, unsigned int timeout_s, struct run_stats *st);
 void report_result(struct run_stats *st, const char *name, int result,
 		   const char *detail, const char *fields,
@@ -163,17 +164,54 @@ void report_result(struct run_stats *st, const char *name, int result,
 void report_event(const char *event, const char *detail);
 void list_tests(void);
 
+/* ---- workers on every hart (workers.c) ---- */
+
+#define WORKERS_MAX	CPU_SETSIZE
+
+struct workers {
+	int n;				/* started */
+	int gate[2];			/* closing it starts them all */
+	pid_t pid[WORKERS_MAX];
+	int cpu[WORKERS_MAX];		/* where each was born; -1: anywhere */
+	int status[WORKERS_MAX];	/* wait status, -1 if lost */
+	bool reaped[WORKERS_MAX];
+	bool timed_out;			/* workers_wait() killed the rest */
+	cpu_set_t parent_mask;
+};
+
+/* 0 or -errno */
+int workers_init(struct workers *w);
+/*
+ * Fork a worker on @cpu (-1: wherever the parent is) that waits for
+ * workers_go() and then exits with @fn(@arg). 0 or -errno.
+ */
+int workers_spawn(struct workers *w, int cpu, int (*fn)(void *arg), void *arg);
+/* Put the parent back on its own CPUs and start every worker. */
+void workers_go(struct workers *w);
+/* Reap them all; after @limit_s seconds (0: none) kill what is left. */
+void workers_wait(struct workers *w, unsigned int limit_s);
+/* Reap the workers that have exited already: how many, without waiting. */
+int workers_reap_exited(struct workers *w);
+/*
+ * The index of the first worker that did not exit 0, described in @err
+ * ("worker CPU n: ..."), or -1 if all did.
+ */
+int workers_first_failure(const struct workers *w, char *err, size_t size);
+
 /* ---- agent.* parameters (params.c) ---- */
 
 void params_from_cmdline(const char *cmdline);
 int param_set(const char *key, const char *val);
 const char *agent_param(const char *key);
 long agent_param_long(const char *key, long def);
+/* agent.tmpdir, where tests put their files: /tmp unless set */
+const char *agent_tmpdir(void);
 
 /* ---- helpers (util.c) ---- */
 /* Is @name one of the items of @list, separated by any of @seps? */
 bool list_has(const char *list, const char *seps, const char *name);
 
+void sleep_ms(unsigned int ms);
 uint64_t now_ns(void);
 uint64_t now_ns_raw(void);
 
@@ -281,7 +319,7 @@ struct pvmmu_stat;
 #define PVMMU_STRESS_MARKER	".pvmmu-agent-stress"
 
 /*
- * Bracket some work: begin records the pool use of the live processes
+ * (leak.c) Bracket some work: begin records the pool use of the live processes
  * (no CPU or khugepaged still holding a dead mm, counters quiet); end
  * waits up to timeout_ms for it to come back.  Both return 0 or -errno
  * (begin: -ENODEV when pvmmu is inactive; end: -ETIMEDOUT when the user
@@ -291,6 +329,8 @@ struct pvmmu_stat;
  * and the end's comparison leaves them out.
  */
 int pvmmu_leak_begin(struct pvmmu_stat *base);
+/* Touch the stack deeper than the bracketed work will go (begin does) */
+void pvmmu_leak_prefault_stack(void);
 int pvmmu_leak_end(const struct pvmmu_stat *base, struct pvmmu_stat *after,
 		   unsigned int timeout_ms);
 long long pvmmu_leak_own_growth(const struct pvmmu_stat *base,

@@ -156,7 +156,7 @@ static int init_main(const char *argv0)
 	ssize_t n;
 
 	setup_console();
-	runner_init();
+	runner_init(agent_groups);
 	mount_all(&st);
 	/* a /dev/console from devtmpfs, if the initramfs lacked one */
 	setup_console();
@@ -221,7 +221,7 @@ static int cli_main(int argc, char **argv)
 	/* collect orphaned grandchildren like PID 1 would */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
 		report_event("warning", "cannot become a child subreaper");
-	runner_init();
+	runner_init(agent_groups);
 	agent_set_self(argv[0]);
 
 	run_all(&st, false);

@@ -126,3 +126,10 @@ void params_from_cmdline(const char *cmdline)
 		param_set(key, eq ? eq + 1 : "1");
 	}
 }
+
+const char *agent_tmpdir(void)
+{
+	const char *dir = agent_param("tmpdir");
+
+	return dir ? dir : "/tmp";
+}

@@ -679,17 +679,16 @@ static int sf_toggler(void *arg)
 
 static int adsafety_shared_file(struct test_ctx *t)
 {
-	const char *dir = agent_param("tmpdir") ? agent_param("tmpdir") : "/tmp";
+	const char *dir = agent_tmpdir();
 	struct ad_opts o;
 	struct sf_ctx c = { .o = &o };
-	pid_t pid[2] = { 0, 0 };
-	int status[2] = { 0, 0 }, ret, i, data_ret = 0;
+	static struct workers pool;	/* the writer, then the toggler */
+	int ret, i, data_ret = 0;
 	size_t flen, shlen, pg, k;
 	char path[256], how[96];
 	struct ad_pv before;
 	struct sf_shared *sh;
 	unsigned char *buf;
-	bool early = false;
 	uint64_t max_seq = 0, start;
 	ssize_t n;
 
@@ -715,35 +714,29 @@ static int adsafety_shared_file(struct test_ctx *t)
 	pv_snap(&before);
 	ad_start(&o);
 	start = now_ns();
-	pid[0] = fork_call(sf_writer, &c);
-	if (pid[0] < 0)
-		return t_fail(t, "fork writer: %s", strerror(errno));
-	pid[1] = fork_call(sf_toggler, &c);
-	if (pid[1] < 0) {
-		ret = errno;
-		set_stop(&sh->stop);
-		wait_pid(pid[0], &status[0]);
-		return t_fail(t, "fork toggler: %s", strerror(ret));
+	ret = workers_init(&pool);
+	if (ret)
+		return t_fail(t, "workers: %s", strerror(-ret));
+	ret = workers_spawn(&pool, -1, sf_writer, &c);
+	if (ret) {
+		workers_go(&pool);
+		return t_fail(t, "fork writer: %s", strerror(-ret));
 	}
+	ret = workers_spawn(&pool, -1, sf_toggler, &c);
+	if (ret) {
+		set_stop(&sh->stop);
+		workers_go(&pool);
+		workers_wait(&pool, 0);
+		return t_fail(t, "fork toggler: %s", strerror(-ret));
+	}
+	workers_go(&pool);
 
 	/* until the time or the toggler's iterations are up, or one quits */
 	while (!ad_expired(&o) && !stopped(&sh->toggler_done) &&
-	       !stopped(&sh->stop)) {
-		for (i = 0; i < 2; i++) {
-			if (pid[i] > 0 &&
-			    waitpid(pid[i], &status[i], WNOHANG) == pid[i]) {
-				pid[i] = 0;
-				early = true;
-			}
-		}
-		if (early)
-			break;
+	       !stopped(&sh->stop) && !workers_reap_exited(&pool))
 		usleep(AD_POLL_US);
-	}
 	set_stop(&sh->stop);
-	for (i = 0; i < 2; i++)
-		if (pid[i] > 0 && wait_pid(pid[i], &status[i]))
-			return t_fail(t, "wait: %s", strerror(errno));
+	workers_wait(&pool, 0);
 	t_double(t, "run_ms", ns_to_ms(now_ns() - start));
 
 	t_uint(t, "writer_passes", sh->w_passes);
@@ -770,10 +763,12 @@ static int adsafety_shared_file(struct test_ctx *t)
 	else if (sh->err_op)
 		data_ret = t_fail(t, "%s: %s", sh->err_op,
 				  strerror(sh->err_errno));
-	for (i = 0; i < 2 && !data_ret; i++)
-		if (!WIFEXITED(status[i]) || WEXITSTATUS(status[i]))
+	for (i = 0; i < pool.n && !data_ret; i++)
+		if (pool.status[i] == -1)
+			data_ret = t_fail(t, "%s: lost", i ? "toggler" : "writer");
+		else if (!WIFEXITED(pool.status[i]) || WEXITSTATUS(pool.status[i]))
 			data_ret = t_fail(t, "%s: %s", i ? "toggler" : "writer",
-					  describe_status(status[i], how,
+					  describe_status(pool.status[i], how,
 							  sizeof(how)));
 	if (!data_ret && !sh->w_writes)
 		data_ret = t_fail(t, "the writer wrote nothing in %ld s",

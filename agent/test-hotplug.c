@@ -80,17 +80,6 @@ static void __printf(2, 3) hp_problem(struct hp_run *h, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 static void online_path(int cpu, char *path, size_t size)
 {
 	snprintf(path, size, HP_CPU_DIR "/cpu%d/online", cpu);
@@ -441,7 +430,7 @@ static void hp_fields(struct test_ctx *t, const struct hp_run *h,
 
 static int hotplug_stress(struct test_ctx *t)
 {
-	const char *dir = agent_param("tmpdir") ? agent_param("tmpdir") : "/tmp";
+	const char *dir = agent_tmpdir();
 	long rounds = agent_param_long("hotplug_rounds", HP_DEFAULT_ROUNDS);
 	long secs = agent_param_long("hotplug_s", HP_DEFAULT_S);
 	long max_mib = agent_param_long("stress_max_mib", HP_DEFAULT_MAX_MIB);

@@ -33,104 +33,11 @@
 #include "pvmmu_stat.h"
 
 #define PVMMU_POLL_MS		50
-#define PVMMU_QUIET_MS		2000
 #define PVMMU_LEAK_MS		15000
 #define PVMMU_CHECK_MS		3000
 #define PVMMU_BURST_MS		1500
 #define PVMMU_BURST_ITERS	200
 #define PVMMU_BURST_MAX		(2 * MIB)
-#define PVMMU_STACK_TOUCH	(64 * KIB)
-#define PVMMU_KICK_MS		1000
-
-static void sleep_ms(unsigned int ms)
-{
-	usleep(ms * 1000);
-}
-
-/*
- * Touch the stack deeper than the work below will go, so a new stack page
- * table cannot show up between the baseline and the final count.
- */
-static void __attribute__((noinline)) prefault_stack(void)
-{
-	volatile char buf[PVMMU_STACK_TOUCH];
-	size_t i;
-
-	for (i = 0; i < sizeof(buf); i += 512)
-		buf[i] = 0;
-}
-
-/* This process's page tables from VmPTE, or -1 when it cannot be read */
-static long long own_tables(void)
-{
-	char text[4096];
-	const char *p;
-	long long kib;
-
-	if (read_text("/proc/self/status", text, sizeof(text)) < 0)
-		return -1;
-	p = strstr(text, "\nVmPTE:");
-	if (!p || sscanf(p + strlen("\nVmPTE:"), "%lld", &kib) != 1)
-		return -1;
-	return kib * KIB / sysconf(_SC_PAGESIZE);
-}
-
-long long pvmmu_leak_own_growth(const struct pvmmu_stat *base,
-				const struct pvmmu_stat *after)
-{
-	if (base->own_tables < 0 || after->own_tables <= base->own_tables)
-		return 0;
-	return after->own_tables - base->own_tables;
-}
-
-int pvmmu_leak_begin(struct pvmmu_stat *base)
-{
-	int ret;
-
-	ret = pvmmu_stat_read(base);
-	if (ret)
-		return ret;
-	if (!base->active)
-		return -ENODEV;
-	prefault_stack();
-	/* no dead mm may hold a root: not khugepaged, not a CPU */
-	pvmmu_stat_wake_khugepaged();
-	ret = pvmmu_stat_visit_cpus();
-	if (ret)
-		return ret;
-	ret = pvmmu_stat_read_quiet(base, PVMMU_POLL_MS, PVMMU_QUIET_MS);
-	base->own_tables = own_tables();
-	/* never quiet: the last read is still the best baseline there is */
-	return ret == -ETIMEDOUT ? 0 : ret;
-}
-
-int pvmmu_leak_end(const struct pvmmu_stat *base, struct pvmmu_stat *after,
-		   unsigned int timeout_ms)
-{
-	unsigned int waited = 0;
-	int ret;
-
-	/* tables are freed after an RCU grace period: poll */
-	for (;;) {
-		if (!(waited % PVMMU_KICK_MS))
-			pvmmu_stat_wake_khugepaged();
-		ret = pvmmu_stat_visit_cpus();
-		if (ret)
-			return ret;
-		ret = pvmmu_stat_read(after);
-		if (ret)
-			return ret;
-		after->own_tables = own_tables();
-		if (pvmmu_stat_user_tables(after) -
-		    pvmmu_leak_own_growth(base, after) <=
-		    pvmmu_stat_user_tables(base))
-			return 0;
-		if (waited >= timeout_ms)
-			return -ETIMEDOUT;
-		sleep_ms(PVMMU_POLL_MS);
-		waited += PVMMU_POLL_MS;
-	}
-}
 
 /*
  * Read until the identities hold, for at most timeout_ms: a read may fall
@@ -280,7 +187,7 @@ static int need_active(struct test_ctx *t, struct pvmmu_stat *s)
 
 static int pvmmu_leak(struct test_ctx *t)
 {
-	const char *dir = agent_param("tmpdir") ? agent_param("tmpdir") : "/tmp";
+	const char *dir = agent_tmpdir();
 	long burst_ms = agent_param_long("pvmmu_burst_ms", PVMMU_BURST_MS);
 	struct stress_opts o = {
 		.max_iters = PVMMU_BURST_ITERS,
@@ -607,7 +514,7 @@ static int reject_child(void *arg)
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
 		return child_fail(a, 2, "PR_SET_THP_DISABLE: %s",
 				  strerror(errno));
-	prefault_stack();
+	pvmmu_leak_prefault_stack();
 	if (mlockall(MCL_CURRENT))
 		return child_fail(a, 3, "mlockall: %s", strerror(errno));
 	fd = open(INJECT_PATH, O_WRONLY | O_CLOEXEC);

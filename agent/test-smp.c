@@ -77,7 +77,6 @@ struct worker {
 	int index;
 	int nworkers;
 	unsigned int rounds;
-	int start_fd;
 	int report_fd;
 	struct smp_shared *shared;
 	unsigned char *slices;
@@ -178,16 +177,13 @@ static void worker_shared(struct worker *w, struct worker_report *r)
 	}
 }
 
-static int worker_main(struct worker *w)
+/* Runs once every worker exists (workers_go()): all go together */
+static int worker_main(void *arg)
 {
+	struct worker *w = arg;
 	struct worker_report r = { .cpu = w->cpu, .ok = 1 };
 	uint64_t start;
-	char c;
 	int err, cur;
-
-	/* wait until the parent closes the start pipe: all go together */
-	while (read(w->start_fd, &c, 1) < 0 && errno == EINTR)
-		;
 
 	start = now_ns();
 	err = pin_to_cpu(w->cpu);
@@ -208,13 +204,13 @@ static int worker_main(struct worker *w)
 static int smp_workers(struct test_ctx *t)
 {
 	unsigned int rounds = agent_param_long("smp_rounds", 16);
-	int cpus[CPU_SETSIZE], n, i, nstarted = 0, nreports = 0;
-	int start_pipe[2], report_pipe[2];
+	int cpus[CPU_SETSIZE], n, i, nreports = 0, ret;
+	int report_pipe[2];
 	static struct worker_report reports[CPU_SETSIZE];
-	static pid_t pids[CPU_SETSIZE];
+	static struct workers pool;
 	uint64_t start, min_ns = UINT64_MAX, max_ns = 0;
 	struct smp_shared *shared;
-	char how[96], err[TEST_DETAIL_MAX] = "";
+	char err[TEST_DETAIL_MAX] = "";
 	size_t shared_size;
 	unsigned char *buf;
 	cpu_set_t set;
@@ -234,8 +230,11 @@ static int smp_workers(struct test_ctx *t)
 	buf = map_anon(SMP_BUF_SIZE);
 	if (!buf)
 		return t_fail(t, "mmap: %s", strerror(errno));
-	if (pipe(start_pipe) || pipe(report_pipe))
+	if (pipe(report_pipe))
 		return t_fail(t, "pipe: %s", strerror(errno));
+	ret = workers_init(&pool);
+	if (ret)
+		return t_fail(t, "workers: %s", strerror(-ret));
 
 	start = now_ns();
 	for (i = 0; i < n; i++) {
@@ -244,29 +243,21 @@ static int smp_workers(struct test_ctx *t)
 			.index = i,
 			.nworkers = n,
 			.rounds = rounds,
-			.start_fd = start_pipe[0],
 			.report_fd = report_pipe[1],
 			.shared = shared,
 			.slices = (unsigned char *)shared + page_size(),
 		};
 
-		pids[i] = fork();
-		if (pids[i] < 0) {
-			snprintf(err, sizeof(err), "fork: %s", strerror(errno));
+		ret = workers_spawn(&pool, cpus[i], worker_main, &w);
+		if (ret) {
+			snprintf(err, sizeof(err), "fork: %s", strerror(-ret));
 			break;
 		}
-		if (pids[i] == 0) {
-			close(start_pipe[1]);
-			close(report_pipe[0]);
-			_exit(worker_main(&w));
-		}
-		nstarted++;
 	}
-	close(start_pipe[1]);		/* go */
-	close(start_pipe[0]);
+	workers_go(&pool);
 	close(report_pipe[1]);
 
-	while (nreports < nstarted) {
+	while (nreports < pool.n) {
 		ssize_t got = read_full(report_pipe[0], &reports[nreports],
 					sizeof(reports[0]));
 
@@ -276,20 +267,9 @@ static int smp_workers(struct test_ctx *t)
 	}
 	close(report_pipe[0]);
 
-	for (i = 0; i < nstarted; i++) {
-		int status;
-
-		if (wait_pid(pids[i], &status)) {
-			if (!err[0])
-				snprintf(err, sizeof(err), "wait: %s",
-					 strerror(errno));
-		} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-			if (!err[0])
-				snprintf(err, sizeof(err), "worker CPU %d: %s",
-					 cpus[i], describe_status(status, how,
-								  sizeof(how)));
-		}
-	}
+	workers_wait(&pool, 0);
+	if (!err[0])
+		workers_first_failure(&pool, err, sizeof(err));
 	t_int(t, "cpus", n);
 	t_uint(t, "rounds", rounds);
 	t_double(t, "ms", ns_to_ms(now_ns() - start));

@@ -815,15 +815,14 @@ static int worker_setup(struct stress_worker *w)
 	return 0;
 }
 
-static int worker_main(struct stress_worker *w, int start_fd)
+/* Runs once every worker exists (workers_go()) */
+static int worker_main(void *arg)
 {
+	struct stress_worker *w = arg;
 	struct stress_slot *s = w->slot;
 	uint64_t start, deadline, t0, ns;
 	int op;
 
-	/* all workers start when the parent closes the pipe */
-	wait_eof(start_fd);
-	close(start_fd);
 	start = now_ns();
 	deadline = start + w->o->duration_ns;
 
@@ -857,53 +856,6 @@ static int worker_main(struct stress_worker *w, int start_fd)
 	return s->failed ? 1 : 0;
 }
 
-static volatile sig_atomic_t stress_timed_out;
-
-static void stress_alarm(int sig)
-{
-	(void)sig;
-	stress_timed_out = 1;
-}
-
-static void kill_from(const pid_t *pids, int first, int n)
-{
-	int i;
-
-	for (i = first; i < n; i++)
-		kill(pids[i], SIGKILL);
-}
-
-/* Wait for every worker; past the deadline, kill the ones still running. */
-static void wait_workers(const pid_t *pids, int *status, int n,
-			 unsigned int limit_s)
-{
-	struct sigaction sa, old;
-	int i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = stress_alarm;
-	sigemptyset(&sa.sa_mask);
-	/* no SA_RESTART: the alarm has to interrupt waitpid() */
-	sigaction(SIGALRM, &sa, &old);
-	stress_timed_out = 0;
-	alarm(limit_s);
-
-	for (i = 0; i < n; i++) {
-		for (;;) {
-			if (stress_timed_out)
-				kill_from(pids, i, n);
-			if (waitpid(pids[i], &status[i], 0) == pids[i])
-				break;
-			if (errno != EINTR) {
-				status[i] = -1;
-				break;
-			}
-		}
-	}
-	alarm(0);
-	sigaction(SIGALRM, &old, NULL);
-}
-
 static void summarize(const struct stress_slot *slots, int n,
 		      struct stress_summary *sum)
 {
@@ -935,9 +887,11 @@ static void summarize(const struct stress_slot *slots, int n,
 }
 
 /* The first failure, in CPU order: a worker's own words, or how it died. */
-static int first_failure(const struct stress_slot *slots, const int *status,
-			 int n, char *err, size_t size)
+static int first_failure(const struct stress_slot *slots,
+			 const struct workers *pool, char *err, size_t size)
 {
+	const int *status = pool->status;
+	int n = pool->n;
 	char how[96];
 	int i;
 
@@ -959,7 +913,7 @@ static int first_failure(const struct stress_slot *slots, const int *status,
 			snprintf(err, size, "CPU %d: worker %s%s in %s after %lu iterations",
 				 s->cpu, describe_status(status[i], how,
 							 sizeof(how)),
-				 stress_timed_out ? " (time limit)" : "",
+				 pool->timed_out ? " (time limit)" : "",
 				 op >= 0 && op < STRESS_NR_OPS ?
 				 stress_op_names[op] : "setup", s->iters);
 			return -1;
@@ -971,10 +925,10 @@ static int first_failure(const struct stress_slot *slots, const int *status,
 int stress_run(const struct stress_opts *o, struct stress_summary *sum,
 	       char *err, size_t size)
 {
-	int cpus[CPU_SETSIZE], status[CPU_SETSIZE], start[2], n = 0, i, cpu;
-	static pid_t pids[CPU_SETSIZE];
+	int cpus[CPU_SETSIZE], n = 0, i, cpu;
+	static struct workers pool;
 	struct stress_slot *slots;
-	cpu_set_t online, mine;
+	cpu_set_t online;
 	size_t slots_size;
 	uint64_t t0;
 	int ret;
@@ -989,22 +943,17 @@ int stress_run(const struct stress_opts *o, struct stress_summary *sum,
 	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
 		if (CPU_ISSET(cpu, &online))
 			cpus[n++] = cpu;
-	if (sched_getaffinity(0, sizeof(mine), &mine)) {
-		snprintf(err, size, "sched_getaffinity: %s", strerror(errno));
+	ret = workers_init(&pool);
+	if (ret) {
+		snprintf(err, size, "workers: %s", strerror(-ret));
 		return -1;
 	}
-	ret = 0;
 
 	slots_size = (size_t)n * sizeof(*slots);
 	slots = mmap(NULL, slots_size, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
 		snprintf(err, size, "mmap: %s", strerror(errno));
-		return -1;
-	}
-	if (pipe(start)) {
-		snprintf(err, size, "pipe: %s", strerror(errno));
-		munmap(slots, slots_size);
 		return -1;
 	}
 
@@ -1022,32 +971,23 @@ int stress_run(const struct stress_opts *o, struct stress_summary *sum,
 
 		slots[i].cpu = cpus[i];
 		slots[i].cur_op = -1;
-		/* born on its CPU: the worker's mm never runs anywhere else */
-		pin_to_cpu(cpus[i]);
-		pids[i] = fork();
-		if (pids[i] == 0) {
-			close(start[1]);
-			_exit(worker_main(&w, start[0]));
-		}
-		if (pids[i] < 0) {
-			snprintf(err, size, "fork: %s", strerror(errno));
+		ret = workers_spawn(&pool, cpus[i], worker_main, &w);
+		if (ret) {
+			snprintf(err, size, "fork: %s", strerror(-ret));
 			n = i;
 			ret = -1;
 			break;
 		}
 	}
-	sched_setaffinity(0, sizeof(mine), &mine);
 	/* go (or, after a failed fork, let the started ones run out) */
-	close(start[0]);
-	close(start[1]);
+	workers_go(&pool);
 
-	wait_workers(pids, status, n,
-		     o->duration_ns / 1000000000ULL + STRESS_GRACE_S);
+	workers_wait(&pool, o->duration_ns / 1000000000ULL + STRESS_GRACE_S);
 	sum->ms = ns_to_ms(now_ns() - t0);
 	sum->workers = n;
 	summarize(slots, n, sum);
 	if (!ret)
-		ret = first_failure(slots, status, n, err, size);
+		ret = first_failure(slots, &pool, err, size);
 	munmap(slots, slots_size);
 	return ret;
 }
@@ -1076,7 +1016,7 @@ static void write_marker(const char *dir, const struct pvmmu_stat *before,
 
 static int stress_mix(struct test_ctx *t)
 {
-	const char *dir = agent_param("tmpdir") ? agent_param("tmpdir") : "/tmp";
+	const char *dir = agent_tmpdir();
 	long secs = agent_param_long("stress_s", STRESS_DEFAULT_S);
 	long iters = agent_param_long("stress_iters", STRESS_DEFAULT_ITERS);
 	long max_mib = agent_param_long("stress_max_mib",

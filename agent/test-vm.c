@@ -581,7 +581,7 @@ static const char *fs_name(long type, char *buf, size_t size)
 
 static int vm_shared_file(struct test_ctx *t)
 {
-	const char *dir = agent_param("tmpdir") ? agent_param("tmpdir") : "/tmp";
+	const char *dir = agent_tmpdir();
 	struct shared_args a = { .off = MIB, .len = MIB };
 	char path[256], fsbuf[32];
 	unsigned char *p, *buf;

@@ -17,6 +17,18 @@
 #include "agent.h"
 
 /* CLOCK_MONOTONIC in ns, through the vDSO (reads the time CSR in U-mode) */
+/* Sleep @ms milliseconds, signals or not */
+void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

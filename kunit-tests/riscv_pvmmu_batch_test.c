@@ -329,7 +329,7 @@ static void batch_flush_before_sync_op(struct kunit *test)
 	ctx->table[20] = 0x77;
 	pvmmu_lazy_enter();
 	queue_stores(ctx->table, 0, 3);
-	old = pvmmu_update(PVMMU_HOOK_BENCH, &ctx->table[20], SBI_PVMMU_OP_XCHG, 5);
+	old = pvmmu_update_now(PVMMU_HOOK_BENCH, &ctx->table[20], SBI_PVMMU_OP_XCHG, 5);
 	KUNIT_EXPECT_EQ(test, old, 0x77UL);
 	KUNIT_ASSERT_EQ(test, rec.ncalls, 2U);
 	KUNIT_EXPECT_EQ(test, rec.calls[0].nr, 3U);

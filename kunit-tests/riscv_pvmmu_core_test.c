@@ -109,14 +109,14 @@ static void core_primitives_match_native(struct kunit *test)
 		    cases[i].op == SBI_PVMMU_OP_STORE_KEEP_AD)
 			val = (start & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) ^ _PAGE_EXEC;
 
-		pvmmu_update(PVMMU_HOOK_BENCH, &table[i], SBI_PVMMU_OP_STORE, start);
+		pvmmu_update_now(PVMMU_HOOK_BENCH, &table[i], SBI_PVMMU_OP_STORE, start);
 		*native = start;
-		old_fw = pvmmu_update(PVMMU_HOOK_BENCH, &table[i], cases[i].op, val);
+		old_fw = pvmmu_update_now(PVMMU_HOOK_BENCH, &table[i], cases[i].op, val);
 		old_native = native_op(native, cases[i].op, val);
 		KUNIT_EXPECT_EQ_MSG(test, old_fw, old_native, "op %u", cases[i].op);
 		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(table[i]), *native, "op %u",
 				    cases[i].op);
-		pvmmu_update(PVMMU_HOOK_BENCH, &table[i], SBI_PVMMU_OP_STORE, 0);
+		pvmmu_update_now(PVMMU_HOOK_BENCH, &table[i], SBI_PVMMU_OP_STORE, 0);
 	}
 	release_table(test, table);
 }

@@ -35,12 +35,13 @@ import sys
 import time
 from pathlib import Path
 
+from agent_output import agent_line
+
 REPO = Path(__file__).resolve().parent.parent
 QEMU_BOOT = REPO / "scripts/qemu-boot.py"
 PVMMU_FIRMWARE = REPO / "build/sbi-pvmmu/sbi-pvmmu.bin"
 # Upstream OpenSBI 1.8.1 with the PVMMU series (make opensbi)
 OPENSBI_PVMMU_FIRMWARE = REPO / "build/opensbi/fw_dynamic.bin"
-AGENT_RE = re.compile(r"PVMMU-AGENT: (\{.*\})\s*$")
 
 # One instruction per 2^SHIFT ns of guest time: 0 is a 1 GIPS machine,
 # the closest to the cores the published trap costs were measured on.
@@ -307,13 +308,10 @@ class Progress:
         if text.startswith("qemu-boot:") and ("PASS (" in text or "FAIL (" in text):
             self.verdict = text.split(": ", 2)[-1]
             return
-        m = AGENT_RE.search(text)
-        if not m:
+        agent = agent_line(text)
+        if not agent or agent[1] is None:
             return
-        try:
-            obj = json.loads(m.group(1))
-        except ValueError:
-            return
+        obj = agent[1]
         self.last_event = time.monotonic()
         if obj.get("event") == "start":
             self.agent_started = True

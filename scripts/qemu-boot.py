@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from agent_output import agent_line
+
 REPO = Path(__file__).resolve().parent.parent
 
 FIRMWARES = {
@@ -41,7 +43,6 @@ FIRMWARES = {
 
 UBOOT = Path("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin")
 
-AGENT_RE = re.compile(r"PVMMU-AGENT: (.*)$")
 KERNEL_ERROR_RE = re.compile(r"Kernel panic|\bWARNING:|\bBUG:|\bOops\b")
 
 # Time QEMU gets to exit after the agent's done line.
@@ -316,18 +317,14 @@ class Run:
             if self.expects[rx] is None and crx.search(text):
                 self.expects[rx] = text
 
-        m = AGENT_RE.search(text)
+        agent = agent_line(text)
         # kernel output may share a line with (come before) an agent line
-        if KERNEL_ERROR_RE.search(text[:m.start()] if m else text):
+        if KERNEL_ERROR_RE.search(text[:agent[0]] if agent else text):
             self.kernel_errors.append(text)
-        if not m:
+        if not agent:
             return
-        try:
-            obj = json.loads(m.group(1))
-            if not isinstance(obj, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            # most likely a kernel message interleaved with the line
+        obj = agent[1]
+        if obj is None:
             self.garbled.append(text)
             return
         if "test" in obj:

@@ -4,8 +4,9 @@
 # Run every pvmmu test layer against the current build and end with one
 # line "N passed, N failed". Each check logs to build/logs/<name>.out;
 # boots also leave their console in build/logs/<name>.log.
-#   host   the kernel-side series exports and `git am`s onto pristine 6.12,
-#          and passes checkpatch; the firmware's bare S-mode self-test
+#   host   no file-level dependency cycle in the kernel side, the firmware
+#          or the agent (scripts/layer-cycles.py); the kernel-side series
+#          exports and `git am`s onto pristine 6.12, and passes checkpatch; the firmware's bare S-mode self-test
 #          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts, and its
 #          adversarial payload (sbi-pvmmu/tests/attack, a malicious
 #          kernel) finds every attack refused on 3 harts; the PVMMU
@@ -38,13 +39,13 @@
 #          the stress mix PV and native, hotplug, pool exhaustion, and
 #          Linux's mm selftests native / PV unbatched / PV batched with
 #          identical per-case results
-# Set PVMMU_TESTS to a space-separated list of layers to run fewer.
+# Set PVMMU_TESTS to a space-separated list of layers to run fewer; each
+# layer builds only what it needs (build below).
 
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 logs=$repo/build/logs
-layers=${PVMMU_TESTS:-host kunit boot opensbi distro}
 passed=0
 failed=0
 skipped=0
@@ -165,6 +166,26 @@ EOF
 	echo "     kunit.py ($prefix) took $((SECONDS - start)) s"
 }
 
+# build TARGET...: the Makefile targets a layer needs, each made once
+# (one kernel build at a time). Not a test of its own: only a failed
+# build is reported, as FAIL build.TARGET, and what needs it fails too.
+built=" "
+build() {
+	local target start
+
+	for target in "$@"; do
+		[[ $built == *" $target "* ]] && continue
+		built+="$target "
+		start=$SECONDS
+		if make -s -C "$repo" "$target" > "$logs/build.$target.out" 2>&1; then
+			echo "     built $target ($((SECONDS - start)) s)"
+		else
+			result FAIL "build.$target" "(see build/logs/build.$target.out)"
+			tail -n 15 "$logs/build.$target.out" | sed 's/^/     | /'
+		fi
+	done
+}
+
 boot() {
 	local name=$1
 	shift
@@ -206,190 +227,211 @@ numa2=(--qemu-arg=-object --qemu-arg=memory-backend-ram,id=mem0,size=1G
        --qemu-arg=-numa --qemu-arg=node,nodeid=0,cpus=0-1,memdev=mem0
        --qemu-arg=-numa --qemu-arg=node,nodeid=1,cpus=2-3,memdev=mem1)
 
-for layer in $layers; do
-	case $layer in
-	host)
-		check host.patches-git-am "$repo/scripts/export-patches.sh" --verify
-		check host.opensbi-build make -s -C "$repo" opensbi
-		check host.opensbi-series-git-am "$repo/scripts/opensbi.sh" --verify
-		check host.opensbi-series-style "$repo/scripts/opensbi.sh" --check-style
-		check host.checkpatch checkpatch_clean
-		check fw.selftest-smp1 fw_selftest 1
-		check fw.selftest-smp4 fw_selftest 4
-		check fw.attack-smp3 fw_attack
-		check fw.host-tests make -s -C "$repo/sbi-pvmmu" \
-			O="$repo/build/sbi-pvmmu" host-test
-		check fw.host-tests-clang make -s -C "$repo/sbi-pvmmu" \
-			O="$repo/build/sbi-pvmmu" host-test-clang
-		check fw.fuzz-replay-seeds make -s -C "$repo/sbi-pvmmu" \
-			O="$repo/build/sbi-pvmmu" fuzz-replay
-		check fw.fuzz-smoke make -s -C "$repo/sbi-pvmmu" \
-			O="$repo/build/sbi-pvmmu" fuzz-smoke
-		# seeds only, whatever a local `make fuzz` left behind
-		check fw.coverage make -s -C "$repo/sbi-pvmmu" \
-			O="$repo/build/sbi-pvmmu" COV_CORPUS= coverage
-		;;
-	kunit)
-		run_kunit
-		;;
-	boot)
-		boot boot.pvmmu-smp1 "${pv[@]}" --smp 1 --run boot,smp,vm,pvmmu "${banner[@]}"
-		boot boot.pvmmu-smp2 "${pv[@]}" --smp 2 --run boot,smp,pvmmu "${banner[@]}"
-		boot boot.pvmmu-smp4-stress "${pv[@]}" --smp 4 --run boot,smp,vm,stress,pvmmu \
-			"${banner[@]}" --expect 'smp: Brought up 1 node, 4 CPUs'
-		boot boot.pvmmu-smp8 "${pv[@]}" --smp 8 --run boot,smp,pvmmu "${banner[@]}" \
-			--expect 'smp: Brought up 1 node, 8 CPUs'
-		# Each paging mode with a different batch size: default, 8, 1.
-		for mode in sv57 sv48 sv39; do
-			case $mode in
-			sv57) args=(--expect 'root level 4') ;;
-			sv48) args=(--append no5lvl --append pvmmu.batch=8
-				    --expect 'root level 3') ;;
-			sv39) args=(--append no4lvl --append pvmmu.batch=1
-				    --expect 'root level 2') ;;
-			esac
-			boot "boot.pvmmu-$mode-pgtable-check-stress" "${pv[@]}" --smp 4 \
-				--run boot,vm,stress,pvmmu --append page_table_check=on \
-				--append agent.stress_s=5 "${args[@]}" \
-				--expect 'debug_vm_pgtable: .*Validating'
-		done
-		# A/D safety under concurrency, batched and unbatched.
-		boot boot.pvmmu-adsafety-batched "${pv[@]}" --smp 4 --run adsafety,pvmmu
-		boot boot.pvmmu-adsafety-unbatched "${pv[@]}" --smp 4 --run adsafety,pvmmu \
-			--append pvmmu.batch=1
-		# Firmware rejections: the task dies, the kernel survives; the
-		# two lines are the known accounting cost of a rejected set/link.
-		boot boot.pvmmu-reject "${pv[@]}" --smp 2 --run reject \
-			--allow-kernel-error 'Bad rss-counter state' \
-			--allow-kernel-error 'non-zero pgtables_bytes'
-		boot boot.pvmmu-off --firmware pvmmu --smp 4 --run boot,smp,vm,pvmmu \
-			"${native[@]}" --append pvmmu=off \
-			--expect 'pvmmu: disabled by pvmmu=off'
-		boot boot.opensbi-smp4-stress --firmware opensbi --smp 4 \
-			--run boot,smp,vm,stress,pvmmu "${native[@]}" \
-			--expect 'smp: Brought up 1 node, 4 CPUs' \
-			--expect 'pvmmu: firmware has no PVMMU extension'
-		# CPU hotplug under the stress mix (Debian's OpenSBI v1.1 stalls
-		# in hotplug at -smp 4, so -smp 2 there)
-		boot boot.pvmmu-hotplug-stress "${pv[@]}" --smp 4 --run hotplug,pvmmu
-		boot boot.opensbi-hotplug-stress --firmware opensbi --smp 2 \
-			--run hotplug,pool,pvmmu "${native[@]}" \
-			--expect 'pvmmu: firmware has no PVMMU extension'
-		# The page-table pool runs dry: SIGBUS, ENOMEM, and back.
-		boot boot.pvmmu-pool "${pv[@]}" --smp 2 --run pool,pvmmu
-		# firmware -> U-Boot -> the kernel's EFI stub, as on most boards
-		uefi=(--boot uefi --expect 'efi: EFI v2\.[0-9]+ by Das U-Boot')
-		boot boot.uefi-native --firmware opensbi --smp 4 --run boot,smp,vm \
-			"${native[@]}" "${uefi[@]}" \
-			--expect 'pvmmu: firmware has no PVMMU extension'
-		boot boot.uefi-pvmmu-off --firmware pvmmu --smp 4 --run boot,smp,vm \
-			"${native[@]}" --append pvmmu=off "${uefi[@]}" \
-			--expect 'pvmmu: disabled by pvmmu=off'
-		# U-Boot keeps data in its runtime code, which pvmmu maps RX:
-		# the kernel emulates those stores (arch/riscv/kernel/efi.c).
-		boot boot.uefi-pvmmu "${pv[@]}" --smp 4 --run boot,smp,vm,pvmmu \
-			"${uefi[@]}" --expect 'Remapping and enabling EFI services' \
-			--expect 'emulating stores of EFI runtime services'
-		check boot.srst-reboot-exit-3 reboot_exits_3
-		;;
-	opensbi)
-		# Upstream OpenSBI 1.8.1 with the PVMMU series (make opensbi):
-		# the suites that exercise the extension, as on pvmmu's firmware.
-		check opensbi.build make -s -C "$repo" opensbi
-		# The PVMMU suites; riscv_pvmmu_fw checks pvmmu's firmware itself
-		# (its SBI version, extensions and DBCN address rules).
-		run_kunit kunit-opensbi "$repo/build/opensbi/fw_dynamic.bin" \
-			'riscv_pvmmu_[bck]*'
-		# The malicious-kernel payload (two rules of pvmmu's own
-		# firmware skipped, see sbi-pvmmu/tests/attack/attack.c)
-		check fw.attack-opensbi-smp3 fw_attack_opensbi
+layer_host() {
+	build tree firmware
+	# One-way layers: no file-level call or include cycle on either side
+	check host.layer-cycles-kernel "$repo/scripts/layer-cycles.py" \
+		"$repo/arch-riscv-pvmmu/overlay" "$repo/kunit-tests"
+	check host.layer-cycles-firmware "$repo/scripts/layer-cycles.py" \
+		"$repo/sbi-pvmmu/include" "$repo/sbi-pvmmu/lib" \
+		"$repo/sbi-pvmmu/pvmmu" "$repo/sbi-pvmmu/platform"
+	check host.layer-cycles-agent "$repo/scripts/layer-cycles.py" "$repo/agent"
+	check host.patches-git-am "$repo/scripts/export-patches.sh" --verify
+	check host.opensbi-build make -s -C "$repo" opensbi
+	check host.opensbi-series-git-am "$repo/scripts/opensbi.sh" --verify
+	check host.opensbi-series-style "$repo/scripts/opensbi.sh" --check-style
+	check host.checkpatch checkpatch_clean
+	check fw.selftest-smp1 fw_selftest 1
+	check fw.selftest-smp4 fw_selftest 4
+	check fw.attack-smp3 fw_attack
+	check fw.host-tests make -s -C "$repo/sbi-pvmmu" \
+		O="$repo/build/sbi-pvmmu" host-test
+	check fw.host-tests-clang make -s -C "$repo/sbi-pvmmu" \
+		O="$repo/build/sbi-pvmmu" host-test-clang
+	check fw.fuzz-replay-seeds make -s -C "$repo/sbi-pvmmu" \
+		O="$repo/build/sbi-pvmmu" fuzz-replay
+	check fw.fuzz-smoke make -s -C "$repo/sbi-pvmmu" \
+		O="$repo/build/sbi-pvmmu" fuzz-smoke
+	# seeds only, whatever a local `make fuzz` left behind
+	check fw.coverage make -s -C "$repo/sbi-pvmmu" \
+		O="$repo/build/sbi-pvmmu" COV_CORPUS= coverage
+}
 
-		osbi=(--firmware opensbi-pvmmu --append agent.pvmmu=1
-		      --expect '^OpenSBI v1\.8' --expect '^PVMMU pool +: 0x'
-		      --expect 'Experimental SBI Extensions : pvmmu'
-		      --expect 'pvmmu: active: sbi backend'
-		      --expect 'pvmmu: read-only data locked')
-		boot boot.opensbi-pvmmu-smp1 "${osbi[@]}" --smp 1 \
-			--run boot,smp,vm,pvmmu
-		boot boot.opensbi-pvmmu-smp4-stress "${osbi[@]}" --smp 4 \
-			--run boot,smp,vm,stress,pvmmu \
-			--expect 'smp: Brought up 1 node, 4 CPUs'
-		boot boot.opensbi-pvmmu-sv57-pgtable-check-stress "${osbi[@]}" \
-			--smp 4 --run boot,vm,stress,pvmmu \
-			--append page_table_check=on --append agent.stress_s=5 \
-			--expect 'root level 4' --expect 'debug_vm_pgtable: .*Validating'
-		boot boot.opensbi-pvmmu-sv39-batch1-pgtable-check "${osbi[@]}" \
-			--smp 2 --run boot,vm,pvmmu --append no4lvl \
-			--append pvmmu.batch=1 --append page_table_check=on \
-			--expect 'root level 2' --expect 'debug_vm_pgtable: .*Validating'
-		boot boot.opensbi-pvmmu-adsafety-batched "${osbi[@]}" --smp 4 \
-			--run adsafety,pvmmu
-		boot boot.opensbi-pvmmu-adsafety-unbatched "${osbi[@]}" --smp 4 \
-			--run adsafety,pvmmu --append pvmmu.batch=1
-		boot boot.opensbi-pvmmu-reject "${osbi[@]}" --smp 2 --run reject \
-			--allow-kernel-error 'Bad rss-counter state' \
-			--allow-kernel-error 'non-zero pgtables_bytes'
-		boot boot.opensbi-pvmmu-hotplug-stress "${osbi[@]}" --smp 4 \
-			--run hotplug,pvmmu
-		boot boot.opensbi-pvmmu-pool "${osbi[@]}" --smp 2 --run pool,pvmmu
-		;;
-	distro)
-		# The distribution-like kernel (arch-riscv-pvmmu/distro.config):
-		# every RAM size and a two-node NUMA layout, PV on, with
-		# DEBUG_VM, DEBUG_VM_PGTABLE and page_table_check.
-		dk=(--kernel "$repo/build/kernel-distro/arch/riscv/boot/Image")
-		dpv=("${dk[@]}" "${pv[@]}" --append page_table_check=on
-		     --expect 'debug_vm_pgtable: .*Validating')
-		for mem in 512M 1G 2G 4G 8G; do
-			boot "boot.distro-pvmmu-mem$mem" "${dpv[@]}" --smp 2 \
-				--mem "$mem" --run boot,vm,pvmmu
-		done
-		boot boot.distro-pvmmu-numa2 "${dpv[@]}" --smp 4 --mem 2G \
-			--run boot,smp,vm,pvmmu "${numa2[@]}" \
-			--expect 'NODE_DATA\(1\)'
-		boot boot.distro-pvmmu-smp4-stress "${dpv[@]}" --smp 4 \
-			--run boot,smp,vm,stress,pvmmu
-		boot boot.distro-pvmmu-hotplug-stress "${dpv[@]}" --smp 4 \
-			--run hotplug,pvmmu
-		boot boot.distro-pvmmu-pool "${dpv[@]}" --smp 2 --run pool,pvmmu
-		# Linux's mm selftests natively, PV unbatched and PV batched on
-		# the distro-like kernel (two NUMA nodes of 1 GiB): a case whose
-		# result differs between the modes fails mm-selftests.identical.
-		mm=(--firmware pvmmu --smp 2 --mem 2G
-		    --kernel "$repo/build/kernel-distro/arch/riscv/boot/Image"
-		    --initrd "$repo/build/agent/initramfs-mm.cpio"
-		    --run mmselftests --agent-timeout 600 --timeout 1800
-		    --expect-exit 0,3
-		    --qemu-arg=-object --qemu-arg=memory-backend-ram,id=m0,size=1G
-		    --qemu-arg=-object --qemu-arg=memory-backend-ram,id=m1,size=1G
-		    --qemu-arg=-numa --qemu-arg=node,nodeid=0,cpus=0,memdev=m0
-		    --qemu-arg=-numa --qemu-arg=node,nodeid=1,cpus=1,memdev=m1)
-		check boot.mmselftests-native mm_boot boot.mmselftests-native \
-			"${mm[@]}" "${native[@]}" --append pvmmu=off
-		check boot.mmselftests-pv-unbatched mm_boot boot.mmselftests-pv-unbatched \
-			"${mm[@]}" "${pv[@]}" --append pvmmu.batch=1
-		check boot.mmselftests-pv-batched mm_boot boot.mmselftests-pv-batched \
-			"${mm[@]}" "${pv[@]}"
-		# KSM's results hang on ksmd's scan timing under TCG (ksm_tests-N1
-		# failed natively and passed PV in one run, ksm_functional_tests
-		# ran out of its budget PV unbatched on a loaded host): they run
-		# in every mode but are not compared. Nor is uffd-unit-tests'
-		# events group: its events_on_anon failed once PV unbatched
-		# (UFFDIO_COPY -ENOENT after 4.5 s) and passed in every other run,
-		# two reruns of that boot included (see the #12 note).
-		check mm-selftests.identical "$repo/scripts/mm-selftests.py" compare \
-			--ignore '^mmselftests\.(ksm|uffd-unit-tests-events)' \
-			native="$logs/boot.mmselftests-native.json" \
-			pv-unbatched="$logs/boot.mmselftests-pv-unbatched.json" \
-			pv-batched="$logs/boot.mmselftests-pv-batched.json"
-		boot boot.distro-native-smp4-stress "${dk[@]}" --firmware pvmmu \
-			--smp 4 --run boot,smp,vm,stress,pvmmu "${native[@]}" \
-			--append pvmmu=off --append page_table_check=on
-		;;
-	*)
-		result FAIL "layer.$layer" "(unknown test layer)"
-		;;
-	esac
+layer_kunit() {
+	build firmware
+	run_kunit
+}
+
+layer_boot() {
+	build kernel firmware initramfs
+	boot boot.pvmmu-smp1 "${pv[@]}" --smp 1 --run boot,smp,vm,pvmmu "${banner[@]}"
+	boot boot.pvmmu-smp2 "${pv[@]}" --smp 2 --run boot,smp,pvmmu "${banner[@]}"
+	boot boot.pvmmu-smp4-stress "${pv[@]}" --smp 4 --run boot,smp,vm,stress,pvmmu \
+		"${banner[@]}" --expect 'smp: Brought up 1 node, 4 CPUs'
+	boot boot.pvmmu-smp8 "${pv[@]}" --smp 8 --run boot,smp,pvmmu "${banner[@]}" \
+		--expect 'smp: Brought up 1 node, 8 CPUs'
+	# Each paging mode with a different batch size: default, 8, 1.
+	for mode in sv57 sv48 sv39; do
+		case $mode in
+		sv57) args=(--expect 'root level 4') ;;
+		sv48) args=(--append no5lvl --append pvmmu.batch=8
+			    --expect 'root level 3') ;;
+		sv39) args=(--append no4lvl --append pvmmu.batch=1
+			    --expect 'root level 2') ;;
+		esac
+		boot "boot.pvmmu-$mode-pgtable-check-stress" "${pv[@]}" --smp 4 \
+			--run boot,vm,stress,pvmmu --append page_table_check=on \
+			--append agent.stress_s=5 "${args[@]}" \
+			--expect 'debug_vm_pgtable: .*Validating'
+	done
+	# A/D safety under concurrency, batched and unbatched.
+	boot boot.pvmmu-adsafety-batched "${pv[@]}" --smp 4 --run adsafety,pvmmu
+	boot boot.pvmmu-adsafety-unbatched "${pv[@]}" --smp 4 --run adsafety,pvmmu \
+		--append pvmmu.batch=1
+	# Firmware rejections: the task dies, the kernel survives; the
+	# two lines are the known accounting cost of a rejected set/link.
+	boot boot.pvmmu-reject "${pv[@]}" --smp 2 --run reject \
+		--allow-kernel-error 'Bad rss-counter state' \
+		--allow-kernel-error 'non-zero pgtables_bytes'
+	boot boot.pvmmu-off --firmware pvmmu --smp 4 --run boot,smp,vm,pvmmu \
+		"${native[@]}" --append pvmmu=off \
+		--expect 'pvmmu: disabled by pvmmu=off'
+	boot boot.opensbi-smp4-stress --firmware opensbi --smp 4 \
+		--run boot,smp,vm,stress,pvmmu "${native[@]}" \
+		--expect 'smp: Brought up 1 node, 4 CPUs' \
+		--expect 'pvmmu: firmware has no PVMMU extension'
+	# CPU hotplug under the stress mix (Debian's OpenSBI v1.1 stalls
+	# in hotplug at -smp 4, so -smp 2 there)
+	boot boot.pvmmu-hotplug-stress "${pv[@]}" --smp 4 --run hotplug,pvmmu
+	boot boot.opensbi-hotplug-stress --firmware opensbi --smp 2 \
+		--run hotplug,pool,pvmmu "${native[@]}" \
+		--expect 'pvmmu: firmware has no PVMMU extension'
+	# The page-table pool runs dry: SIGBUS, ENOMEM, and back.
+	boot boot.pvmmu-pool "${pv[@]}" --smp 2 --run pool,pvmmu
+	# firmware -> U-Boot -> the kernel's EFI stub, as on most boards
+	uefi=(--boot uefi --expect 'efi: EFI v2\.[0-9]+ by Das U-Boot')
+	boot boot.uefi-native --firmware opensbi --smp 4 --run boot,smp,vm \
+		"${native[@]}" "${uefi[@]}" \
+		--expect 'pvmmu: firmware has no PVMMU extension'
+	boot boot.uefi-pvmmu-off --firmware pvmmu --smp 4 --run boot,smp,vm \
+		"${native[@]}" --append pvmmu=off "${uefi[@]}" \
+		--expect 'pvmmu: disabled by pvmmu=off'
+	# U-Boot keeps data in its runtime code, which pvmmu maps RX:
+	# the kernel emulates those stores (arch/riscv/kernel/efi.c).
+	boot boot.uefi-pvmmu "${pv[@]}" --smp 4 --run boot,smp,vm,pvmmu \
+		"${uefi[@]}" --expect 'Remapping and enabling EFI services' \
+		--expect 'emulating stores of EFI runtime services'
+	check boot.srst-reboot-exit-3 reboot_exits_3
+}
+
+layer_opensbi() {
+	build kernel firmware initramfs
+	# Upstream OpenSBI 1.8.1 with the PVMMU series (make opensbi):
+	# the suites that exercise the extension, as on pvmmu's firmware.
+	check opensbi.build make -s -C "$repo" opensbi
+	# The PVMMU suites; riscv_pvmmu_fw checks pvmmu's firmware itself
+	# (its SBI version, extensions and DBCN address rules).
+	run_kunit kunit-opensbi "$repo/build/opensbi/fw_dynamic.bin" \
+		'riscv_pvmmu_[bck]*'
+	# The malicious-kernel payload (two rules of pvmmu's own
+	# firmware skipped, see sbi-pvmmu/tests/attack/attack.c)
+	check fw.attack-opensbi-smp3 fw_attack_opensbi
+
+	osbi=(--firmware opensbi-pvmmu --append agent.pvmmu=1
+	      --expect '^OpenSBI v1\.8' --expect '^PVMMU pool +: 0x'
+	      --expect 'Experimental SBI Extensions : pvmmu'
+	      --expect 'pvmmu: active: sbi backend'
+	      --expect 'pvmmu: read-only data locked')
+	boot boot.opensbi-pvmmu-smp1 "${osbi[@]}" --smp 1 \
+		--run boot,smp,vm,pvmmu
+	boot boot.opensbi-pvmmu-smp4-stress "${osbi[@]}" --smp 4 \
+		--run boot,smp,vm,stress,pvmmu \
+		--expect 'smp: Brought up 1 node, 4 CPUs'
+	boot boot.opensbi-pvmmu-sv57-pgtable-check-stress "${osbi[@]}" \
+		--smp 4 --run boot,vm,stress,pvmmu \
+		--append page_table_check=on --append agent.stress_s=5 \
+		--expect 'root level 4' --expect 'debug_vm_pgtable: .*Validating'
+	boot boot.opensbi-pvmmu-sv39-batch1-pgtable-check "${osbi[@]}" \
+		--smp 2 --run boot,vm,pvmmu --append no4lvl \
+		--append pvmmu.batch=1 --append page_table_check=on \
+		--expect 'root level 2' --expect 'debug_vm_pgtable: .*Validating'
+	boot boot.opensbi-pvmmu-adsafety-batched "${osbi[@]}" --smp 4 \
+		--run adsafety,pvmmu
+	boot boot.opensbi-pvmmu-adsafety-unbatched "${osbi[@]}" --smp 4 \
+		--run adsafety,pvmmu --append pvmmu.batch=1
+	boot boot.opensbi-pvmmu-reject "${osbi[@]}" --smp 2 --run reject \
+		--allow-kernel-error 'Bad rss-counter state' \
+		--allow-kernel-error 'non-zero pgtables_bytes'
+	boot boot.opensbi-pvmmu-hotplug-stress "${osbi[@]}" --smp 4 \
+		--run hotplug,pvmmu
+	boot boot.opensbi-pvmmu-pool "${osbi[@]}" --smp 2 --run pool,pvmmu
+}
+
+layer_distro() {
+	build kernel-distro firmware initramfs
+	# The distribution-like kernel (arch-riscv-pvmmu/distro.config):
+	# every RAM size and a two-node NUMA layout, PV on, with
+	# DEBUG_VM, DEBUG_VM_PGTABLE and page_table_check.
+	dk=(--kernel "$repo/build/kernel-distro/arch/riscv/boot/Image")
+	dpv=("${dk[@]}" "${pv[@]}" --append page_table_check=on
+	     --expect 'debug_vm_pgtable: .*Validating')
+	for mem in 512M 1G 2G 4G 8G; do
+		boot "boot.distro-pvmmu-mem$mem" "${dpv[@]}" --smp 2 \
+			--mem "$mem" --run boot,vm,pvmmu
+	done
+	boot boot.distro-pvmmu-numa2 "${dpv[@]}" --smp 4 --mem 2G \
+		--run boot,smp,vm,pvmmu "${numa2[@]}" \
+		--expect 'NODE_DATA\(1\)'
+	boot boot.distro-pvmmu-smp4-stress "${dpv[@]}" --smp 4 \
+		--run boot,smp,vm,stress,pvmmu
+	boot boot.distro-pvmmu-hotplug-stress "${dpv[@]}" --smp 4 \
+		--run hotplug,pvmmu
+	boot boot.distro-pvmmu-pool "${dpv[@]}" --smp 2 --run pool,pvmmu
+	# Linux's mm selftests natively, PV unbatched and PV batched on
+	# the distro-like kernel (two NUMA nodes of 1 GiB): a case whose
+	# result differs between the modes fails mm-selftests.identical.
+	mm=(--firmware pvmmu --smp 2 --mem 2G
+	    --kernel "$repo/build/kernel-distro/arch/riscv/boot/Image"
+	    --initrd "$repo/build/agent/initramfs-mm.cpio"
+	    --run mmselftests --agent-timeout 600 --timeout 1800
+	    --expect-exit 0,3
+	    --qemu-arg=-object --qemu-arg=memory-backend-ram,id=m0,size=1G
+	    --qemu-arg=-object --qemu-arg=memory-backend-ram,id=m1,size=1G
+	    --qemu-arg=-numa --qemu-arg=node,nodeid=0,cpus=0,memdev=m0
+	    --qemu-arg=-numa --qemu-arg=node,nodeid=1,cpus=1,memdev=m1)
+	check boot.mmselftests-native mm_boot boot.mmselftests-native \
+		"${mm[@]}" "${native[@]}" --append pvmmu=off
+	check boot.mmselftests-pv-unbatched mm_boot boot.mmselftests-pv-unbatched \
+		"${mm[@]}" "${pv[@]}" --append pvmmu.batch=1
+	check boot.mmselftests-pv-batched mm_boot boot.mmselftests-pv-batched \
+		"${mm[@]}" "${pv[@]}"
+	# KSM's results hang on ksmd's scan timing under TCG (ksm_tests-N1
+	# failed natively and passed PV in one run, ksm_functional_tests
+	# ran out of its budget PV unbatched on a loaded host): they run
+	# in every mode but are not compared. Nor is uffd-unit-tests'
+	# events group: its events_on_anon failed once PV unbatched
+	# (UFFDIO_COPY -ENOENT after 4.5 s) and passed in every other run,
+	# two reruns of that boot included (see the #12 note).
+	check mm-selftests.identical "$repo/scripts/mm-selftests.py" compare \
+		--ignore '^mmselftests\.(ksm|uffd-unit-tests-events)' \
+		native="$logs/boot.mmselftests-native.json" \
+		pv-unbatched="$logs/boot.mmselftests-pv-unbatched.json" \
+		pv-batched="$logs/boot.mmselftests-pv-batched.json"
+	boot boot.distro-native-smp4-stress "${dk[@]}" --firmware pvmmu \
+		--smp 4 --run boot,smp,vm,stress,pvmmu "${native[@]}" \
+		--append pvmmu=off --append page_table_check=on
+}
+
+# The one registration point: a layer is a layer_<name> function above,
+# run in this order by default.
+all_layers="host kunit boot opensbi distro"
+
+for layer in ${PVMMU_TESTS:-$all_layers}; do
+	if declare -F "layer_$layer" > /dev/null; then
+		"layer_$layer"
+	else
+		result FAIL "layer.$layer" "(unknown test layer; known: $all_layers)"
+	fi
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -25,6 +25,10 @@ SECTIONS
 
 	. = ALIGN(8);
 	.rodata : {
+		/* The SBI extension table (SBI_ECALL_REGISTER), in search order */
+		_sbi_ecall_exts_start = .;
+		KEEP(*(SORT_BY_NAME(.sbi_ecall_exts.*)))
+		_sbi_ecall_exts_end = .;
 		*(.rodata .rodata.*)
 		*(.srodata .srodata.*)
 	}

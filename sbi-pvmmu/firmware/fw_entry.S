@@ -51,6 +51,8 @@ _start:
 	mv	a0, s0
 	mv	a1, s1
 	mv	a2, s2
+	/* The platform is chosen at link time; the library only sees it here */
+	la	a3, qemu_virt_platform
 	call	sbi_init_cold
 	j	_park_hart
 

@@ -170,35 +170,11 @@ void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs)
 	regs->a1 = applied;
 }
 
-const struct sbi_ecall_extension ecall_pvmmu = {
+static const struct sbi_ecall_extension ecall_pvmmu = {
 	.name = "pvmmu",
 	.extid_start = SBI_EXT_PVMMU,
 	.extid_end = SBI_EXT_PVMMU,
 	.probe = ecall_pvmmu_probe,
 	.handle = ecall_pvmmu_handle,
 };
-
-int sbi_pvmmu_satp_write(unsigned long satp)
-{
-	if (!sbi_pvmmu_available())
-		return SBI_ERR_NOT_SUPPORTED;
-	return pvmmu_satp_load(sbi_pvmmu_state(), sbi_current_hartid(), satp);
-}
-
-void sbi_pvmmu_hart_stopped(void)
-{
-	if (sbi_pvmmu_available())
-		pvmmu_hart_stopped(sbi_pvmmu_state(), sbi_current_hartid());
-}
-
-bool sbi_pvmmu_range_locked(unsigned long base, unsigned long size)
-{
-	return sbi_pvmmu_available() &&
-	       pvmmu_range_locked(sbi_pvmmu_state(), base, size);
-}
-
-void sbi_pvmmu_count(unsigned int counter)
-{
-	/* A no-op until the core is set up (no hart is valid before) */
-	pvmmu_count(sbi_pvmmu_state(), sbi_current_hartid(), counter);
-}
+SBI_ECALL_REGISTER(ecall_pvmmu, 0);

@@ -2,7 +2,8 @@
 /*
  * PVMMU firmware wiring at cold boot: choose the pool's size and place,
  * hand the memory map to the portable core (which zeroes the pool),
- * describe the pool in the FDT and print it in the banner.
+ * describe the pool in the FDT and print it in the banner. The state it
+ * sets up lives in sbi_pvmmu.c.
  *
  * Size: RAM / 16 rounded down to a power of two, clamped to
  * [4 MiB, 256 MiB], or "pvmmu.pool_mb=N" from /chosen/bootargs.
@@ -32,62 +33,17 @@
 
 enum { AVOID_FW, AVOID_IMAGE, AVOID_INITRD, AVOID_FDT, AVOID_COUNT };
 
-static struct pvmmu_state pvmmu_st;
 /* Sized for the largest pool: 4 bytes per page, 256 KiB of .bss */
 static u32 pvmmu_meta[PVMMU_POOL_MAX_PAGES];
 
 static struct {
 	bool placed;		/* core initialised, pool zeroed */
-	bool live;		/* in the FDT and in the memory map */
-	bool cbo_inval_open;	/* a hart lets S-mode discard cache lines */
 	unsigned int mmio_dropped;	/* S-mode MMIO beyond PVMMU_MAX_MMIO */
 	bool from_bootargs;
 	struct pvmmu_range avoid[AVOID_COUNT];
 	bool image_header;
 	char note[112];		/* problem to report in the banner */
 } boot;
-
-struct pvmmu_state *sbi_pvmmu_state(void)
-{
-	return &pvmmu_st;
-}
-
-const char *sbi_pvmmu_unavailable_reason(void)
-{
-	if (!boot.live)
-		return "no pool";
-	/* Without PMP the pool would be writable by S-mode */
-	if (!sbi_pmp_protects_pool())
-		return "PMP does not protect the pool";
-	/* cbo.inval could discard the firmware's writes to the pool */
-	if (READ_ONCE(boot.cbo_inval_open))
-		return "menvcfg.CBIE lets S-mode invalidate";
-	return "";
-}
-
-/* sbi_pvmmu_available(): false until cold boot has set up PMP */
-static bool available;
-
-bool sbi_pvmmu_available(void)
-{
-	return READ_ONCE(available);
-}
-
-void sbi_pvmmu_pmp_ready(void)
-{
-	WRITE_ONCE(available, !*sbi_pvmmu_unavailable_reason());
-}
-
-void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
-{
-	if (!boot.live || READ_ONCE(boot.cbo_inval_open))
-		return;
-	WRITE_ONCE(boot.cbo_inval_open, true);
-	/* Off for good: nothing turns it back on */
-	WRITE_ONCE(available, false);
-	sbi_printf("sbi-pvmmu: hart %u: menvcfg.CBIE stays at invalidate, "
-		   "PVMMU extension disabled\n", hartid);
-}
 
 /*
  * "pvmmu.pool_mb=N" in /chosen/bootargs. Returns 0 if absent, the size
@@ -329,6 +285,7 @@ static unsigned long common_features(void)
 
 void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 {
+	struct pvmmu_state *st = sbi_pvmmu_state();
 	struct pvmmu_range ram[PVMMU_MAX_RAM], mmio[PVMMU_MAX_MMIO];
 	struct pvmmu_config cfg = { 0 };
 	unsigned long total = 0, size, def, want, base;
@@ -418,7 +375,7 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 	cfg.hart_mask = sbi_hart_valid_mask;
 	cfg.meta = pvmmu_meta;
 	cfg.meta_entries = array_size(pvmmu_meta);
-	rc = pvmmu_init(&pvmmu_st, &cfg);
+	rc = pvmmu_init(st, &cfg);
 	if (rc) {
 		sbi_snprintf(boot.note, sizeof(boot.note),
 			     "core init failed (%d), extension disabled", rc);
@@ -428,12 +385,13 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 	for_each_hart_in_mask(h, sbi_hart_valid_mask)
 		if (h < PVMMU_MAX_HARTS)
 			sbi_hartid_to_scratch((u32)h)->trap_counter =
-				&pvmmu_st.harts[h].stats[SBI_PVMMU_STAT_TRAPS];
+				&st->harts[h].stats[SBI_PVMMU_STAT_TRAPS];
 	boot.placed = true;
 }
 
 int sbi_pvmmu_fdt_fixup(void *fdt)
 {
+	struct pvmmu_state *st = sbi_pvmmu_state();
 	char path[64];
 	int node, rc;
 
@@ -441,12 +399,12 @@ int sbi_pvmmu_fdt_fixup(void *fdt)
 		return 0;
 
 	/* Not no-map: Linux keeps struct pages and the linear map for it */
-	rc = sbi_fdt_reserve_region(fdt, "pvmmu-pool", pvmmu_st.pool_base,
-				    pvmmu_st.pool_size, false);
+	rc = sbi_fdt_reserve_region(fdt, "pvmmu-pool", st->pool_base,
+				    st->pool_size, false);
 	if (!rc) {
 		sbi_snprintf(path, sizeof(path),
 			     "/reserved-memory/pvmmu-pool@%lx",
-			     pvmmu_st.pool_base);
+			     st->pool_base);
 		node = fdt_path_offset(fdt, path);
 		rc = node < 0 ? node :
 		     fdt_setprop_string(fdt, node, "compatible",
@@ -460,20 +418,21 @@ int sbi_pvmmu_fdt_fixup(void *fdt)
 		return rc;
 	}
 
-	sbi_mem_set_pt_pool(pvmmu_st.pool_base, pvmmu_st.pool_size);
-	boot.live = true;
+	sbi_mem_set_pt_pool(st->pool_base, st->pool_size);
+	sbi_pvmmu_set_live();
 	return 0;
 }
 
 void sbi_pvmmu_print(void)
 {
+	const struct pvmmu_state *st = sbi_pvmmu_state();
 	const struct pvmmu_range *a = boot.avoid;
 
-	if (boot.live) {
+	if (sbi_pvmmu_live()) {
 		sbi_printf("PVMMU pool     : 0x%016lx-0x%016lx (%lu MiB, %lu "
-			   "pages, %s)\n", pvmmu_st.pool_base,
-			   pvmmu_st.pool_base + pvmmu_st.pool_size - 1,
-			   pvmmu_st.pool_size >> 20, pvmmu_st.pool_pages,
+			   "pages, %s)\n", st->pool_base,
+			   st->pool_base + st->pool_size - 1,
+			   st->pool_size >> 20, st->pool_pages,
 			   boot.from_bootargs ? BOOTARG_POOL_MB "N" :
 						"default RAM/16");
 		sbi_printf("PVMMU avoided  : image 0x%lx+0x%lx%s, initrd "
@@ -484,21 +443,21 @@ void sbi_pvmmu_print(void)
 			   a[AVOID_FDT].base, a[AVOID_FDT].size);
 		sbi_printf("PVMMU features : max batch %lu,%s%s%s%s\n",
 			   (unsigned long)PVMMU_MAX_BATCH,
-			   (pvmmu_st.features & (SBI_PVMMU_FEAT_SVNAPOT |
+			   (st->features & (SBI_PVMMU_FEAT_SVNAPOT |
 						 SBI_PVMMU_FEAT_SVPBMT)) ?
 			   "" : " no svnapot/svpbmt",
-			   (pvmmu_st.features & SBI_PVMMU_FEAT_SVNAPOT) ?
+			   (st->features & SBI_PVMMU_FEAT_SVNAPOT) ?
 			   " svnapot" : "",
-			   (pvmmu_st.features & SBI_PVMMU_FEAT_SVPBMT) ?
+			   (st->features & SBI_PVMMU_FEAT_SVPBMT) ?
 			   " svpbmt" : "",
-			   (pvmmu_st.features & SBI_PVMMU_FEAT_SATP_LOCKED) ?
+			   (st->features & SBI_PVMMU_FEAT_SATP_LOCKED) ?
 			   ", satp trapped from SET_KERNEL_ROOT on" : "");
 		if (!sbi_pvmmu_available())
 			sbi_printf("PVMMU          : %s, extension disabled\n",
 				   sbi_pvmmu_unavailable_reason());
 		sbi_printf("PVMMU leaves   : S-mode RAM and %u MMIO region%s "
-			   "from the FDT%s\n", pvmmu_st.mmio_count,
-			   pvmmu_st.mmio_count == 1 ? "" : "s",
+			   "from the FDT%s\n", st->mmio_count,
+			   st->mmio_count == 1 ? "" : "s",
 			   boot.mmio_dropped ? " (more dropped: too many)" : "");
 	} else if (boot.placed && !boot.note[0]) {
 		sbi_printf("PVMMU pool     : none (FDT not fixed up), "

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SBI call dispatch: each extension is described by a
- * struct sbi_ecall_extension listed in the table of sbi_ecall.c.
+ * struct sbi_ecall_extension that its own file registers with
+ * SBI_ECALL_REGISTER(); the dispatcher knows none of them by name.
  */
 #ifndef __SBI_ECALL_H__
 #define __SBI_ECALL_H__
@@ -30,15 +31,16 @@ struct sbi_ecall_extension {
 		      struct sbi_ecall_return *out);
 };
 
-extern const struct sbi_ecall_extension ecall_base;
-extern const struct sbi_ecall_extension ecall_legacy;
-extern const struct sbi_ecall_extension ecall_time;
-extern const struct sbi_ecall_extension ecall_ipi;
-extern const struct sbi_ecall_extension ecall_rfence;
-extern const struct sbi_ecall_extension ecall_hsm;
-extern const struct sbi_ecall_extension ecall_srst;
-extern const struct sbi_ecall_extension ecall_dbcn;
-extern const struct sbi_ecall_extension ecall_pvmmu;
+
+/*
+ * Put @ext in the dispatch table, searched by ascending @order (0-9): the
+ * most frequent calls first. The table is the .sbi_ecall_exts.* input
+ * sections, which the linker script sorts by name into one array
+ * between _sbi_ecall_exts_start and _sbi_ecall_exts_end.
+ */
+#define SBI_ECALL_REGISTER(ext, order)					\
+	static const struct sbi_ecall_extension *const ext##_entry	\
+	__attribute__((used, section(".sbi_ecall_exts." #order))) = &ext
 
 const struct sbi_ecall_extension *sbi_ecall_find_extension(unsigned long extid);
 

@@ -5,9 +5,12 @@
 #include <sbi/sbi_types.h>
 #include <sbi/fw_dynamic.h>
 
+struct sbi_platform;
+
 /* Entered from fw_entry.S with a fresh per-hart stack */
 void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
-			      const struct fw_dynamic_info *info);
+			      const struct fw_dynamic_info *info,
+			      const struct sbi_platform *platform);
 void __noreturn sbi_init_warm(unsigned long hartid);
 
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Platform abstraction: the hardware-neutral core only talks to devices
- * through these operations. Exactly one platform is linked in and
- * provides the `sbi_platform` object.
+ * through these operations. Exactly one platform is linked in; the
+ * firmware's entry passes its object to sbi_init_cold().
  */
 #ifndef __SBI_PLATFORM_H__
 #define __SBI_PLATFORM_H__
@@ -48,11 +48,15 @@ struct sbi_platform {
 	void (*system_exit)(u32 code);
 };
 
-extern const struct sbi_platform sbi_platform;
+/*
+ * The platform in use: the firmware's entry hands it to sbi_init_cold(),
+ * which sets this before anything else runs (lib/sbi/sbi_platform.c).
+ */
+extern const struct sbi_platform *sbi_platform;
 
 static inline const struct sbi_platform *sbi_platform_ptr(void)
 {
-	return &sbi_platform;
+	return sbi_platform;
 }
 
 #endif

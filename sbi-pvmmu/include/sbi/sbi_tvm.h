@@ -20,7 +20,11 @@ void sbi_tvm_enable(struct sbi_trap_regs *regs);
 bool sbi_tvm_enabled(void);
 /* mstatus (and medeleg) for a hart about to drop to S-mode */
 unsigned long sbi_tvm_hart_mstatus(unsigned long mstatus);
-/* An illegal-instruction exception from S- or U-mode */
-void sbi_tvm_illegal_insn(struct sbi_trap_regs *regs, unsigned long mtval);
+/*
+ * An illegal-instruction exception from S- or U-mode: true if emulated,
+ * false if the caller must hand it to S-mode (with *@mtval, which a
+ * refused satp write sets to the instruction).
+ */
+bool sbi_tvm_illegal_insn(struct sbi_trap_regs *regs, unsigned long *mtval);
 
 #endif

@@ -13,13 +13,13 @@ static bool console_ready;
 
 void sbi_console_init(void)
 {
-	console_ready = sbi_platform.console_putc != NULL;
+	console_ready = sbi_platform->console_putc != NULL;
 }
 
 static void console_putc_locked(char ch)
 {
 	if (console_ready)
-		sbi_platform.console_putc(ch);
+		sbi_platform->console_putc(ch);
 }
 
 void sbi_console_putc_raw(char ch)
@@ -33,10 +33,10 @@ int sbi_console_getc(void)
 {
 	int ch = -1;
 
-	if (!sbi_platform.console_getc)
+	if (!sbi_platform->console_getc)
 		return -1;
 	spin_lock(&console_lock);
-	ch = sbi_platform.console_getc();
+	ch = sbi_platform->console_getc();
 	spin_unlock(&console_lock);
 	return ch;
 }
@@ -57,11 +57,11 @@ unsigned long sbi_console_read_raw(char *buf, unsigned long len)
 	unsigned long n = 0;
 	int ch;
 
-	if (!sbi_platform.console_getc)
+	if (!sbi_platform->console_getc)
 		return 0;
 	spin_lock(&console_lock);
 	while (n < len) {
-		ch = sbi_platform.console_getc();
+		ch = sbi_platform->console_getc();
 		if (ch < 0)
 			break;
 		buf[n++] = (char)ch;

@@ -7,30 +7,23 @@
 #include <sbi/sbi_ecall_interface.h>
 
 /*
- * Implemented extensions. PVMMU (pvmmu/sbi_ecall_pvmmu.c) probes as
- * present only when its page-table pool is set up.
+ * Implemented extensions, in the order they are searched (see
+ * SBI_ECALL_REGISTER()). PVMMU (pvmmu/sbi_ecall_pvmmu.c) comes first and
+ * probes as present only when its page-table pool is set up.
  */
-/* Searched in order: the most frequent calls first (page-table updates) */
-static const struct sbi_ecall_extension *const ecall_exts[] = {
-	&ecall_pvmmu,
-	&ecall_time,
-	&ecall_ipi,
-	&ecall_rfence,
-	&ecall_base,
-	&ecall_hsm,
-	&ecall_srst,
-	&ecall_dbcn,
-	&ecall_legacy,
-};
+extern const struct sbi_ecall_extension *const _sbi_ecall_exts_start[];
+extern const struct sbi_ecall_extension *const _sbi_ecall_exts_end[];
+
+#define for_each_ecall_ext(p) \
+	for (p = _sbi_ecall_exts_start; p < _sbi_ecall_exts_end; p++)
 
 const struct sbi_ecall_extension *sbi_ecall_find_extension(unsigned long extid)
 {
-	unsigned int i;
+	const struct sbi_ecall_extension *const *p;
 
-	for (i = 0; i < array_size(ecall_exts); i++) {
-		if (extid >= ecall_exts[i]->extid_start &&
-		    extid <= ecall_exts[i]->extid_end)
-			return ecall_exts[i];
+	for_each_ecall_ext(p) {
+		if (extid >= (*p)->extid_start && extid <= (*p)->extid_end)
+			return *p;
 	}
 	return NULL;
 }
@@ -46,11 +39,11 @@ long sbi_ecall_probe_extension(unsigned long extid)
 
 void sbi_ecall_print_extensions(void)
 {
-	unsigned int i;
+	const struct sbi_ecall_extension *const *p;
 
 	sbi_printf("Extensions     :");
-	for (i = 0; i < array_size(ecall_exts); i++)
-		sbi_printf(" %s", ecall_exts[i]->name);
+	for_each_ecall_ext(p)
+		sbi_printf(" %s", (*p)->name);
 	sbi_printf("\n");
 }
 

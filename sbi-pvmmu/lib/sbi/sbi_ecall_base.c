@@ -41,9 +41,10 @@ static int ecall_base_handle(unsigned long extid, unsigned long funcid,
 	return SBI_SUCCESS;
 }
 
-const struct sbi_ecall_extension ecall_base = {
+static const struct sbi_ecall_extension ecall_base = {
 	.name = "base",
 	.extid_start = SBI_EXT_BASE,
 	.extid_end = SBI_EXT_BASE,
 	.handle = ecall_base_handle,
 };
+SBI_ECALL_REGISTER(ecall_base, 4);

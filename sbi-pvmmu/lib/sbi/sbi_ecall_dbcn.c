@@ -70,9 +70,10 @@ static int ecall_dbcn_handle(unsigned long extid, unsigned long funcid,
 	}
 }
 
-const struct sbi_ecall_extension ecall_dbcn = {
+static const struct sbi_ecall_extension ecall_dbcn = {
 	.name = "dbcn",
 	.extid_start = SBI_EXT_DBCN,
 	.extid_end = SBI_EXT_DBCN,
 	.handle = ecall_dbcn_handle,
 };
+SBI_ECALL_REGISTER(ecall_dbcn, 7);

@@ -35,9 +35,10 @@ static int ecall_hsm_handle(unsigned long extid, unsigned long funcid,
 	}
 }
 
-const struct sbi_ecall_extension ecall_hsm = {
+static const struct sbi_ecall_extension ecall_hsm = {
 	.name = "hsm",
 	.extid_start = SBI_EXT_HSM,
 	.extid_end = SBI_EXT_HSM,
 	.handle = ecall_hsm_handle,
 };
+SBI_ECALL_REGISTER(ecall_hsm, 5);

@@ -19,9 +19,10 @@ static int ecall_ipi_handle(unsigned long extid, unsigned long funcid,
 	return sbi_ipi_send_smode(regs->a0, regs->a1);
 }
 
-const struct sbi_ecall_extension ecall_ipi = {
+static const struct sbi_ecall_extension ecall_ipi = {
 	.name = "ipi",
 	.extid_start = SBI_EXT_IPI,
 	.extid_end = SBI_EXT_IPI,
 	.handle = ecall_ipi_handle,
 };
+SBI_ECALL_REGISTER(ecall_ipi, 2);

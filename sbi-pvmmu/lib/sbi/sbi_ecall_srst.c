@@ -30,10 +30,11 @@ static int ecall_srst_handle(unsigned long extid, unsigned long funcid,
 	return sbi_system_reset(regs->a0, regs->a1);
 }
 
-const struct sbi_ecall_extension ecall_srst = {
+static const struct sbi_ecall_extension ecall_srst = {
 	.name = "srst",
 	.extid_start = SBI_EXT_SRST,
 	.extid_end = SBI_EXT_SRST,
 	.probe = ecall_srst_probe,
 	.handle = ecall_srst_handle,
 };
+SBI_ECALL_REGISTER(ecall_srst, 6);

@@ -6,7 +6,7 @@
  *    without no-map (see pvmmu/sbi_pvmmu_boot.c);
  *  - cpu nodes of harts this firmware cannot run (id >= SBI_MAX_HARTS)
  *    are marked disabled so the OS does not try to start them;
- *  - the devices the firmware owns (sbi_platform.fw_devices: PMP closes
+ *  - the devices the firmware owns (sbi_platform->fw_devices: PMP closes
  *    them to S-mode) are marked disabled, and so are the syscon
  *    poweroff/reboot nodes that point at them: the OS uses SRST.
  */
@@ -17,70 +17,6 @@
 #include <sbi/sbi_fdt.h>
 #include <sbi/sbi_mem.h>
 #include <sbi/sbi_pvmmu.h>
-
-static int put_cells(fdt32_t *cells, int n, u64 val)
-{
-	if (n == 1 && (val >> 32))
-		return -FDT_ERR_BADVALUE;
-	if (n == 2)
-		*cells++ = cpu_to_fdt32((u32)(val >> 32));
-	*cells = cpu_to_fdt32((u32)val);
-	return n;
-}
-
-static int reserved_memory_node(void *fdt)
-{
-	int node, rc;
-
-	node = fdt_path_offset(fdt, "/reserved-memory");
-	if (node >= 0)
-		return node;
-
-	node = fdt_add_subnode(fdt, 0, "reserved-memory");
-	if (node < 0)
-		return node;
-	rc = fdt_setprop_u32(fdt, node, "#address-cells", 2);
-	if (!rc)
-		rc = fdt_setprop_u32(fdt, node, "#size-cells", 2);
-	if (!rc)
-		rc = fdt_setprop_empty(fdt, node, "ranges");
-	return rc ? rc : node;
-}
-
-int sbi_fdt_reserve_region(void *fdt, const char *name, u64 base, u64 size,
-			   bool no_map)
-{
-	char node_name[64];
-	fdt32_t reg[4];
-	int parent, node, ac, sc, n, rc;
-
-	parent = reserved_memory_node(fdt);
-	if (parent < 0)
-		return parent;
-
-	ac = fdt_address_cells(fdt, parent);
-	sc = fdt_size_cells(fdt, parent);
-	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return -FDT_ERR_BADNCELLS;
-
-	n = put_cells(reg, ac, base);
-	if (n < 0)
-		return n;
-	rc = put_cells(reg + ac, sc, size);
-	if (rc < 0)
-		return rc;
-
-	sbi_snprintf(node_name, sizeof(node_name), "%s@%llx", name,
-		     (unsigned long long)base);
-	node = fdt_add_subnode(fdt, parent, node_name);
-	if (node < 0)
-		return node;
-
-	rc = fdt_setprop(fdt, node, "reg", reg, (ac + sc) * sizeof(fdt32_t));
-	if (!rc && no_map)
-		rc = fdt_setprop_empty(fdt, node, "no-map");
-	return rc;
-}
 
 static int disable_unsupported_cpus(void *fdt)
 {

@@ -18,10 +18,12 @@
 #include <sbi/sbi_hart.h>
 #include <sbi/sbi_hsm.h>
 #include <sbi/sbi_init.h>
+#include <sbi/sbi_ipi.h>
 #include <sbi/sbi_mem.h>
 #include <sbi/sbi_platform.h>
 #include <sbi/sbi_pmp.h>
 #include <sbi/sbi_pvmmu.h>
+#include <sbi/sbi_rfence.h>
 #include <sbi/sbi_system.h>
 #include <sbi/sbi_version.h>
 
@@ -100,9 +102,9 @@ static void print_banner(const struct boot_info *bi)
 		   "0x%x)\n", SBI_PVMMU_VERSION_STRING, SBI_SPEC_VERSION_MAJOR,
 		   SBI_SPEC_VERSION_MINOR, SBI_IMPL_ID_PVMMU,
 		   SBI_PVMMU_VERSION);
-	sbi_printf("Platform       : %s\n", sbi_platform.name);
-	if (sbi_platform.print_info)
-		sbi_platform.print_info();
+	sbi_printf("Platform       : %s\n", sbi_platform->name);
+	if (sbi_platform->print_info)
+		sbi_platform->print_info();
 
 	sbi_printf("Boot hart      : %u\n", bi->boot_hart);
 	sbi_printf("Harts          :");
@@ -145,18 +147,20 @@ static void release_other_harts(u32 boot_hart)
 	mb();
 
 	for_each_hart_in_mask(h, sbi_hart_valid_mask) {
-		if (h != boot_hart && sbi_platform.ipi_send)
-			sbi_platform.ipi_send((u32)h);
+		if (h != boot_hart && sbi_platform->ipi_send)
+			sbi_platform->ipi_send((u32)h);
 	}
 }
 
 void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
-			      const struct fw_dynamic_info *info)
+			      const struct fw_dynamic_info *info,
+			      const struct sbi_platform *platform)
 {
 	struct sbi_scratch *scratch = sbi_hartid_to_scratch(hartid);
 	struct boot_info bi = { .boot_hart = (u32)hartid, .fdt = fdt };
 	int rc;
 
+	sbi_platform = platform;
 	init_scratch_table();
 	/* Report faults during cold boot through the normal trap path */
 	csr_write(CSR_MSCRATCH, scratch);
@@ -166,8 +170,8 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 		fdt = NULL;
 
 	/* Devices first, so that the console works */
-	if (sbi_platform.early_init)
-		sbi_platform.early_init(fdt);
+	if (sbi_platform->early_init)
+		sbi_platform->early_init(fdt);
 	sbi_console_init();
 
 	if (!fdt)
@@ -187,6 +191,7 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 
 	select_next_stage(&bi, info);
 	sbi_hsm_init((u32)hartid);
+	sbi_ipi_set_handler(SBI_IPI_EVENT_RFENCE, sbi_rfence_process);
 
 	/* Before the fixups (they describe the pool) and PMP (it guards it) */
 	sbi_pvmmu_cold_init(fdt, bi.next_addr);

@@ -8,7 +8,15 @@
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_ipi.h>
 #include <sbi/sbi_platform.h>
-#include <sbi/sbi_rfence.h>
+
+/* What handles an event other than SOFT and WAKE (sbi_ipi_set_handler()) */
+static sbi_ipi_handler_t rfence_handler;
+
+void sbi_ipi_set_handler(unsigned long event, sbi_ipi_handler_t handler)
+{
+	if (event == SBI_IPI_EVENT_RFENCE)
+		rfence_handler = handler;
+}
 
 void sbi_ipi_send_event(u32 hartid, unsigned long event)
 {
@@ -18,8 +26,8 @@ void sbi_ipi_send_event(u32 hartid, unsigned long event)
 		atomic_or(&target->ipi_pending, event);
 	/* Publish the event (and any mailbox data) before the interrupt */
 	mb();
-	if (sbi_platform.ipi_send)
-		sbi_platform.ipi_send(hartid);
+	if (sbi_platform->ipi_send)
+		sbi_platform->ipi_send(hartid);
 }
 
 int sbi_ipi_send_smode(unsigned long hmask, unsigned long hbase)
@@ -45,13 +53,13 @@ void sbi_ipi_process(struct sbi_scratch *scratch, bool running)
 	 * Clear the interrupt first, then take the events: an event posted
 	 * after the swap comes with a new interrupt.
 	 */
-	if (sbi_platform.ipi_clear)
-		sbi_platform.ipi_clear((u32)scratch->hartid);
+	if (sbi_platform->ipi_clear)
+		sbi_platform->ipi_clear((u32)scratch->hartid);
 	mb();
 	events = atomic_xchg(&scratch->ipi_pending, 0);
 
 	if ((events & SBI_IPI_EVENT_SOFT) && running)
 		csr_set(CSR_MIP, MIP_SSIP);
-	if (events & SBI_IPI_EVENT_RFENCE)
-		sbi_rfence_process((u32)scratch->hartid);
+	if ((events & SBI_IPI_EVENT_RFENCE) && rfence_handler)
+		rfence_handler((u32)scratch->hartid);
 }

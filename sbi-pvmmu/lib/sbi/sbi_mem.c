@@ -116,8 +116,8 @@ bool sbi_mem_range_overlaps_fw_device(unsigned long base, unsigned long size)
 	struct sbi_mem_region devs[PMP_MAX_DEVICES];
 	unsigned int i, n = 0;
 
-	if (sbi_platform.fw_devices)
-		n = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
+	if (sbi_platform->fw_devices)
+		n = sbi_platform->fw_devices(devs, PMP_MAX_DEVICES);
 	/* Devices beyond the list: sbi_pmp_protects_pool() fails closed */
 	if (n > PMP_MAX_DEVICES)
 		n = PMP_MAX_DEVICES;

@@ -216,8 +216,8 @@ void sbi_pmp_setup(void)
 	}
 	pmp_entries = n;
 
-	if (sbi_platform.fw_devices)
-		ndevs = sbi_platform.fw_devices(devs, PMP_MAX_DEVICES);
+	if (sbi_platform->fw_devices)
+		ndevs = sbi_platform->fw_devices(devs, PMP_MAX_DEVICES);
 	/* A firmware device left open would void the pool's protection too */
 	if (ndevs > PMP_MAX_DEVICES) {
 		pmp_devices_dropped = ndevs - PMP_MAX_DEVICES;

@@ -135,9 +135,9 @@ int sbi_rfence_request(sbi_hartmask_t targets,
 		/* Serve requests aimed at us while we wait */
 		sbi_rfence_process(self);
 		cpu_relax();
-		if (++spins % SBI_RFENCE_RESEND_SPINS == 0 && sbi_platform.ipi_send)
+		if (++spins % SBI_RFENCE_RESEND_SPINS == 0 && sbi_platform->ipi_send)
 			for_each_hart_in_mask(hartid, waiting)
-				sbi_platform.ipi_send((u32)hartid);
+				sbi_platform->ipi_send((u32)hartid);
 	}
 	smp_acquire();
 

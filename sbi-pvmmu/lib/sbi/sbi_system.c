@@ -9,13 +9,13 @@
 
 bool sbi_system_reset_supported(void)
 {
-	return sbi_platform.system_exit != NULL;
+	return sbi_platform->system_exit != NULL;
 }
 
 void __noreturn sbi_system_exit(u32 code)
 {
-	if (sbi_platform.system_exit)
-		sbi_platform.system_exit(code);
+	if (sbi_platform->system_exit)
+		sbi_platform->system_exit(code);
 	sbi_hart_hang();
 }
 

@@ -18,15 +18,15 @@ static bool hart_has_sstc(struct sbi_scratch *scratch)
 
 u64 sbi_timer_value(void)
 {
-	if (sbi_platform.timer_value)
-		return sbi_platform.timer_value();
+	if (sbi_platform->timer_value)
+		return sbi_platform->timer_value();
 	return csr_read(CSR_TIME);
 }
 
 void sbi_timer_init_hart(struct sbi_scratch *scratch)
 {
-	if (sbi_platform.timer_event_stop)
-		sbi_platform.timer_event_stop((u32)scratch->hartid);
+	if (sbi_platform->timer_event_stop)
+		sbi_platform->timer_event_stop((u32)scratch->hartid);
 	if (hart_has_sstc(scratch))
 		csr_write(CSR_STIMECMP, -1UL);
 	csr_clear(CSR_MIE, MIP_MTIP);
@@ -41,9 +41,9 @@ void sbi_timer_event_start(u64 next_event)
 		return;
 	}
 
-	if (!sbi_platform.timer_event_start)
+	if (!sbi_platform->timer_event_start)
 		return;
-	sbi_platform.timer_event_start((u32)scratch->hartid, next_event);
+	sbi_platform->timer_event_start((u32)scratch->hartid, next_event);
 	csr_clear(CSR_MIP, MIP_STIP);
 	csr_set(CSR_MIE, MIP_MTIP);
 }
@@ -57,8 +57,8 @@ void sbi_timer_event_stop(void)
 		return;
 	}
 	csr_clear(CSR_MIE, MIP_MTIP);
-	if (sbi_platform.timer_event_stop)
-		sbi_platform.timer_event_stop((u32)scratch->hartid);
+	if (sbi_platform->timer_event_stop)
+		sbi_platform->timer_event_stop((u32)scratch->hartid);
 	csr_clear(CSR_MIP, MIP_STIP);
 }
 

@@ -54,7 +54,7 @@ void sbi_trap_redirect(struct sbi_trap_regs *regs, unsigned long cause,
 
 void sbi_trap_handler(struct sbi_trap_regs *regs)
 {
-	unsigned long mcause = csr_read(CSR_MCAUSE);
+	unsigned long mcause = csr_read(CSR_MCAUSE), mtval;
 	struct sbi_scratch *scratch;
 
 	if (((regs->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == PRV_M)
@@ -80,7 +80,9 @@ void sbi_trap_handler(struct sbi_trap_regs *regs)
 		sbi_ecall_handler(regs);
 		return;
 	case CAUSE_ILLEGAL_INSTRUCTION:
-		sbi_tvm_illegal_insn(regs, csr_read(CSR_MTVAL));
+		mtval = csr_read(CSR_MTVAL);
+		if (!sbi_tvm_illegal_insn(regs, &mtval))
+			sbi_trap_redirect(regs, CAUSE_ILLEGAL_INSTRUCTION, mtval);
 		return;
 	default:
 		sbi_trap_fatal("unexpected exception", regs);

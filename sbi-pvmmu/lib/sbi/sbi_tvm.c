@@ -143,7 +143,7 @@ static bool emulate_satp(struct sbi_trap_regs *regs, u32 insn)
 	return true;
 }
 
-void sbi_tvm_illegal_insn(struct sbi_trap_regs *regs, unsigned long mtval)
+bool sbi_tvm_illegal_insn(struct sbi_trap_regs *regs, unsigned long *mtval)
 {
 	unsigned long prev = (regs->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
 	unsigned int funct3;
@@ -152,10 +152,10 @@ void sbi_tvm_illegal_insn(struct sbi_trap_regs *regs, unsigned long mtval)
 	/* TVM traps only HS-mode; U- and V-mode's are plain illegal ones */
 	if (prev != PRV_S || (regs->mstatus & MSTATUS_MPV) ||
 	    !(regs->mstatus & MSTATUS_TVM))
-		goto redirect;
-	insn = trapped_insn(mtval);
+		return false;
+	insn = trapped_insn(*mtval);
 	if ((insn & INSN_OPCODE_MASK) != INSN_OPCODE_SYSTEM)
-		goto redirect;
+		return false;
 
 	funct3 = INSN_FUNCT3(insn);
 	if (funct3 == FUNCT3_PRIV && INSN_FUNCT7(insn) == FUNCT7_SFENCE_VMA &&
@@ -164,15 +164,12 @@ void sbi_tvm_illegal_insn(struct sbi_trap_regs *regs, unsigned long mtval)
 	} else if (funct3 != FUNCT3_PRIV && funct3 != FUNCT3_IMM &&
 		   INSN_CSR(insn) == CSR_SATP) {
 		if (!emulate_satp(regs, insn)) {
-			mtval = insn;
-			goto redirect;
+			*mtval = insn;
+			return false;
 		}
 	} else {
-		goto redirect;
+		return false;
 	}
 	regs->mepc += 4;
-	return;
-
-redirect:
-	sbi_trap_redirect(regs, CAUSE_ILLEGAL_INSTRUCTION, mtval);
+	return true;
 }

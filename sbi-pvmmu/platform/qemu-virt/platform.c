@@ -250,7 +250,7 @@ static void virt_system_exit(u32 code)
 	test_finisher_exit(code);
 }
 
-const struct sbi_platform sbi_platform = {
+const struct sbi_platform qemu_virt_platform = {
 	.name			= "QEMU virt",
 	.early_init		= virt_early_init,
 	.print_info		= virt_print_info,

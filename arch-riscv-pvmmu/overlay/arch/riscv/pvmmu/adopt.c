@@ -2,7 +2,7 @@
 /*
  * pvmmu adoption: the kernel's own page tables move into the pool.
  *
- * At boot (pvmmu_init(), before the secondary harts come up) the tree
+ * At boot (pvmmu_boot_init(), before the secondary harts come up) the tree
  * under swapper_pg_dir is rebuilt bottom-up from pool tables: each table
  * is typed at its level, its entries are written through the firmware,
  * which validates each against the kernel rules (W^X, no writable view of
@@ -259,7 +259,7 @@ int __init pvmmu_adopt_kernel_tables(void)
 	free_boot_tables(__pa_symbol(swapper_pg_dir), pvmmu_root_level());
 	pr_info("kernel tables adopted: %u tables, %u entries, %u huge leaves split, %u boot tables freed, text locked with %u jump-label sites, %llu us\n",
 		adopted.tables, adopted.entries, adopted.split, adopted.freed,
-		pvmmu_text_sites(), (local_clock() - start) / NSEC_PER_USEC);
+		pvmmu_text_site_count(), (local_clock() - start) / NSEC_PER_USEC);
 	return 0;
 }
 

@@ -44,8 +44,8 @@ static void run_null(unsigned long n)
 static void run_update1(unsigned long *table, unsigned long n)
 {
 	while (n--)
-		pvmmu_update(PVMMU_HOOK_BENCH, &table[n % PTRS_PER_PTE],
-			     SBI_PVMMU_OP_STORE, 0);
+		pvmmu_update_now(PVMMU_HOOK_BENCH, &table[n % PTRS_PER_PTE],
+				 SBI_PVMMU_OP_STORE, 0);
 }
 
 static void run_update_batch(unsigned long *table, unsigned long n)

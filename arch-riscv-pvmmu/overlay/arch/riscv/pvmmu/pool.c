@@ -34,12 +34,6 @@
 
 #include "pvmmu.h"
 
-unsigned long pvmmu_pool_va __ro_after_init;
-EXPORT_SYMBOL_GPL(pvmmu_pool_va);
-unsigned long pvmmu_pool_bytes __ro_after_init;
-EXPORT_SYMBOL_GPL(pvmmu_pool_bytes);
-
-phys_addr_t pvmmu_pool_pa __ro_after_init;
 static unsigned long *pool_map;		/* one bit per page, set = in use */
 static unsigned long *root_map;		/* set = in use as a root (pgd) */
 static unsigned long *kernel_map_bits;	/* set = a table of init_mm */
@@ -63,7 +57,7 @@ unsigned int pvmmu_recycle __read_mostly = PVMMU_DEFAULT_RECYCLE;
 
 static int recycle_param_set(const char *val, const struct kernel_param *kp)
 {
-	return pvmmu_param_set_range(val, kp->arg, 0, PVMMU_RECYCLE_MAX);
+	return param_set_uint_minmax(val, kp, 0, PVMMU_RECYCLE_MAX);
 }
 
 static const struct kernel_param_ops recycle_param_ops = {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* pvmmu internals shared by the core, the pool, the SBI backend and KUnit. */
+/* pvmmu internals shared by the layers of arch/riscv/pvmmu and KUnit. */
 #ifndef _RISCV_PVMMU_INTERNAL_H
 #define _RISCV_PVMMU_INTERNAL_H
 
@@ -68,11 +68,12 @@ extern const struct pvmmu_mmu_ops *pvmmu_backend;
 const struct pvmmu_mmu_ops *pvmmu_get_backend(void);
 const struct pvmmu_mmu_ops *pvmmu_set_backend(const struct pvmmu_mmu_ops *ops);
 
+/* queue.c: allocates every CPU's batch buffer for @fw_max_batch entries. */
+int pvmmu_queue_init(unsigned int fw_max_batch);
 struct sbi_pvmmu_entry *pvmmu_cpu_buffer(unsigned int cpu);
-void pvmmu_set_cpu_buffer(unsigned int cpu, struct sbi_pvmmu_entry *buf);
 
 int pvmmu_pool_init(phys_addr_t base, phys_addr_t size);
-/* Physical address of the pool (its linear map is pvmmu_pool_va) */
+/* Physical address of the pool (its linear map is pvmmu_pool_va); backend.c */
 extern phys_addr_t pvmmu_pool_pa;
 struct ptdesc *pvmmu_alloc_kernel_root(void);
 /* adopt.c: move init_mm's tables into the pool (boot CPU only). */
@@ -86,15 +87,22 @@ int pvmmu_sbi_text_poke(phys_addr_t pa, u32 insn);
 int pvmmu_sbi_text_sites(phys_addr_t pa, unsigned int count);
 /*
  * text.c: give the firmware the kernel text's jump-label sites
- * (pvmmu_text_sites() of them) and lock the text (after adoption); it is
+ * (pvmmu_text_site_count() of them) and lock the text (after adoption); it is
  * patched through TEXT_POKE from then on.
  */
 int pvmmu_lock_text(void);
-unsigned int pvmmu_text_sites(void);
+unsigned int pvmmu_text_site_count(void);
 void pvmmu_pool_get_stats(struct pvmmu_pool_stats *stats);
 
-const struct pvmmu_mmu_ops *pvmmu_sbi_probe(phys_addr_t *base,
-					    phys_addr_t *size);
+/* What the firmware's PVMMU extension offers, read by pvmmu_sbi_probe(). */
+struct pvmmu_sbi_limits {
+	phys_addr_t pool_base;
+	phys_addr_t pool_size;
+	unsigned int max_batch;		/* entries per UPDATE call */
+	long features;			/* SBI_PVMMU_FEAT_* */
+};
+
+const struct pvmmu_mmu_ops *pvmmu_sbi_probe(struct pvmmu_sbi_limits *fw);
 int pvmmu_sbi_start(void);
 long pvmmu_sbi_fw_stat(unsigned long counter);
 void pvmmu_sbi_debugfs_init(struct dentry *dir);
@@ -104,9 +112,6 @@ extern const char * const pvmmu_reject_names[PVMMU_NR_REJECT_SITES];
 /* Count and log a rejection of @site and fail the task that caused it. */
 void pvmmu_reject_task(enum pvmmu_reject_site site, unsigned long target,
 		       unsigned long value, long error);
-/* The set() of an unsigned int parameter that must lie in [min, max]. */
-int pvmmu_param_set_range(const char *val, unsigned int *var,
-			  unsigned int min, unsigned int max);
 void pvmmu_bench_init(struct dentry *dir);
 
 #endif /* _RISCV_PVMMU_INTERNAL_H */

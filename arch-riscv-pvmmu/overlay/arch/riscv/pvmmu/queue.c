@@ -60,6 +60,7 @@
 #define pr_fmt(fmt) "pvmmu: " fmt
 
 #include <linux/bitmap.h>
+#include <linux/gfp.h>
 #include <linux/hardirq.h>
 #include <linux/hash.h>
 #include <linux/irqflags.h>
@@ -138,12 +139,12 @@ EXPORT_SYMBOL_GPL(pvmmu_update_fenced);
 
 /* Entries per submission; 1 = every update its own call (unbatched). */
 unsigned int pvmmu_batch __read_mostly = PVMMU_DEFAULT_BATCH;
-/* What the firmware and the buffer allow; set by the backend at boot. */
+/* What the firmware and the buffer allow; set at boot. */
 unsigned int pvmmu_max_batch __read_mostly = PVMMU_QUEUE_MAX;
 
 static int batch_param_set(const char *val, const struct kernel_param *kp)
 {
-	return pvmmu_param_set_range(val, kp->arg, 1, PVMMU_QUEUE_MAX);
+	return param_set_uint_minmax(val, kp, 1, PVMMU_QUEUE_MAX);
 }
 
 static const struct kernel_param_ops batch_param_ops = {
@@ -162,9 +163,27 @@ struct sbi_pvmmu_entry *pvmmu_cpu_buffer(unsigned int cpu)
 	return per_cpu(cpu_queue, cpu).buf;
 }
 
-void pvmmu_set_cpu_buffer(unsigned int cpu, struct sbi_pvmmu_entry *buf)
+/*
+ * Each CPU's batch buffer holds the firmware's MAX_BATCH entries, as the
+ * ABI requires, even where the queue uses fewer. The backend registers a
+ * CPU's buffer from a STARTING hotplug callback, which runs with
+ * interrupts off and cannot allocate, so every possible CPU's buffer is
+ * allocated here, at boot.
+ */
+int __init pvmmu_queue_init(unsigned int fw_max_batch)
 {
-	per_cpu(cpu_queue, cpu).buf = buf;
+	unsigned int order, cpu;
+	void *buf;
+
+	order = get_order(fw_max_batch * sizeof(struct sbi_pvmmu_entry));
+	for_each_possible_cpu(cpu) {
+		buf = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
+		if (!buf)
+			return -ENOMEM;
+		per_cpu(cpu_queue, cpu).buf = buf;
+	}
+	pvmmu_max_batch = min_t(unsigned int, fw_max_batch, PVMMU_QUEUE_MAX);
+	return 0;
 }
 
 static unsigned int batch_limit(void)
@@ -209,6 +228,13 @@ static void pin_still_mapped(unsigned long pteval)
 	get_page(pfn_to_page(pfn));
 	this_cpu_inc(pvmmu_cpu_stats.pinned);
 }
+
+const char * const pvmmu_reject_names[PVMMU_NR_REJECT_SITES] = {
+	[PVMMU_REJECT_SET]	= "set",
+	[PVMMU_REJECT_CLEAR]	= "clear",
+	[PVMMU_REJECT_LINK]	= "link",
+	[PVMMU_REJECT_REGISTER]	= "register",
+};
 
 void pvmmu_reject_task(enum pvmmu_reject_site site, unsigned long target,
 		       unsigned long value, long error)
@@ -420,8 +446,8 @@ static unsigned long submit_one(struct pvmmu_queue *q, void *entry,
 	return e->old;
 }
 
-unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
-			   unsigned int op, unsigned long val)
+unsigned long pvmmu_update_now(enum pvmmu_hook hook, void *entry,
+			       unsigned int op, unsigned long val)
 {
 	struct pvmmu_queue *q;
 	unsigned long flags, old;
@@ -432,7 +458,7 @@ unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
 	local_irq_restore(flags);
 	return old;
 }
-EXPORT_SYMBOL_GPL(pvmmu_update);
+EXPORT_SYMBOL_GPL(pvmmu_update_now);
 
 /* The general path of pvmmu_queue_entries() and pvmmu_queue() */
 static void queue_entries(enum pvmmu_hook hook, void *entry, unsigned int nr,
@@ -548,7 +574,7 @@ unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final)
 	s = cpu_stats();
 	if (!q->lazy_limit || in_interrupt()) {
 		local_irq_restore(flags);
-		return pvmmu_update(hook, entry, SBI_PVMMU_OP_XCHG, 0);
+		return pvmmu_update_now(hook, entry, SBI_PVMMU_OP_XCHG, 0);
 	}
 	/* A queued write to this entry would make the read below stale. */
 	pa = entry_pa(entry);
@@ -558,7 +584,7 @@ unsigned long pvmmu_clear(enum pvmmu_hook hook, void *entry, bool final)
 	old = READ_ONCE(*(unsigned long *)entry);
 	if (!final && !old_value_is_final(old)) {
 		local_irq_restore(flags);
-		return pvmmu_update(hook, entry, SBI_PVMMU_OP_XCHG, 0);
+		return pvmmu_update_now(hook, entry, SBI_PVMMU_OP_XCHG, 0);
 	}
 	if (unlikely(q->count >= q->lazy_limit))
 		flush_queue(q, PVMMU_FLUSH_FULL);

@@ -25,12 +25,6 @@
 #include "pvmmu.h"
 
 /*
- * Each CPU's batch buffer holds the firmware's MAX_BATCH entries, as the
- * ABI requires, even where the queue uses fewer.
- */
-static unsigned int buffer_order __ro_after_init;
-
-/*
  * Non-zero once the firmware holds satp (SBI_PVMMU_FEAT_SATP_LOCKED after
  * SET_KERNEL_ROOT): secondary harts then enable the MMU on the kernel
  * root directly, without the trampoline table (head.S reads this before
@@ -203,8 +197,7 @@ static bool pvmmu_fdt_agrees(phys_addr_t base, phys_addr_t size)
 	return true;
 }
 
-const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
-						    phys_addr_t *size)
+const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(struct pvmmu_sbi_limits *fw)
 {
 	long version, max_batch, features;
 
@@ -212,8 +205,8 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 		return ERR_PTR(-EOPNOTSUPP);
 
 	version = pvmmu_sbi_info(SBI_PVMMU_INFO_VERSION);
-	*base = pvmmu_sbi_info(SBI_PVMMU_INFO_POOL_BASE);
-	*size = pvmmu_sbi_info(SBI_PVMMU_INFO_POOL_SIZE);
+	fw->pool_base = pvmmu_sbi_info(SBI_PVMMU_INFO_POOL_BASE);
+	fw->pool_size = pvmmu_sbi_info(SBI_PVMMU_INFO_POOL_SIZE);
 	max_batch = pvmmu_sbi_info(SBI_PVMMU_INFO_MAX_BATCH);
 	features = pvmmu_sbi_info(SBI_PVMMU_INFO_FEATURES);
 	if (version < 0 || (version >> 16) != SBI_PVMMU_VERSION_MAJOR) {
@@ -225,15 +218,8 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 		pr_err("firmware cannot hold the kernel's page tables\n");
 		return ERR_PTR(-EINVAL);
 	}
-	/* Jump labels must be switched in the locked text */
-	if (pvmmu_text_sites() &&
-	    (!(features & SBI_PVMMU_FEAT_TEXT_POKE) ||
-	     pvmmu_sbi_info(SBI_PVMMU_INFO_MAX_TEXT_SITES) < pvmmu_text_sites())) {
-		pr_err("firmware cannot switch the %u jump labels of the locked text\n",
-		       pvmmu_text_sites());
-		return ERR_PTR(-EINVAL);
-	}
-	if (max_batch <= 0 || !*size || (long)*size < 0 || (long)*base < 0) {
+	if (max_batch <= 0 || !fw->pool_size || (long)fw->pool_size < 0 ||
+	    (long)fw->pool_base < 0) {
 		pr_err("bad pool or batch size from the firmware\n");
 		return ERR_PTR(-EINVAL);
 	}
@@ -242,38 +228,21 @@ const struct pvmmu_mmu_ops * __init pvmmu_sbi_probe(phys_addr_t *base,
 		pr_err("firmware batch of %ld entries is too large\n", max_batch);
 		return ERR_PTR(-EINVAL);
 	}
-	buffer_order = get_order(max_batch * sizeof(struct sbi_pvmmu_entry));
-	if (!pvmmu_fdt_agrees(*base, *size))
+	if (!pvmmu_fdt_agrees(fw->pool_base, fw->pool_size))
 		return ERR_PTR(-EINVAL);
 
-	pvmmu_max_batch = min_t(long, max_batch, PVMMU_QUEUE_MAX);
+	fw->max_batch = max_batch;
+	fw->features = features;
 	return &pvmmu_sbi_ops;
 }
 
 /*
- * Each hart registers its own buffer, from the STARTING hotplug section: on
- * the way up before the CPU is online (before any task, interrupt, RCU
- * callback or workqueue item can write a page table on it), on the way down
- * in stop_machine after all of those have left it. That section runs with
- * interrupts off and cannot allocate, so every possible CPU's buffer is
- * allocated at boot.
- */
-static int __init pvmmu_alloc_cpu_buffers(void)
-{
-	struct sbi_pvmmu_entry *batch;
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu) {
-		batch = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
-						 buffer_order);
-		if (!batch)
-			return -ENOMEM;
-		pvmmu_set_cpu_buffer(cpu, batch);
-	}
-	return 0;
-}
-
-/*
+ * Each hart registers its own buffer (the queue's, see
+ * pvmmu_queue_init()) from the STARTING hotplug section: on the way up
+ * before the CPU is online (before any task, interrupt, RCU callback or
+ * workqueue item can write a page table on it), on the way down in
+ * stop_machine after all of those have left it.
+ *
  * A STARTING callback cannot fail the bring-up: a refusal here (the
  * firmware rejecting a page of the linear map) is logged, and every update
  * the CPU makes is then rejected and fails its task.
@@ -303,12 +272,7 @@ int __init pvmmu_sbi_start(void)
 {
 	struct sbiret ret;
 	long features;
-	int err;
 
-	/* Before the firmware takes satp: nothing to undo if this fails. */
-	err = pvmmu_alloc_cpu_buffers();
-	if (err)
-		return err;
 	ret = pvmmu_ecall(SBI_PVMMU_SET_KERNEL_ROOT, __pa_symbol(swapper_pg_dir),
 			  pvmmu_root_level() + 1, 0);
 	if (ret.error) {

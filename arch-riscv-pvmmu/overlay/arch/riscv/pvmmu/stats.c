@@ -44,29 +44,6 @@ static const char * const flush_names[PVMMU_NR_FLUSH_REASONS] = {
 	[PVMMU_FLUSH_TLB]	= "tlb",
 };
 
-const char * const pvmmu_reject_names[PVMMU_NR_REJECT_SITES] = {
-	[PVMMU_REJECT_SET]	= "set",
-	[PVMMU_REJECT_CLEAR]	= "clear",
-	[PVMMU_REJECT_LINK]	= "link",
-	[PVMMU_REJECT_REGISTER]	= "register",
-};
-
-void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum)
-{
-	const unsigned long *s;
-	unsigned long *d = (unsigned long *)sum;
-	unsigned int cpu, i;
-
-	/* The struct is nothing but unsigned long counters. */
-	BUILD_BUG_ON(sizeof(*sum) % sizeof(unsigned long));
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		s = (const unsigned long *)per_cpu_ptr(&pvmmu_cpu_stats, cpu);
-		for (i = 0; i < sizeof(*sum) / sizeof(unsigned long); i++)
-			d[i] += READ_ONCE(s[i]);
-	}
-}
-
 static long fw_stat(unsigned long counter)
 {
 	return pvmmu_active() ? pvmmu_sbi_fw_stat(counter) : 0;

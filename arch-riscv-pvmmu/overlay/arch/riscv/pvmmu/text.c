@@ -34,7 +34,7 @@ static bool in_text(unsigned long addr, size_t len)
 
 #ifdef CONFIG_JUMP_LABEL
 /* The jump-label sites of the locked text (init text is not locked). */
-unsigned int __init pvmmu_text_sites(void)
+unsigned int __init pvmmu_text_site_count(void)
 {
 	struct jump_entry *e;
 	unsigned int n = 0;
@@ -55,7 +55,7 @@ static int __init cmp_site(const void *a, const void *b)
 static int __init give_sites(void)
 {
 	struct sbi_pvmmu_text_site *sites;
-	unsigned int i, n = 0, count = pvmmu_text_sites();
+	unsigned int i, n = 0, count = pvmmu_text_site_count();
 	size_t size = count * sizeof(*sites);
 	struct jump_entry *e;
 	int err;
@@ -85,7 +85,7 @@ static int __init give_sites(void)
 	return err;
 }
 #else
-unsigned int __init pvmmu_text_sites(void)
+unsigned int __init pvmmu_text_site_count(void)
 {
 	return 0;
 }

@@ -53,8 +53,8 @@ static __always_inline bool pvmmu_pool_tables(void)
 }
 
 /* Apply @op now, after everything queued on this CPU; returns the old value. */
-unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
-			   unsigned int op, unsigned long val);
+unsigned long pvmmu_update_now(enum pvmmu_hook hook, void *entry,
+			       unsigned int op, unsigned long val);
 /* Queue @op: its result is not needed (applied at the latest on leave). */
 void pvmmu_queue(enum pvmmu_hook hook, void *entry, unsigned int op,
 		 unsigned long val);
@@ -142,8 +142,8 @@ static inline bool pvmmu_owns(const void *entry) { return false; }
 
 static inline bool pvmmu_pool_tables(void) { return false; }
 
-static inline unsigned long pvmmu_update(enum pvmmu_hook hook, void *entry,
-					 unsigned int op, unsigned long val)
+static inline unsigned long pvmmu_update_now(enum pvmmu_hook hook, void *entry,
+					     unsigned int op, unsigned long val)
 {
 	return 0;
 }

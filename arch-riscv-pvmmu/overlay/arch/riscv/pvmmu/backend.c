@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pvmmu core: the native backend, the choice of backend at boot (with the
- * adoption of the kernel's tables) and the boot parameters.
+ * pvmmu backend layer, the bottom of arch/riscv/pvmmu: the static key, the
+ * mmu-ops table in use and its native implementation, where the pool is,
+ * and the per-CPU counters every layer above adds to. It calls nothing
+ * else in pvmmu; boot.c installs the SBI backend.
  */
-
-#define pr_fmt(fmt) "pvmmu: " fmt
 
 #include <linux/atomic.h>
 #include <linux/init.h>
 #include <linux/jump_label.h>
-#include <linux/kstrtox.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
@@ -24,7 +23,13 @@ EXPORT_SYMBOL_GPL(pvmmu_enabled);
 DEFINE_PER_CPU(struct pvmmu_cpu_stats, pvmmu_cpu_stats);
 
 const struct pvmmu_mmu_ops *pvmmu_backend __read_mostly;
-static bool pvmmu_disabled __initdata;
+
+/* The firmware's pool: linear-map address, size and physical address. */
+unsigned long pvmmu_pool_va __ro_after_init;
+EXPORT_SYMBOL_GPL(pvmmu_pool_va);
+unsigned long pvmmu_pool_bytes __ro_after_init;
+EXPORT_SYMBOL_GPL(pvmmu_pool_bytes);
+phys_addr_t pvmmu_pool_pa __ro_after_init;
 
 /* A D bit set by hardware must never be lost, hence the atomics. */
 static unsigned long native_apply(unsigned long *entry, unsigned int op,
@@ -105,80 +110,18 @@ unsigned int pvmmu_root_level(void)
 	return pgtable_l5_enabled ? 4 : pgtable_l4_enabled ? 3 : 2;
 }
 
-int pvmmu_param_set_range(const char *val, unsigned int *var,
-			  unsigned int min, unsigned int max)
+void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum)
 {
-	unsigned int n;
-	int err = kstrtouint(val, 0, &n);
+	const unsigned long *s;
+	unsigned long *d = (unsigned long *)sum;
+	unsigned int cpu, i;
 
-	if (err)
-		return err;
-	if (n < min || n > max)
-		return -EINVAL;
-	WRITE_ONCE(*var, n);
-	return 0;
-}
-
-static int __init pvmmu_param(char *arg)
-{
-	if (!arg)
-		return -EINVAL;
-	if (!strcmp(arg, "off"))
-		pvmmu_disabled = true;
-	else if (strcmp(arg, "on"))
-		return -EINVAL;
-	return 0;
-}
-early_param("pvmmu", pvmmu_param);
-
-/*
- * Runs before the first user mm exists (early initcall) and before the
- * secondary harts come up; the SBI backend registers each hart's batch
- * buffer from a CPU hotplug callback as the hart comes online.
- */
-static int __init pvmmu_init(void)
-{
-	const struct pvmmu_mmu_ops *ops;
-	phys_addr_t base, size;
-	int err;
-
-	pvmmu_backend = &pvmmu_native_ops;
-	if (pvmmu_disabled) {
-		pr_info("disabled by pvmmu=off: page tables stay native\n");
-		return 0;
+	/* The struct is nothing but unsigned long counters. */
+	BUILD_BUG_ON(sizeof(*sum) % sizeof(unsigned long));
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		s = (const unsigned long *)per_cpu_ptr(&pvmmu_cpu_stats, cpu);
+		for (i = 0; i < sizeof(*sum) / sizeof(unsigned long); i++)
+			d[i] += READ_ONCE(s[i]);
 	}
-
-	ops = pvmmu_sbi_probe(&base, &size);
-	if (IS_ERR(ops)) {
-		pr_info("%s: page tables stay native\n",
-			PTR_ERR(ops) == -EOPNOTSUPP ?
-			"firmware has no PVMMU extension" :
-			"firmware PVMMU extension unusable");
-		return 0;
-	}
-
-	err = pvmmu_pool_init(base, size);
-	if (!err)
-		err = pvmmu_sbi_start();
-	if (err) {
-		pr_err("initialisation failed (%d): page tables stay native\n",
-		       err);
-		return 0;
-	}
-
-	/*
-	 * The firmware holds satp from here on: only its roots can be
-	 * loaded, so there is no going back to native tables.
-	 */
-	pvmmu_backend = ops;
-	/* Enables the static key, then hands the kernel's tables to the firmware */
-	err = pvmmu_adopt_kernel_tables();
-	if (err)
-		panic("pvmmu: kernel page tables not adopted by the firmware (%d)\n",
-		      err);
-	pr_info("active: %s backend, pool %pa + %llu MiB, root level %u\n",
-		ops->name, &base, (unsigned long long)size >> 20,
-		pvmmu_root_level());
-	return 0;
 }
-early_initcall(pvmmu_init);
