@@ -283,27 +283,26 @@ static unsigned long common_features(void)
 	return feat;
 }
 
-void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
+/* The RAM regions the core may see, at most PVMMU_MAX_RAM; their total */
+static unsigned int collect_ram(struct pvmmu_range *ram, unsigned long *total)
 {
-	struct pvmmu_state *st = sbi_pvmmu_state();
-	struct pvmmu_range ram[PVMMU_MAX_RAM], mmio[PVMMU_MAX_MMIO];
-	struct pvmmu_config cfg = { 0 };
-	unsigned long total = 0, size, def, want, base;
-	const char *arg = "";
-	char bad[17];
-	unsigned int i, n = 0, len;
-	unsigned long h;
-	int rc;
+	unsigned int i, n = 0;
 
+	*total = 0;
 	for (i = 0; i < sbi_mem_ram_count() && n < PVMMU_MAX_RAM; i++) {
 		const struct sbi_mem_region *r = sbi_mem_ram_region(i);
 
 		ram[n].base = r->base;
 		ram[n].size = r->size;
-		total += r->size;
+		*total += r->size;
 		n++;
 	}
+	return n;
+}
 
+/* What the pool must not overlap: firmware, next stage, initrd, FDT */
+static void collect_avoid(void *fdt, unsigned long next_addr)
+{
 	boot.avoid[AVOID_FW].base = sbi_mem_fw_base();
 	boot.avoid[AVOID_FW].size = sbi_mem_fw_size();
 	boot.avoid[AVOID_IMAGE].base = next_addr;
@@ -313,55 +312,69 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 	/* The FDT grows in place by the fixups */
 	boot.avoid[AVOID_FDT].base = (unsigned long)fdt;
 	boot.avoid[AVOID_FDT].size = fdt_totalsize(fdt) + SBI_FDT_FIXUP_SLACK;
+}
 
-	/*
-	 * T-Head's MAE gives PTE bits 59-63 vendor meanings (cacheability,
-	 * ordering) that the core's leaf rules do not know: refuse rather
-	 * than validate something else than what the walker uses.
-	 */
-	if (csr_read(CSR_MVENDORID) == MVENDORID_THEAD) {
-		sbi_snprintf(boot.note, sizeof(boot.note),
-			     "T-Head vendor PTE bits (MAE) not supported, "
-			     "extension disabled");
-		return;
-	}
+/* The size "pvmmu.pool_mb=" asks for, or 0 (a bad value is noted) */
+static unsigned long requested_size(const void *fdt)
+{
+	const char *arg = "";
+	unsigned long want;
+	unsigned int len;
+	char bad[17];
 
-	def = pvmmu_pool_default_size(total);
 	want = bootargs_pool_size(fdt, &arg);
-	if (want == -1UL) {
-		/* the console has no %.*s */
-		for (len = 0; len < sizeof(bad) - 1 && arg[len] &&
-		     arg[len] != ' '; len++)
-			bad[len] = arg[len];
-		bad[len] = 0;
-		sbi_snprintf(boot.note, sizeof(boot.note),
-			     "bad %s%s (want a power of two, 4..%lu), "
-			     "default used", BOOTARG_POOL_MB, bad,
-			     PVMMU_POOL_MAX >> 20);
-		want = 0;
-	}
-	boot.from_bootargs = want != 0;
-	size = want ? want : def;
+	if (want != -1UL)
+		return want;
+	/* the console has no %.*s */
+	for (len = 0; len < sizeof(bad) - 1 && arg[len] && arg[len] != ' ';
+	     len++)
+		bad[len] = arg[len];
+	bad[len] = 0;
+	sbi_snprintf(boot.note, sizeof(boot.note),
+		     "bad %s%s (want a power of two, 4..%lu), default used",
+		     BOOTARG_POOL_MB, bad, PVMMU_POOL_MAX >> 20);
+	return 0;
+}
 
-	base = pvmmu_pool_place(ram, n, boot.avoid, AVOID_COUNT, size);
+/*
+ * Place a pool of the requested size, else of the default size, else of
+ * the largest power of two down to PVMMU_POOL_MIN that fits. Returns its
+ * base (0: none fits) and sets *@size.
+ */
+static unsigned long place_pool(const struct pvmmu_range *ram, unsigned int n,
+				unsigned long want, unsigned long def,
+				unsigned long *size)
+{
+	unsigned long base;
+
+	boot.from_bootargs = want != 0;
+	*size = want ? want : def;
+	base = pvmmu_pool_place(ram, n, boot.avoid, AVOID_COUNT, *size);
 	if (!base && want) {
 		sbi_snprintf(boot.note, sizeof(boot.note),
 			     "%s%lu does not fit, default used",
 			     BOOTARG_POOL_MB, want >> 20);
 		boot.from_bootargs = false;
-		size = def;
-		base = pvmmu_pool_place(ram, n, boot.avoid, AVOID_COUNT, size);
+		*size = def;
+		base = pvmmu_pool_place(ram, n, boot.avoid, AVOID_COUNT, *size);
 	}
 	/* Crowded RAM: smaller is better than nothing */
-	while (!base && size > PVMMU_POOL_MIN) {
-		size >>= 1;
-		base = pvmmu_pool_place(ram, n, boot.avoid, AVOID_COUNT, size);
+	while (!base && *size > PVMMU_POOL_MIN) {
+		*size >>= 1;
+		base = pvmmu_pool_place(ram, n, boot.avoid, AVOID_COUNT, *size);
 	}
-	if (!base) {
-		sbi_snprintf(boot.note, sizeof(boot.note),
-			     "no room for a pool, extension disabled");
-		return;
-	}
+	return base;
+}
+
+/* Hand the machine and the pool to the core, which zeroes the pool */
+static int init_core(void *fdt, struct pvmmu_range *ram, unsigned int n,
+		     unsigned long base, unsigned long size)
+{
+	struct pvmmu_state *st = sbi_pvmmu_state();
+	struct pvmmu_range mmio[PVMMU_MAX_MMIO];
+	struct pvmmu_config cfg = { 0 };
+	unsigned long h;
+	int rc;
 
 	cfg.phys_offset = 0;	/* M-mode runs with physical addresses */
 	cfg.ram = ram;
@@ -376,16 +389,51 @@ void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
 	cfg.meta = pvmmu_meta;
 	cfg.meta_entries = array_size(pvmmu_meta);
 	rc = pvmmu_init(st, &cfg);
-	if (rc) {
-		sbi_snprintf(boot.note, sizeof(boot.note),
-			     "core init failed (%d), extension disabled", rc);
-		return;
-	}
+	if (rc)
+		return rc;
 	/* The trap path counts into the core's per-hart TRAPS counter */
 	for_each_hart_in_mask(h, sbi_hart_valid_mask)
 		if (h < PVMMU_MAX_HARTS)
 			sbi_hartid_to_scratch((u32)h)->trap_counter =
 				&st->harts[h].stats[SBI_PVMMU_STAT_TRAPS];
+	return 0;
+}
+
+void sbi_pvmmu_cold_init(void *fdt, unsigned long next_addr)
+{
+	struct pvmmu_range ram[PVMMU_MAX_RAM];
+	unsigned long total, size, base;
+	unsigned int n;
+	int rc;
+
+	n = collect_ram(ram, &total);
+	collect_avoid(fdt, next_addr);
+
+	/*
+	 * T-Head's MAE gives PTE bits 59-63 vendor meanings (cacheability,
+	 * ordering) that the core's leaf rules do not know: refuse rather
+	 * than validate something else than what the walker uses.
+	 */
+	if (csr_read(CSR_MVENDORID) == MVENDORID_THEAD) {
+		sbi_snprintf(boot.note, sizeof(boot.note),
+			     "T-Head vendor PTE bits (MAE) not supported, "
+			     "extension disabled");
+		return;
+	}
+
+	base = place_pool(ram, n, requested_size(fdt),
+			  pvmmu_pool_default_size(total), &size);
+	if (!base) {
+		sbi_snprintf(boot.note, sizeof(boot.note),
+			     "no room for a pool, extension disabled");
+		return;
+	}
+	rc = init_core(fdt, ram, n, base, size);
+	if (rc) {
+		sbi_snprintf(boot.note, sizeof(boot.note),
+			     "core init failed (%d), extension disabled", rc);
+		return;
+	}
 	boot.placed = true;
 }
 

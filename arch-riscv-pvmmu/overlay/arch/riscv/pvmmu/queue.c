@@ -284,29 +284,37 @@ static void check_predictions(struct pvmmu_queue *q, unsigned int nr)
 	}
 }
 
-/*
- * Submit the queue in order. A rejected entry is handled (see "Rejected
- * updates" above) and the entries after it are submitted in place, so one
- * bad entry never takes good ones with it. Interrupts are off.
- */
-static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
+/* Empty the filter of queued targets (see queue_target_pending()). */
+static void reset_filter(struct pvmmu_queue *q, unsigned int nr)
 {
-	const struct pvmmu_mmu_ops *ops = READ_ONCE(pvmmu_backend);
-	unsigned int nr = q->count, done = 0, applied, i;
-	struct pvmmu_cpu_stats *s;
-	bool any_applied = false;
-	long error;
+	unsigned int i;
 
-	if (!nr)
+	if (!q->filtered)
 		return;
 	/* Emptying the filter a word at a time is cheaper for big batches. */
-	if (q->filtered && nr > BITS_TO_LONGS(1 << PENDING_BITS_ORDER))
+	if (nr > BITS_TO_LONGS(1 << PENDING_BITS_ORDER))
 		bitmap_zero(q->pending, 1 << PENDING_BITS_ORDER);
-	else if (q->filtered)
+	else
 		for (i = 0; i < nr; i++)
 			__clear_bit(pending_bit(q->buf[i].target), q->pending);
 	q->filtered = false;
-	s = cpu_stats();
+}
+
+/*
+ * Submit the queue's @nr entries in order. A rejected entry is handled
+ * (see "Rejected updates" above) and the entries after it are submitted
+ * in place, so one bad entry never takes good ones with it. Returns
+ * whether any entry was applied.
+ */
+static bool submit_in_order(struct pvmmu_queue *q, unsigned int nr,
+			    enum pvmmu_flush_reason reason)
+{
+	const struct pvmmu_mmu_ops *ops = READ_ONCE(pvmmu_backend);
+	struct pvmmu_cpu_stats *s = cpu_stats();
+	unsigned int done = 0, applied;
+	bool any_applied = false;
+	long error;
+
 	while (done < nr) {
 		applied = 0;
 		error = ops->submit(q->buf, nr, done, &applied);
@@ -318,7 +326,18 @@ static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
 		handle_rejected(&q->buf[done + applied], error);
 		done += applied + 1;
 	}
-	if (any_applied && q->maybe_valid)
+	return any_applied;
+}
+
+/* Flush the queue. Interrupts are off. */
+static void flush_queue(struct pvmmu_queue *q, enum pvmmu_flush_reason reason)
+{
+	unsigned int nr = q->count;
+
+	if (!nr)
+		return;
+	reset_filter(q, nr);
+	if (submit_in_order(q, nr, reason) && q->maybe_valid)
 		__this_cpu_write(fenced, true);
 	if (q->any_predicted) {
 		check_predictions(q, nr);
