@@ -135,8 +135,11 @@ run: all kernel-nopv
 test: deps
 	@scripts/run-tests.sh
 
+# KUNIT_EXTRA: more kunit.py run arguments (scripts/run-tests.sh passes
+# --json and a suite filter); PVMMU_FIRMWARE in the environment picks the
+# firmware (kunit-tests/qemu_config.py).
 kunit: kernel firmware
-	@$(KUNIT) run $(KUNIT_ARGS) --timeout=600
+	@$(KUNIT) run $(KUNIT_ARGS) --timeout=600 $(KUNIT_EXTRA)
 
 boot: all
 	@scripts/qemu-boot.py --name boot-smp$(SMP) --firmware pvmmu --smp $(SMP) \
@@ -162,6 +165,7 @@ coverage: deps
 patches: tree
 	@scripts/export-patches.sh
 
+# Every exported patch, --strict; scripts/run-tests.sh wants each clean.
 checkpatch: patches
 	@cd $(KSRC) && scripts/checkpatch.pl --strict \
 		--ignore FILE_PATH_CHANGES,EMBEDDED_FILENAME $(BUILD)/patches/*.patch

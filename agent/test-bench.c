@@ -1334,37 +1334,43 @@ static int run_sbi(struct bench *b, const struct bench_spec *s)
 }
 
 /*
- * Iteration counts: the whole group takes about 60-90 s of wall time per
- * boot under -icount shift=0 on a 2-core host (scripts/bench.py).  The
- * names are those of bench_cases[] below, in the same order.
+ * The workloads, in the order they run: name, function, size (pages for
+ * map, else bytes), iterations at agent.bench_scale=1 and flag (see
+ * struct bench_spec). Iteration counts: the whole group takes about 60-90 s
+ * of wall time per boot under -icount shift=0 on a 2-core host.
+ * scripts/bench.py reads the names and their order from this list.
  */
+#define BENCH_WORKLOADS(X)						\
+	X(map_1, run_map, 1, 24000, false) \
+	X(map_16, run_map, 16, 9000, false) \
+	X(map_256, run_map, 256, 900, false) \
+	X(map_4096, run_map, 4096, 60, false) \
+	X(fork_1m, run_fork, 1 * MIB, 1800, false) \
+	X(fork_16m, run_fork, 16 * MIB, 300, false) \
+	X(fork_exec, run_fork, 0, 600, true) \
+	X(fork_sh, run_fork_sh, 0, 300, false) \
+	X(mprotect_1m, run_mprotect, 1 * MIB, 3000, false) \
+	X(mprotect_64m, run_mprotect, 64 * MIB, 24, false) \
+	X(prot_fault, run_prot_fault, 0, 6000, false) \
+	X(mremap_16m, run_mremap, 16 * MIB, 180, false) \
+	X(mremap_aligned_16m, run_mremap, 16 * MIB, 1500, true) \
+	X(dontneed_16m, run_dontneed, 16 * MIB, 45, false) \
+	X(munmap_16m, run_munmap, 16 * MIB, 45, false) \
+	X(fault_storm_64m, run_fault_storm, 64 * MIB, 9, false) \
+	X(ctxsw_proc, run_ctxsw, 0, 20000, false) \
+	X(ctxsw_thread, run_ctxsw, 0, 20000, true) \
+	X(sbi_null, run_sbi, 0, 150000, false) \
+	X(sbi_update1, run_sbi, 0, 150000, false) \
+	X(sbi_update_batch, run_sbi, 0, 15000, false) \
+	X(kernel_vmalloc, run_sbi, 0, 2000, false) \
+	X(kernel_queue, run_sbi, 0, 3000, false) \
+	X(parallel_1, run_parallel, 1, 8, false) \
+	X(parallel_4, run_parallel, 4, 8, false) \
+	X(parallel_8, run_parallel, 8, 8, false)
+
+#define BENCH_SPEC(name, run, size, iters, flag) { #name, run, size, iters, flag },
 static const struct bench_spec bench_specs[] = {
-	{ "map_1",		run_map,	1,		24000, false },
-	{ "map_16",		run_map,	16,		9000, false },
-	{ "map_256",		run_map,	256,		900, false },
-	{ "map_4096",		run_map,	4096,		60, false },
-	{ "fork_1m",		run_fork,	1 * MIB,	1800, false },
-	{ "fork_16m",		run_fork,	16 * MIB,	300, false },
-	{ "fork_exec",		run_fork,	0,		600, true },
-	{ "fork_sh",		run_fork_sh,	0,		300, false },
-	{ "mprotect_1m",	run_mprotect,	1 * MIB,	3000, false },
-	{ "mprotect_64m",	run_mprotect,	64 * MIB,	24, false },
-	{ "prot_fault",		run_prot_fault,	0,		6000, false },
-	{ "mremap_16m",		run_mremap,	16 * MIB,	180, false },
-	{ "mremap_aligned_16m",	run_mremap,	16 * MIB,	1500, true },
-	{ "dontneed_16m",	run_dontneed,	16 * MIB,	45, false },
-	{ "munmap_16m",		run_munmap,	16 * MIB,	45, false },
-	{ "fault_storm_64m",	run_fault_storm, 64 * MIB,	9, false },
-	{ "ctxsw_proc",		run_ctxsw,	0,		20000, false },
-	{ "ctxsw_thread",	run_ctxsw,	0,		20000, true },
-	{ "sbi_null",		run_sbi,	0,		150000, false },
-	{ "sbi_update1",	run_sbi,	0,		150000, false },
-	{ "sbi_update_batch",	run_sbi,	0,		15000, false },
-	{ "kernel_vmalloc",	run_sbi,	0,		2000, false },
-	{ "kernel_queue",	run_sbi,	0,		3000, false },
-	{ "parallel_1",		run_parallel,	1,		8, false },
-	{ "parallel_4",		run_parallel,	4,		8, false },
-	{ "parallel_8",		run_parallel,	8,		8, false },
+	BENCH_WORKLOADS(BENCH_SPEC)
 };
 
 /* ---- running a case ---- */
@@ -1456,37 +1462,10 @@ static int bench_case(struct test_ctx *t)
 	return t->rec.result;
 }
 
+#define BENCH_CASE(name, run, size, iters, flag) { #name, bench_case },
 static const struct agent_case bench_cases[] = {
-	{ "map_1", bench_case },
-	{ "map_16", bench_case },
-	{ "map_256", bench_case },
-	{ "map_4096", bench_case },
-	{ "fork_1m", bench_case },
-	{ "fork_16m", bench_case },
-	{ "fork_exec", bench_case },
-	{ "fork_sh", bench_case },
-	{ "mprotect_1m", bench_case },
-	{ "mprotect_64m", bench_case },
-	{ "prot_fault", bench_case },
-	{ "mremap_16m", bench_case },
-	{ "mremap_aligned_16m", bench_case },
-	{ "dontneed_16m", bench_case },
-	{ "munmap_16m", bench_case },
-	{ "fault_storm_64m", bench_case },
-	{ "ctxsw_proc", bench_case },
-	{ "ctxsw_thread", bench_case },
-	{ "sbi_null", bench_case },
-	{ "sbi_update1", bench_case },
-	{ "sbi_update_batch", bench_case },
-	{ "kernel_vmalloc", bench_case },
-	{ "kernel_queue", bench_case },
-	{ "parallel_1", bench_case },
-	{ "parallel_4", bench_case },
-	{ "parallel_8", bench_case },
+	BENCH_WORKLOADS(BENCH_CASE)
 };
-
-_Static_assert(ARRAY_SIZE(bench_cases) == ARRAY_SIZE(bench_specs),
-	       "every bench case needs its bench_spec");
 
 /* Manual: "all" is for tests; the benchmark is asked for by name. */
 const struct agent_group bench_group = {

@@ -83,8 +83,9 @@ MODE_BY_NAME = {m.name: m for m in MODES}
 DEFAULT_CPU = "rv64"
 PLOT_MODES = ["native-opensbi", "pv-unbatched", "pv-batched"]
 
-# (case, what one operation is); the agent's bench group has the same cases
-WORKLOADS = [
+# What one operation of each workload is. The workloads themselves, and their
+# order, are the agent's (BENCH_WORKLOADS in agent/test-bench.c).
+WHAT = dict([
     ("map_1", "mmap + touch + munmap, 1 page"),
     ("map_16", "mmap + touch + munmap, 16 pages"),
     ("map_256", "mmap + touch + munmap, 256 pages"),
@@ -112,9 +113,22 @@ WORKLOADS = [
     ("parallel_4", "4 harts at once, each as parallel_1; one round of one hart"),
     ("parallel_8", "8 harts at once, each as parallel_1; one round of one hart "
                    "(not in the default set: -smp 8 boot)"),
-]
-WORKLOAD_NAMES = [w for w, _ in WORKLOADS]
-WHAT = dict(WORKLOADS)
+])
+
+
+def agent_workloads():
+    """The agent's bench workloads, in order, each with its WHAT."""
+    src = REPO / "agent/test-bench.c"
+    names = re.findall(r"^\s*X\((\w+),", src.read_text(), re.M)
+    missing = [w for w in names if w not in WHAT]
+    unknown = [w for w in WHAT if w not in names]
+    if not names or missing or unknown:
+        sys.exit("bench.py: %s and WHAT disagree (no description: %s; not a "
+                 "workload: %s)" % (src, missing or "-", unknown or "-"))
+    return names
+
+
+WORKLOAD_NAMES = agent_workloads()
 QUICK_WORKLOADS = ["map_16", "map_4096", "fork_1m", "fork_exec", "mprotect_1m",
                    "mremap_16m", "dontneed_16m", "munmap_16m",
                    "fault_storm_64m", "ctxsw_proc", "ctxsw_thread",

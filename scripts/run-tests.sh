@@ -84,8 +84,7 @@ check() {
 checkpatch_clean() {
 	local out
 
-	out=$(cd "$repo/build/linux" && scripts/checkpatch.pl --strict \
-		--ignore FILE_PATH_CHANGES,EMBEDDED_FILENAME "$repo"/build/patches/*.patch)
+	out=$(make -s -C "$repo" checkpatch)
 	echo "$out"
 	# Every patch must be clean: no error, warning or (--strict) check.
 	! echo "$out" | grep '^total: ' | grep -vq '^total: 0 errors, 0 warnings, 0 checks'
@@ -124,14 +123,9 @@ run_kunit() {
 	local prefix=${1:-kunit} json=$logs/${1:-kunit}.json start=$SECONDS
 
 	rm -f "$json"
-	(cd "$repo/build/linux" &&
-	 PVMMU_FIRMWARE=${2:-$repo/build/sbi-pvmmu/sbi-pvmmu.bin} \
-	 python3 tools/testing/kunit/kunit.py run \
-		--build_dir="$repo/build/kernel" \
-		--qemu_config="$repo/kunit-tests/qemu_config.py" \
-		--cross_compile=riscv64-linux-gnu- \
-		--kunitconfig="$repo/kunit-tests/.kunitconfig" \
-		--timeout=600 --json="$json" ${3:+"$3"}) > "$logs/$prefix.log" 2>&1
+	PVMMU_FIRMWARE=${2:-$repo/build/sbi-pvmmu/sbi-pvmmu.bin} \
+		make -s -C "$repo" kunit KUNIT_EXTRA="--json=$json${3:+ '$3'}" \
+		> "$logs/$prefix.log" 2>&1
 	if [ ! -s "$json" ]; then
 		result FAIL "$prefix" "(no results, see build/logs/$prefix.log)"
 		tail -n 20 "$logs/$prefix.log" | sed 's/^/     | /'
