@@ -448,6 +448,15 @@ static void attack_info(void)
 	check("[0] STATS TRAPS exists", r.error, 0);
 	r = pv_stats(SBI_PVMMU_STAT_COUNT, -1UL);
 	check("[0] STATS has 12 counters", r.error, SBI_ERR_INVALID_PARAM);
+	/* A hart is named by its id; the firmware may index it otherwise */
+	r = pv_stats(SBI_PVMMU_STAT_TRAPS, hartid());
+	check("[0] STATS of this hart by id", r.error, 0);
+	r = pv_stats(SBI_PVMMU_STAT_TRAPS, 1000);
+	check("[0] STATS of hart id 1000 (none)", r.error,
+	      SBI_ERR_INVALID_PARAM);
+	r = pv_stats(SBI_PVMMU_STAT_TRAPS, (1UL << 32) + hartid());
+	check("[0] STATS of a hart id beyond 32 bits", r.error,
+	      SBI_ERR_INVALID_PARAM);
 }
 
 /* ---- [1] PT_REGISTER before SET_KERNEL_ROOT */
