@@ -224,6 +224,7 @@ numa2=(--qemu-arg=-object --qemu-arg=memory-backend-ram,id=mem0,size=1G
 layer_host() {
 	build tree firmware
 	# One-way layers: no file-level call or include cycle on either side
+	check host.layer-cycles-selftest "$repo/scripts/layer-cycles.py" --self-test
 	check host.layer-cycles-kernel "$repo/scripts/layer-cycles.py" \
 		"$repo/arch-riscv-pvmmu/overlay" "$repo/kunit-tests"
 	check host.layer-cycles-firmware "$repo/scripts/layer-cycles.py" \
