@@ -25,7 +25,7 @@ SECTIONS
 
 	. = ALIGN(8);
 	.rodata : {
-		/* The SBI extension table (SBI_ECALL_REGISTER), in search order */
+		/* The SBI extension table (SBI_ECALL_EXTENSION), in search order */
 		_sbi_ecall_exts_start = .;
 		KEEP(*(SORT_BY_NAME(.sbi_ecall_exts.*)))
 		_sbi_ecall_exts_end = .;

@@ -170,11 +170,10 @@ void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs)
 	regs->a1 = applied;
 }
 
-static const struct sbi_ecall_extension ecall_pvmmu = {
+SBI_ECALL_EXTENSION(ecall_pvmmu, 0) = {
 	.name = "pvmmu",
 	.extid_start = SBI_EXT_PVMMU,
 	.extid_end = SBI_EXT_PVMMU,
 	.probe = ecall_pvmmu_probe,
 	.handle = ecall_pvmmu_handle,
 };
-SBI_ECALL_REGISTER(ecall_pvmmu, 0);

@@ -2,7 +2,7 @@
 /*
  * SBI call dispatch: each extension is described by a
  * struct sbi_ecall_extension that its own file registers with
- * SBI_ECALL_REGISTER(); the dispatcher knows none of them by name.
+ * SBI_ECALL_EXTENSION(); the dispatcher knows none of them by name.
  */
 #ifndef __SBI_ECALL_H__
 #define __SBI_ECALL_H__
@@ -33,14 +33,17 @@ struct sbi_ecall_extension {
 
 
 /*
- * Put @ext in the dispatch table, searched by ascending @order (0-9): the
- * most frequent calls first. The table is the .sbi_ecall_exts.* input
- * sections, which the linker script sorts by name into one array
- * between _sbi_ecall_exts_start and _sbi_ecall_exts_end.
+ * Define the extension @ext in the dispatch table, searched by ascending
+ * @order (0-9): the most frequent calls first. The table is the
+ * .sbi_ecall_exts.* input sections, which the linker script sorts by name
+ * into one array of structs between _sbi_ecall_exts_start and
+ * _sbi_ecall_exts_end (the struct is a multiple of its alignment, so the
+ * entries are packed).
  */
-#define SBI_ECALL_REGISTER(ext, order)					\
-	static const struct sbi_ecall_extension *const ext##_entry	\
-	__attribute__((used, section(".sbi_ecall_exts." #order))) = &ext
+#define SBI_ECALL_EXTENSION(ext, order)					\
+	static const struct sbi_ecall_extension ext			\
+	__attribute__((used, aligned(__alignof__(struct sbi_ecall_extension)), \
+		       section(".sbi_ecall_exts." #order)))
 
 const struct sbi_ecall_extension *sbi_ecall_find_extension(unsigned long extid);
 

@@ -8,22 +8,22 @@
 
 /*
  * Implemented extensions, in the order they are searched (see
- * SBI_ECALL_REGISTER()). PVMMU (pvmmu/sbi_ecall_pvmmu.c) comes first and
+ * SBI_ECALL_EXTENSION()). PVMMU (pvmmu/sbi_ecall_pvmmu.c) comes first and
  * probes as present only when its page-table pool is set up.
  */
-extern const struct sbi_ecall_extension *const _sbi_ecall_exts_start[];
-extern const struct sbi_ecall_extension *const _sbi_ecall_exts_end[];
+extern const struct sbi_ecall_extension _sbi_ecall_exts_start[];
+extern const struct sbi_ecall_extension _sbi_ecall_exts_end[];
 
-#define for_each_ecall_ext(p) \
-	for (p = _sbi_ecall_exts_start; p < _sbi_ecall_exts_end; p++)
+#define for_each_ecall_ext(e) \
+	for (e = _sbi_ecall_exts_start; e < _sbi_ecall_exts_end; e++)
 
 const struct sbi_ecall_extension *sbi_ecall_find_extension(unsigned long extid)
 {
-	const struct sbi_ecall_extension *const *p;
+	const struct sbi_ecall_extension *e;
 
-	for_each_ecall_ext(p) {
-		if (extid >= (*p)->extid_start && extid <= (*p)->extid_end)
-			return *p;
+	for_each_ecall_ext(e) {
+		if (extid >= e->extid_start && extid <= e->extid_end)
+			return e;
 	}
 	return NULL;
 }
@@ -39,11 +39,11 @@ long sbi_ecall_probe_extension(unsigned long extid)
 
 void sbi_ecall_print_extensions(void)
 {
-	const struct sbi_ecall_extension *const *p;
+	const struct sbi_ecall_extension *e;
 
 	sbi_printf("Extensions     :");
-	for_each_ecall_ext(p)
-		sbi_printf(" %s", (*p)->name);
+	for_each_ecall_ext(e)
+		sbi_printf(" %s", e->name);
 	sbi_printf("\n");
 }
 

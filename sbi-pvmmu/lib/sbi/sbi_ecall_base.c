@@ -41,10 +41,9 @@ static int ecall_base_handle(unsigned long extid, unsigned long funcid,
 	return SBI_SUCCESS;
 }
 
-static const struct sbi_ecall_extension ecall_base = {
+SBI_ECALL_EXTENSION(ecall_base, 4) = {
 	.name = "base",
 	.extid_start = SBI_EXT_BASE,
 	.extid_end = SBI_EXT_BASE,
 	.handle = ecall_base_handle,
 };
-SBI_ECALL_REGISTER(ecall_base, 4);

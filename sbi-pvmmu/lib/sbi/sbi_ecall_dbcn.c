@@ -70,10 +70,9 @@ static int ecall_dbcn_handle(unsigned long extid, unsigned long funcid,
 	}
 }
 
-static const struct sbi_ecall_extension ecall_dbcn = {
+SBI_ECALL_EXTENSION(ecall_dbcn, 7) = {
 	.name = "dbcn",
 	.extid_start = SBI_EXT_DBCN,
 	.extid_end = SBI_EXT_DBCN,
 	.handle = ecall_dbcn_handle,
 };
-SBI_ECALL_REGISTER(ecall_dbcn, 7);

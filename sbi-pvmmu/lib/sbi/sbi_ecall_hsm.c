@@ -35,10 +35,9 @@ static int ecall_hsm_handle(unsigned long extid, unsigned long funcid,
 	}
 }
 
-static const struct sbi_ecall_extension ecall_hsm = {
+SBI_ECALL_EXTENSION(ecall_hsm, 5) = {
 	.name = "hsm",
 	.extid_start = SBI_EXT_HSM,
 	.extid_end = SBI_EXT_HSM,
 	.handle = ecall_hsm_handle,
 };
-SBI_ECALL_REGISTER(ecall_hsm, 5);

@@ -19,10 +19,9 @@ static int ecall_ipi_handle(unsigned long extid, unsigned long funcid,
 	return sbi_ipi_send_smode(regs->a0, regs->a1);
 }
 
-static const struct sbi_ecall_extension ecall_ipi = {
+SBI_ECALL_EXTENSION(ecall_ipi, 2) = {
 	.name = "ipi",
 	.extid_start = SBI_EXT_IPI,
 	.extid_end = SBI_EXT_IPI,
 	.handle = ecall_ipi_handle,
 };
-SBI_ECALL_REGISTER(ecall_ipi, 2);

@@ -49,11 +49,10 @@ static int ecall_legacy_handle(unsigned long extid, unsigned long funcid,
 	}
 }
 
-static const struct sbi_ecall_extension ecall_legacy = {
+SBI_ECALL_EXTENSION(ecall_legacy, 8) = {
 	.name = "legacy(0x0-0x2,0x8)",
 	.extid_start = SBI_EXT_0_1_SET_TIMER,
 	.extid_end = SBI_EXT_0_1_END,
 	.probe = ecall_legacy_probe,
 	.handle = ecall_legacy_handle,
 };
-SBI_ECALL_REGISTER(ecall_legacy, 8);

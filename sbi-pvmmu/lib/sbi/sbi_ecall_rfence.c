@@ -45,10 +45,9 @@ static int ecall_rfence_handle(unsigned long extid, unsigned long funcid,
 	return sbi_rfence_request(targets, &req);
 }
 
-static const struct sbi_ecall_extension ecall_rfence = {
+SBI_ECALL_EXTENSION(ecall_rfence, 3) = {
 	.name = "rfence",
 	.extid_start = SBI_EXT_RFENCE,
 	.extid_end = SBI_EXT_RFENCE,
 	.handle = ecall_rfence_handle,
 };
-SBI_ECALL_REGISTER(ecall_rfence, 3);

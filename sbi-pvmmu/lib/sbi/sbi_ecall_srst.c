@@ -30,11 +30,10 @@ static int ecall_srst_handle(unsigned long extid, unsigned long funcid,
 	return sbi_system_reset(regs->a0, regs->a1);
 }
 
-static const struct sbi_ecall_extension ecall_srst = {
+SBI_ECALL_EXTENSION(ecall_srst, 6) = {
 	.name = "srst",
 	.extid_start = SBI_EXT_SRST,
 	.extid_end = SBI_EXT_SRST,
 	.probe = ecall_srst_probe,
 	.handle = ecall_srst_handle,
 };
-SBI_ECALL_REGISTER(ecall_srst, 6);

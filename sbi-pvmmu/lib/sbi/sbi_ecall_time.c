@@ -20,10 +20,9 @@ static int ecall_time_handle(unsigned long extid, unsigned long funcid,
 	return SBI_SUCCESS;
 }
 
-static const struct sbi_ecall_extension ecall_time = {
+SBI_ECALL_EXTENSION(ecall_time, 1) = {
 	.name = "time",
 	.extid_start = SBI_EXT_TIME,
 	.extid_end = SBI_EXT_TIME,
 	.handle = ecall_time_handle,
 };
-SBI_ECALL_REGISTER(ecall_time, 1);
