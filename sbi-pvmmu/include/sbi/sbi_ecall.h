@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SBI call dispatch: each extension is described by a
- * struct sbi_ecall_extension that its own file registers with
+ * struct sbi_ecall_extension that its own file defines with
  * SBI_ECALL_EXTENSION(); the dispatcher knows none of them by name.
  */
 #ifndef __SBI_ECALL_H__
@@ -30,7 +30,6 @@ struct sbi_ecall_extension {
 		      struct sbi_trap_regs *regs,
 		      struct sbi_ecall_return *out);
 };
-
 
 /*
  * Define the extension @ext in the dispatch table, searched by ascending

@@ -22,11 +22,11 @@ int sbi_pvmmu_fdt_fixup(void *fdt);
 void sbi_pvmmu_print(void);
 
 /*
- * State (sbi_pvmmu.c). True once the pool is reserved in the FDT, PMP protects it (read back)
- * and no hart lets S-mode invalidate cache lines (menvcfg.CBIE). The
- * answer is kept, not worked out on every call: cold boot gives it once
- * PMP is set up (sbi_pvmmu_pmp_ready()), and a hart that opens cbo.inval
- * takes it back.
+ * State (sbi_pvmmu.c). True once the pool is reserved in the FDT, PMP
+ * protects it (read back) and no hart lets S-mode invalidate cache lines
+ * (menvcfg.CBIE). The answer is kept, not worked out on every call: cold
+ * boot gives it once PMP is set up (sbi_pvmmu_pmp_ready()), and a hart
+ * that opens cbo.inval takes it back.
  */
 bool sbi_pvmmu_available(void);
 /* PMP is set up (cold boot): the answer above can be given */
