@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pvmmu boot, the top of arch/riscv/pvmmu: the pvmmu= parameter, then, if
- * the firmware offers a usable PVMMU extension, the per-CPU queues, the
- * pool, the firmware's hold on satp and the adoption of the kernel's
+ * the firmware offers a usable PVMMU extension, the pool, the per-CPU
+ * queues, the firmware's hold on satp and the adoption of the kernel's
  * tables, in that order. Nothing below calls back into this file.
  */
 
@@ -73,9 +73,9 @@ static int __init pvmmu_boot_init(void)
 	}
 
 	/* Before the firmware takes satp: nothing to undo if these fail. */
-	err = pvmmu_queue_init(fw.max_batch);
+	err = pvmmu_pool_init(fw.pool_base, fw.pool_size);
 	if (!err)
-		err = pvmmu_pool_init(fw.pool_base, fw.pool_size);
+		err = pvmmu_queue_init(fw.max_batch);
 	if (!err)
 		err = pvmmu_sbi_start();
 	if (err) {
