@@ -725,7 +725,7 @@ static void batch_reject_register(struct kunit *test)
 	do {
 		pvmmu_pool_get_stats(&pool_before);
 		this_cpu_stats(&before);
-		ptdesc = pvmmu_alloc_table(current->mm, 0);
+		ptdesc = pvmmu_alloc_table(current->mm, PVMMU_LEVEL_PTE);
 		if (ptdesc)
 			kept[n++] = ptdesc;
 	} while (ptdesc && n <= PVMMU_RECYCLE_MAX);
@@ -780,8 +780,8 @@ static void batch_matches_unbatched_on_firmware(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	leaf = pte_val(pfn_pte(page_to_pfn(page), PAGE_SHARED)) |
 	       _PAGE_ACCESSED | _PAGE_DIRTY;
-	a = pvmmu_alloc_table(current->mm, 0);
-	b = pvmmu_alloc_table(current->mm, 0);
+	a = pvmmu_alloc_table(current->mm, PVMMU_LEVEL_PTE);
+	b = pvmmu_alloc_table(current->mm, PVMMU_LEVEL_PTE);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 

@@ -428,7 +428,7 @@ static void core_pool_exhaustion(struct kunit *test)
 	tables = kvcalloc(before.total + 1, sizeof(*tables), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tables);
 	while (n <= before.total) {
-		tables[n] = pvmmu_alloc_table(current->mm, 0);
+		tables[n] = pvmmu_alloc_table(current->mm, PVMMU_LEVEL_PTE);
 		if (!tables[n])
 			break;
 		n++;
@@ -439,7 +439,7 @@ static void core_pool_exhaustion(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.exhausted, before.exhausted + 1);
 	KUNIT_EXPECT_EQ(test, after.recycled, 0UL);
 	KUNIT_EXPECT_GT(test, after.released, before.released);
-	KUNIT_EXPECT_NULL(test, pvmmu_alloc_table(current->mm, 0));
+	KUNIT_EXPECT_NULL(test, pvmmu_alloc_table(current->mm, PVMMU_LEVEL_PTE));
 
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_TRUE(test, pvmmu_free_table(tables[i]));

@@ -194,9 +194,9 @@ static void __init free_boot_tables(phys_addr_t pa, unsigned int level)
 		free_reserved_page(page);
 	} else {
 		/* The constructor of its level ran if the page is typed */
-		if (PageTable(page) && level == 0)
+		if (PageTable(page) && level == PVMMU_LEVEL_PTE)
 			pagetable_pte_dtor(page_ptdesc(page));
-		else if (PageTable(page) && level == 1)
+		else if (PageTable(page) && level == PVMMU_LEVEL_PMD)
 			pagetable_pmd_dtor(page_ptdesc(page));
 		else if (PageTable(page))
 			pagetable_pud_dtor(page_ptdesc(page));

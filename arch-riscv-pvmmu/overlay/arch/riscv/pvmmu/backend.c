@@ -107,7 +107,9 @@ EXPORT_SYMBOL_GPL(pvmmu_set_backend);
 
 unsigned int pvmmu_root_level(void)
 {
-	return pgtable_l5_enabled ? 4 : pgtable_l4_enabled ? 3 : 2;
+	if (pgtable_l5_enabled)
+		return PVMMU_LEVEL_PGD;
+	return pgtable_l4_enabled ? PVMMU_LEVEL_P4D : PVMMU_LEVEL_PUD;
 }
 
 void pvmmu_sum_cpu_stats(struct pvmmu_cpu_stats *sum)

@@ -107,7 +107,7 @@ static int bench_run(const char *kind, unsigned long n)
 	if (strcmp(kind, "null") && strcmp(kind, "vmalloc")) {
 		if (!pvmmu_active())
 			return -ENODEV;
-		ptdesc = pvmmu_alloc_table(current->mm, 0);
+		ptdesc = pvmmu_alloc_table(current->mm, PVMMU_LEVEL_PTE);
 		if (!ptdesc)
 			return -ENOMEM;
 		table = ptdesc_address(ptdesc);

@@ -16,6 +16,19 @@
 
 struct sbi_pvmmu_entry;
 
+/*
+ * Page-table levels as the firmware counts them (PT_REGISTER, the rules):
+ * a PTE table holds 4 KiB leaves. The root sits at PUD (Sv39), P4D (Sv48)
+ * or PGD (Sv57): pvmmu_root_level().
+ */
+enum pvmmu_level {
+	PVMMU_LEVEL_PTE,
+	PVMMU_LEVEL_PMD,
+	PVMMU_LEVEL_PUD,
+	PVMMU_LEVEL_P4D,
+	PVMMU_LEVEL_PGD,
+};
+
 /* The kernel hooks, for per-hook statistics. */
 enum pvmmu_hook {
 	PVMMU_HOOK_SET_PTE,
