@@ -954,6 +954,7 @@ int stress_run(const struct stress_opts *o, struct stress_summary *sum,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
 		snprintf(err, size, "mmap: %s", strerror(errno));
+		workers_go(&pool);	/* none started: closes the gate */
 		return -1;
 	}
 
