@@ -268,20 +268,16 @@ SELF_TEST = {
 def self_test():
     import tempfile
     bad = 0
-    for name, (sources, want) in SELF_TEST.items():
+    for name, (files, want) in SELF_TEST.items():
         with tempfile.TemporaryDirectory() as d:
-            for f, text in sources.items():
+            for f, text in files.items():
                 with open(os.path.join(d, f), 'w') as out:
                     out.write(text + '\n')
-            got = len(cycles(graph([Source(p) for p in sources_in(d)])))
+            got = len(cycles(graph([Source(p) for p in sources([d])])))
         print('%s %s: %d cycles, want %d' %
               ('ok  ' if got == want else 'FAIL', name, got, want))
         bad += got != want
     return 1 if bad else 0
-
-
-def sources_in(d):
-    return [os.path.join(d, f) for f in sorted(os.listdir(d))]
 
 
 def main(argv):
