@@ -16,12 +16,11 @@
 #define SBI_IPI_EVENT_WAKE	BIT(2)	/* HSM: just wake the hart up */
 
 /*
- * The handler of @event (SBI_IPI_EVENT_RFENCE): set at cold boot, before
- * another hart runs, by the layer that posts the event (sbi_rfence.c), so
- * that this one calls nothing above it.
+ * What handles SBI_IPI_EVENT_RFENCE: set at cold boot, before another hart
+ * runs, to sbi_rfence_process(), so that this layer calls nothing above it.
  */
 typedef void (*sbi_ipi_handler_t)(u32 hartid);
-void sbi_ipi_set_handler(unsigned long event, sbi_ipi_handler_t handler);
+void sbi_ipi_set_rfence_handler(sbi_ipi_handler_t handler);
 
 void sbi_ipi_send_event(u32 hartid, unsigned long event);
 

@@ -191,7 +191,7 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 
 	select_next_stage(&bi, info);
 	sbi_hsm_init((u32)hartid);
-	sbi_ipi_set_handler(SBI_IPI_EVENT_RFENCE, sbi_rfence_process);
+	sbi_ipi_set_rfence_handler(sbi_rfence_process);
 
 	/* Before the fixups (they describe the pool) and PMP (it guards it) */
 	sbi_pvmmu_cold_init(fdt, bi.next_addr);

@@ -9,13 +9,11 @@
 #include <sbi/sbi_ipi.h>
 #include <sbi/sbi_platform.h>
 
-/* What handles an event other than SOFT and WAKE (sbi_ipi_set_handler()) */
 static sbi_ipi_handler_t rfence_handler;
 
-void sbi_ipi_set_handler(unsigned long event, sbi_ipi_handler_t handler)
+void sbi_ipi_set_rfence_handler(sbi_ipi_handler_t handler)
 {
-	if (event == SBI_IPI_EVENT_RFENCE)
-		rfence_handler = handler;
+	rfence_handler = handler;
 }
 
 void sbi_ipi_send_event(u32 hartid, unsigned long event)
