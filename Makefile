@@ -162,8 +162,10 @@ fuzz: deps
 coverage: deps
 	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) coverage
 
+# BISECT=1 also builds every prefix of the series (a small configuration,
+# arch-riscv-pvmmu/bisect.config; from cold, an hour or more).
 patches: tree
-	@scripts/export-patches.sh
+	@scripts/export-patches.sh $(if $(BISECT),--bisect)
 
 # Every exported patch, --strict; scripts/run-tests.sh wants each clean.
 checkpatch: patches

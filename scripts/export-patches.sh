@@ -1,19 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Export the whole kernel-side change of pvmmu as a `git format-patch`
-# series against pristine Linux 6.12, in build/patches/:
-#   0000  the cover letter (arch-riscv-pvmmu/cover-letter.txt)
-#   0001  the files pvmmu adds (overlay, Kconfig.pvmmu, KUnit suites)
-#   0002+ the hook patches of arch-riscv-pvmmu/patches/series, in order
-# Author and Signed-off-by are PVMMU_PATCH_AUTHOR ("Name <email>"), else
-# the repo's git user.name and user.email, else the project's address.
-# With --verify, also apply the exported series to pristine 6.12 the way
-# `git am` does (git mailinfo + git apply + commit) and check that the
-# result is exactly the tree the build uses.
+# Export pvmmu's kernel series (scripts/kernel-series.sh branch) as
+# `git format-patch` mails against pristine Linux 6.12, in build/patches/,
+# with 0000-cover-letter.patch from arch-riscv-pvmmu/cover-letter.txt.
+#   --verify  also apply the mails to pristine 6.12 the way `git am` does
+#             (git mailinfo + git apply + commit) and check that the result
+#             is exactly the tree the build uses
+#   --bisect  also build every prefix of the series with the small
+#             configuration arch-riscv-pvmmu/bisect.config (allnoconfig plus
+#             those), in build/bisect; the first that fails stops it, named
 #
-# Everything happens in a private git index, without checking out the
-# 80,000 files of a kernel worktree.
+# Everything but --bisect happens in a private git index, without checking
+# out the 80,000 files of a kernel worktree.
 
 set -euo pipefail
 
@@ -28,25 +27,6 @@ trap 'rm -rf "$work"' EXIT
 export GIT_INDEX_FILE=$work/index
 g() { git -C "$tree" "$@"; }
 
-placeholder="pvmmu developers <dev@pvmmu.invalid>"
-author=${PVMMU_PATCH_AUTHOR:-}
-if [ -z "$author" ] && git -C "$repo" config user.email > /dev/null; then
-	author="$(git -C "$repo" config user.name) <$(git -C "$repo" config user.email)>"
-fi
-author=${author:-$placeholder}
-export GIT_COMMITTER_NAME=${author% <*} GIT_COMMITTER_EMAIL=${author##*<}
-GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL%>}
-
-# The message on stdin, signed off by $author instead of the placeholder.
-sign_off() {
-	local line
-
-	while IFS= read -r line; do
-		[ "$line" = "Signed-off-by: $placeholder" ] && line="Signed-off-by: $author"
-		printf '%s\n' "$line"
-	done
-}
-
 # Apply one format-patch mail on top of commit $2; prints the new commit.
 am_one() {
 	local mail=$1 parent=$2 info subject
@@ -56,39 +36,43 @@ am_one() {
 	subject=$(sed -n 's/^Subject: //p' <<< "$info")
 	g apply --cached "$work/diff" ||
 		{ echo "export-patches: $(basename "$mail") does not apply" >&2; exit 1; }
-	{ echo "$subject"; echo; sign_off < "$work/msg"; } |
-		GIT_AUTHOR_NAME=$GIT_COMMITTER_NAME \
-		GIT_AUTHOR_EMAIL=$GIT_COMMITTER_EMAIL \
+	{ echo "$subject"; echo; cat "$work/msg"; } |
 		GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' <<< "$info") \
 		g commit-tree "$(g write-tree)" -p "$parent"
 }
 
-[ -d "$stage" ] || { echo "export-patches: run scripts/kernel-tree.sh first" >&2; exit 1; }
+# Build every prefix of the series in the worktree build/series-wt.
+bisect() {
+	local src=$repo/build/series-wt obj=$repo/build/kernel-bisect
+	local log=$repo/build/kernel-bisect.log c n=0 total subject
+	local kmake=(make -s ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-
+		     O="$obj" --jobs="${JOBS:-$(nproc)}")
 
-# Commit 1: the overlay files.
-g read-tree pristine
-(cd "$stage" && find . -type f -printf '%P\n') | sort | while read -r f; do
-	mode=100644
-	[ -x "$stage/$f" ] && mode=100755
-	g update-index --add --cacheinfo "$mode,$(g hash-object -w "$stage/$f"),$f"
-done
-head=$(GIT_AUTHOR_NAME=$GIT_COMMITTER_NAME GIT_AUTHOR_EMAIL=$GIT_COMMITTER_EMAIL \
-	g commit-tree "$(g write-tree)" -p pristine <<EOF
-riscv: pvmmu: add the pvmmu Kconfig, arch/riscv/pvmmu and its KUnit suites
+	[ -d /usr/lib/ccache ] && export PATH=/usr/lib/ccache:$PATH CCACHE_BASEDIR=$repo
+	[ -d "$src" ] || (unset GIT_INDEX_FILE; g worktree add -q --detach "$src" pristine)
+	total=$(g rev-list --count "pristine..$head")
+	for c in $(g rev-list --reverse "pristine..$head"); do
+		n=$((n + 1))
+		subject=$(g log -1 --format=%s "$c")
+		(unset GIT_INDEX_FILE; git -C "$src" checkout -q --detach "$c")
+		if ! { "${kmake[@]}" -C "$src" allnoconfig \
+			KCONFIG_ALLCONFIG="$repo/arch-riscv-pvmmu/bisect.config" &&
+		       "${kmake[@]}" -C "$src"; } > "$log" 2>&1; then
+			grep -E 'error|undefined' "$log" | sort -u | head -20 >&2
+			echo "export-patches: [$n/$total] does not build: $subject (build/kernel-bisect.log)" >&2
+			exit 1
+		fi
+		if [ -f "$src/arch/riscv/Kconfig.pvmmu" ] &&
+		   ! grep -q '^CONFIG_RISCV_PVMMU=y' "$obj/.config"; then
+			echo "export-patches: [$n/$total] CONFIG_RISCV_PVMMU does not take: $subject" >&2
+			exit 1
+		fi
+		echo "export-patches: [$n/$total] builds: $subject"
+	done
+}
 
-pvmmu routes user page-table writes through an ops layer that can hand
-them to the M-mode firmware's PVMMU SBI extension. This patch adds every
-new file of the series (see the diffstat): arch/riscv/Kconfig.pvmmu with
-CONFIG_RISCV_PVMMU and the KUnit options, arch/riscv/pvmmu/ and its
-KUnit suites, and the headers under arch/riscv/include/asm/. The patches
-that follow hook them into existing kernel files.
-
-Signed-off-by: $author
-EOF
-)
-for p in $(grep -v '^#' "$patchdir/series"); do
-	head=$(am_one "$patchdir/$p" "$head")
-done
+"$repo/scripts/kernel-series.sh" branch
+head=$(g rev-parse pvmmu-series)
 
 rm -rf "$out"
 g format-patch -q --zero-commit --no-signature --cover-letter -o "$out" \
@@ -105,7 +89,16 @@ open(path, 'w').write(text)
 PY
 ls "$out"
 
-if [ "${1:-}" = "--verify" ]; then
+verify=false
+for arg in "$@"; do
+	case $arg in
+	--verify) verify=true ;;
+	--bisect) ;;
+	*) echo "usage: export-patches.sh [--verify] [--bisect]" >&2; exit 1 ;;
+	esac
+done
+
+if $verify; then
 	check=$(g rev-parse pristine)
 	for p in "$out"/0*.patch; do
 		[ "$(basename "$p")" = 0000-cover-letter.patch ] && continue
@@ -121,3 +114,5 @@ if [ "${1:-}" = "--verify" ]; then
 	done
 	echo "export-patches: $(ls "$out" | wc -l) patches apply to pristine 6.12 as git am does and reproduce build/linux"
 fi
+
+case " $* " in *" --bisect "*) bisect ;; esac

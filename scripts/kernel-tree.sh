@@ -3,9 +3,12 @@
 #
 # Prepare the kernel source tree used by every build:
 #   build/linux = Debian's pristine Linux 6.12 (git, tag "pristine")
-#                 + the hook patches of arch-riscv-pvmmu/patches/series
-#                 + the overlay files (arch-riscv-pvmmu/overlay, Kconfig.pvmmu,
-#                   kunit-tests sources, the PVMMU ABI header of sbi-pvmmu).
+#                 + the patches of arch-riscv-pvmmu/patches/series, for the
+#                   files that exist in 6.12
+#                 + the new files as they are at the end of the series: the
+#                   overlay (arch-riscv-pvmmu/overlay, Kconfig.pvmmu, kunit-tests
+#                   sources, the PVMMU ABI header of sbi-pvmmu).
+# scripts/kernel-series.sh turns the same parts into the series' commits.
 #
 # Idempotent and incremental: files are only rewritten when their content
 # changes, so kbuild rebuilds only what an edit touched. Patches are
@@ -42,12 +45,15 @@ extract_pristine() {
 	git -C "$tree" tag pristine
 }
 
+# The patch names in order; the indented lines under each are new files.
+series_patches() { awk '!/^#/ && !/^[ \t]/ && NF { print $1 }' "$patchdir/series"; }
+
 series_hash() {
-	(cd "$patchdir" && cat series $(grep -v '^#' series)) | sha1sum | cut -d' ' -f1
+	(cd "$patchdir" && cat series $(series_patches)) | sha1sum | cut -d' ' -f1
 }
 
 apply_series() {
-	local want have p
+	local want have p excludes
 
 	want=$(series_hash)
 	have=$(cat "$tree/.pvmmu-series" 2>/dev/null || true)
@@ -57,8 +63,11 @@ apply_series() {
 	# Undo the previous series: restore every tracked file it modified.
 	git -C "$tree" diff --name-only pristine -z |
 		xargs -0 -r git -C "$tree" checkout pristine --
-	for p in $(grep -v '^#' "$patchdir/series"); do
-		if ! git -C "$tree" apply --whitespace=error-all "$patchdir/$p"; then
+	# A patch's changes to a new file are in the overlay's final version.
+	excludes=$(awk '/^[ \t]/ { print "--exclude=" $1 }' "$patchdir/series")
+	for p in $(series_patches); do
+		# shellcheck disable=SC2086
+		if ! git -C "$tree" apply --whitespace=error-all $excludes "$patchdir/$p"; then
 			echo "kernel-tree: patch $p does not apply to Linux 6.12" >&2
 			rm -f "$tree/.pvmmu-series"
 			exit 1
