@@ -59,7 +59,7 @@ apply_series() {
 	have=$(cat "$tree/.pvmmu-series" 2>/dev/null || true)
 	[ "$want" = "$have" ] && return 0
 
-	log "applying hook patches"
+	log "applying the series"
 	# Undo the previous series: restore every tracked file it modified.
 	git -C "$tree" diff --name-only pristine -z |
 		xargs -0 -r git -C "$tree" checkout pristine --
