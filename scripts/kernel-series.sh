@@ -69,8 +69,8 @@ $(cat "$work/arrivals.diff")"
 }
 
 cmd_branch() {
-	local author name email p f k n tree_k parent info
-	local -a patches trees
+	local author name email p f k n mode parent info line
+	local -a patches trees excludes
 
 	[ -d "$stage" ] || die "run scripts/kernel-tree.sh first"
 	check_arrivals
@@ -101,7 +101,7 @@ cmd_branch() {
 	for ((k = n; k >= 1; k--)); do
 		p=${patches[k - 1]}
 		g apply --cached -R "$patchdir/$p" ||
-			die "$p does not undo from the end of the series (a new file changed without its patch?)"
+			die "$p does not undo from the end of the series: a new file changed where this patch changes it; edit the series as commits (see above)"
 		while read -r _ f; do
 			g update-index --force-remove "$f"
 		done < <(series_arrivals | awk -v p="$p" '$1 == p')
