@@ -53,26 +53,40 @@ series_hash() {
 }
 
 apply_series() {
-	local want have p excludes
+	local want have p f excludes
 
 	want=$(series_hash)
 	have=$(cat "$tree/.pvmmu-series" 2>/dev/null || true)
 	[ "$want" = "$have" ] && return 0
 
 	log "applying the series"
-	# Undo the previous series: restore every tracked file it modified.
-	git -C "$tree" diff --name-only pristine -z |
-		xargs -0 -r git -C "$tree" checkout pristine --
+	# The series' result in a private index; the files the previous one
+	# changed are those that differ from pristine now.
+	index=$(mktemp)
+	trap 'rm -f "$index"' EXIT
+	GIT_INDEX_FILE=$index git -C "$tree" read-tree pristine
 	# A patch's changes to a new file are in the overlay's final version.
 	excludes=$(awk '/^[ \t]/ { print "--exclude=" $1 }' "$patchdir/series")
 	for p in $(series_patches); do
 		# shellcheck disable=SC2086
-		if ! git -C "$tree" apply --whitespace=error-all $excludes "$patchdir/$p"; then
+		if ! GIT_INDEX_FILE=$index git -C "$tree" apply --cached \
+			--whitespace=error-all $excludes "$patchdir/$p"; then
 			echo "kernel-tree: patch $p does not apply to Linux 6.12" >&2
 			rm -f "$tree/.pvmmu-series"
 			exit 1
 		fi
 		log "  $p"
+	done
+	# Write only files whose content changes: a reordered series or an
+	# edited commit message rebuilds nothing.
+	{ git -C "$tree" diff --name-only pristine
+	  GIT_INDEX_FILE=$index git -C "$tree" diff --cached --name-only pristine; } |
+		sort -u | while read -r f; do
+		if [ "$(GIT_INDEX_FILE=$index git -C "$tree" ls-files -s -- "$f" | cut -d' ' -f2)" != \
+		     "$(git -C "$tree" hash-object -- "$f" 2>/dev/null)" ]; then
+			log "  writes $f"
+			GIT_INDEX_FILE=$index git -C "$tree" checkout-index -f -- "$f"
+		fi
 	done
 	echo "$want" > "$tree/.pvmmu-series"
 }
