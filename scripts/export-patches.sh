@@ -9,7 +9,8 @@
 #             is exactly the tree the build uses
 #   --bisect  also build every prefix of the series with the small
 #             configuration arch-riscv-pvmmu/bisect.config (allnoconfig plus
-#             those), in build/bisect; the first that fails stops it, named
+#             those), checked out in the worktree build/series-wt and built
+#             in build/kernel-bisect; the first that fails stops it, named
 #
 # Everything but --bisect happens in a private git index, without checking
 # out the 80,000 files of a kernel worktree.
@@ -18,8 +19,6 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 tree=$repo/build/linux
-stage=$repo/build/overlay-stage
-patchdir=$repo/arch-riscv-pvmmu/patches
 out=$repo/build/patches
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -55,11 +54,13 @@ bisect() {
 		n=$((n + 1))
 		subject=$(g log -1 --format=%s "$c")
 		(unset GIT_INDEX_FILE; git -C "$src" checkout -q --detach "$c")
+		# make -s prints only diagnostics: a warning fails the patch too.
 		if ! { "${kmake[@]}" -C "$src" allnoconfig \
 			KCONFIG_ALLCONFIG="$repo/arch-riscv-pvmmu/bisect.config" &&
-		       "${kmake[@]}" -C "$src"; } > "$log" 2>&1; then
-			grep -E 'error|undefined' "$log" | sort -u | head -20 >&2
-			echo "export-patches: [$n/$total] does not build: $subject (build/kernel-bisect.log)" >&2
+		       "${kmake[@]}" -C "$src"; } > "$log" 2>&1 ||
+		   grep -q 'warning:' "$log"; then
+			grep -E 'error|warning|undefined' "$log" | sort -u | head -20 >&2
+			echo "export-patches: [$n/$total] does not build cleanly: $subject (build/kernel-bisect.log)" >&2
 			exit 1
 		fi
 		if [ -f "$src/arch/riscv/Kconfig.pvmmu" ] &&
