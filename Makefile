@@ -163,9 +163,10 @@ coverage: deps
 	@$(MAKE) -s -C sbi-pvmmu O=$(FW_OUT) coverage
 
 # BISECT=1 also builds every prefix of the series (a small configuration,
-# arch-riscv-pvmmu/bisect.config; from cold, an hour or more).
+# arch-riscv-pvmmu/bisect.config; from cold, an hour or more), from patch
+# BISECT_FROM if given.
 patches: tree
-	@scripts/export-patches.sh $(if $(BISECT),--bisect)
+	@BISECT_FROM=$(BISECT_FROM) scripts/export-patches.sh $(if $(BISECT),--bisect)
 
 # Every exported patch, --strict; scripts/run-tests.sh wants each clean.
 checkpatch: patches

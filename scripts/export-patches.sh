@@ -10,7 +10,8 @@
 #   --bisect  also build every prefix of the series with the small
 #             configuration arch-riscv-pvmmu/bisect.config (allnoconfig plus
 #             those), checked out in the worktree build/series-wt and built
-#             in build/kernel-bisect; the first that fails stops it, named
+#             in build/kernel-bisect; the first that fails stops it, named.
+#             BISECT_FROM=N starts at patch N
 #
 # Everything but --bisect happens in a private git index, without checking
 # out the 80,000 files of a kernel worktree.
@@ -52,6 +53,7 @@ bisect() {
 	total=$(g rev-list --count "pristine..$head")
 	for c in $(g rev-list --reverse "pristine..$head"); do
 		n=$((n + 1))
+		[ "$n" -lt "${BISECT_FROM:-1}" ] && continue
 		subject=$(g log -1 --format=%s "$c")
 		(unset GIT_INDEX_FILE; git -C "$src" checkout -q --detach "$c")
 		# make -s prints only diagnostics: a warning fails the patch too.
