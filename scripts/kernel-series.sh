@@ -18,6 +18,8 @@
 #                                pristine 6.12: the end is the build's tree, and
 #                                each new file's earlier versions come from
 #                                undoing the later patches' changes to it
+#   kernel-series.sh patches     print the patch names in order
+#   kernel-series.sh new-files   print the new files, "patch file" per line
 #   kernel-series.sh save REV    write patches/ and series back from the commits
 #                                pristine..REV (after editing the series as
 #                                commits: git -C build/linux worktree add ...)
@@ -172,6 +174,8 @@ trap 'rm -rf "$work"' EXIT
 
 case "${1:-}" in
 branch)	cmd_branch ;;
+patches) series_patches ;;
+new-files) series_arrivals ;;
 save)	[ $# -eq 2 ] || die "usage: kernel-series.sh save REV"; cmd_save "$2" ;;
-*)	die "usage: kernel-series.sh branch | save REV" ;;
+*)	die "usage: kernel-series.sh branch | patches | new-files | save REV" ;;
 esac

@@ -45,8 +45,7 @@ extract_pristine() {
 	git -C "$tree" tag pristine
 }
 
-# The patch names in order; the indented lines under each are new files.
-series_patches() { awk '!/^#/ && !/^[ \t]/ && NF { print $1 }' "$patchdir/series"; }
+series_patches() { "$repo/scripts/kernel-series.sh" patches; }
 
 series_hash() {
 	(cd "$patchdir" && cat series $(series_patches)) | sha1sum | cut -d' ' -f1
@@ -66,7 +65,7 @@ apply_series() {
 	trap 'rm -f "$index"' EXIT
 	GIT_INDEX_FILE=$index git -C "$tree" read-tree pristine
 	# A patch's changes to a new file are in the overlay's final version.
-	excludes=$(awk '/^[ \t]/ { print "--exclude=" $1 }' "$patchdir/series")
+	excludes=$("$repo/scripts/kernel-series.sh" new-files | awk '{ print "--exclude=" $2 }')
 	for p in $(series_patches); do
 		# shellcheck disable=SC2086
 		if ! GIT_INDEX_FILE=$index git -C "$tree" apply --cached \
