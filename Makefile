@@ -33,7 +33,7 @@ DEB_PACKAGES	:= gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
 		   qemu-system-misc opensbi linux-source-6.12 flex bison bc \
 		   libssl-dev libelf-dev cpio ccache python3 rsync xz-utils git \
 		   gdb-multiarch python3-ply python3-git clang libclang-rt-14-dev \
-		   u-boot-qemu
+		   u-boot-qemu device-tree-compiler
 
 KUNIT		:= cd $(KSRC) && python3 tools/testing/kunit/kunit.py
 KUNIT_ARGS	:= --build_dir=$(KBUILD) \

@@ -68,10 +68,13 @@ static const char *cpuinfo_value(const char *line, const char *key)
 {
 	size_t len = strlen(key);
 
-	if (strncmp(line, key, len) || (line[len] != ' ' && line[len] != '\t'))
+	/* "hart" must not match "hart isa" */
+	if (strncmp(line, key, len))
 		return NULL;
-	line = strchr(line, ':');
-	if (!line)
+	line += len;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line != ':')
 		return NULL;
 	line++;
 	while (*line == ' ')
@@ -84,6 +87,7 @@ static int boot_cpuinfo(struct test_ctx *t)
 	static char buf[64 * KIB];
 	cpu_set_t online, listed;
 	char mmu[32] = "";
+	long max_hartid = -1;
 	int n, nproc = 0;
 	char *line, *save;
 	ssize_t len;
@@ -112,9 +116,14 @@ static int boot_cpuinfo(struct test_ctx *t)
 		v = cpuinfo_value(line, "mmu");
 		if (v && !mmu[0])
 			snprintf(mmu, sizeof(mmu), "%s", v);
+		/* The largest hart id Linux runs (ids may be sparse) */
+		v = cpuinfo_value(line, "hart");
+		if (v && strtol(v, NULL, 10) > max_hartid)
+			max_hartid = strtol(v, NULL, 10);
 	}
 
 	t_int(t, "harts", nproc);
+	t_int(t, "max_hartid", max_hartid);
 	if (mmu[0])
 		t_str(t, "mmu", mmu);
 	if (nproc != n)

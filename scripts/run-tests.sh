@@ -7,7 +7,8 @@
 #   host   no file-level dependency cycle in the kernel side, the firmware
 #          or the agent (scripts/layer-cycles.py); the kernel-side series
 #          exports and `git am`s onto pristine 6.12, and passes checkpatch; the firmware's bare S-mode self-test
-#          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts, and its
+#          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts and on 16
+#          of 20 harts with ids up to 19 (cpus listed in reverse), and its
 #          adversarial payload (sbi-pvmmu/tests/attack, a malicious
 #          kernel) finds every attack refused on 3 harts; the PVMMU
 #          core's host unit tests pass (gcc and clang, with the reference
@@ -16,7 +17,8 @@
 #          is 100% of lines and at least 95% of branches
 #   kunit  kunit.py runs the KUnit suites on pvmmu's firmware (-smp 4);
 #          every test case counts
-#   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8;
+#   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8,
+#          and 16 of 20 harts with ids up to 19;
 #          Sv57, Sv48 and Sv39 with page_table_check=on at batch sizes
 #          512 (the default), 8 and 1; the A/D-safety test batched and unbatched;
 #          firmware rejections (reject.kill: the task dies, the kernel goes on); every
@@ -90,12 +92,38 @@ checkpatch_clean() {
 	! echo "$out" | grep '^total: ' | grep -vq '^total: 0 errors, 0 warnings, 0 checks'
 }
 
-# The firmware's own S-mode self-test: QEMU exits 0 only if all checks pass.
+# The firmware's own S-mode self-test on $1 harts (more QEMU arguments may
+# follow): QEMU exits 0 only if all checks pass.
 fw_selftest() {
-	timeout 120 qemu-system-riscv64 -M virt -cpu rv64 -smp "$1" -m 1G \
-		-nographic -monitor none -serial stdio -no-reboot \
+	local smp=$1
+	shift
+
+	timeout 300 qemu-system-riscv64 -M virt -cpu rv64 -smp "$smp" -m 1G \
+		-nographic -monitor none -serial stdio -no-reboot "$@" \
 		-bios "$repo/build/sbi-pvmmu/sbi-pvmmu.bin" \
 		-kernel "$repo/build/sbi-pvmmu/tests/sbi-selftest.elf" < /dev/null
+}
+
+# QEMU virt with 20 harts whose cpu nodes come in reverse order: the
+# firmware runs 16 of them (SBI_MAX_HARTS) by hart index, the boot hart and
+# ids 19, 18, ... The DTB is made afresh for every user.
+sparse_dtb=$repo/build/sparse-harts.dtb
+sparse_harts_dtb() {
+	rm -f "$sparse_dtb"
+	"$repo/scripts/sparse-harts-dtb.py" --smp 20 --mem "$1" -o "$sparse_dtb"
+}
+
+# The self-test there must find 16 harts, hart 19 among them, and pass
+# with them all.
+fw_selftest_sparse() {
+	local out status
+
+	sparse_harts_dtb 1G || return 1
+	out=$(fw_selftest 20 -dtb "$sparse_dtb")
+	status=$?
+	echo "$out"
+	[ $status -eq 0 ] &&
+		grep -aqE '^sbi-selftest: 16 harts:( [0-9]+)* 19$' <<< "$out"
 }
 
 # The adversarial payload on firmware $1 (default: pvmmu's): QEMU exits 0
@@ -238,6 +266,7 @@ layer_host() {
 	check host.checkpatch checkpatch_clean
 	check fw.selftest-smp1 fw_selftest 1
 	check fw.selftest-smp4 fw_selftest 4
+	check fw.selftest-sparse-harts fw_selftest_sparse
 	check fw.attack-smp3 fw_attack
 	check fw.host-tests make -s -C "$repo/sbi-pvmmu" \
 		O="$repo/build/sbi-pvmmu" host-test
@@ -265,6 +294,13 @@ layer_boot() {
 		"${banner[@]}" --expect 'smp: Brought up 1 node, 4 CPUs'
 	boot boot.pvmmu-smp8 "${pv[@]}" --smp 8 --run boot,smp,pvmmu "${banner[@]}" \
 		--expect 'smp: Brought up 1 node, 8 CPUs'
+	# Sparse hart ids (see sparse_harts_dtb): Linux runs hart 19.
+	sparse_harts_dtb 1G
+	boot boot.pvmmu-sparse-harts "${pv[@]}" --smp 20 \
+		--qemu-arg=-dtb --qemu-arg="$sparse_dtb" --append agent.cpus=16 \
+		--run boot,smp,vm,pvmmu "${banner[@]}" \
+		--expect 'smp: Brought up 1 node, 16 CPUs' \
+		--expect '"max_hartid":19[,}]'
 	# Each paging mode with a different batch size: default, 8, 1.
 	for mode in sv57 sv48 sv39; do
 		case $mode in

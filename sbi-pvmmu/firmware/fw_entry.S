@@ -5,9 +5,10 @@
  * QEMU virt starts every hart here with a0 = hart id, a1 = FDT address
  * and a2 = struct fw_dynamic_info *. The first hart to win the lottery
  * (amoadd on a .data word) becomes the boot hart: it clears .bss and
- * runs sbi_init_cold(). The others sleep until the boot hart releases
- * them, then run sbi_init_warm(). Harts with an id >= SBI_MAX_HARTS park
- * forever without touching memory.
+ * runs sbi_init_cold() on the stack of hart index 0. The others sleep
+ * until the boot hart releases them, look their hart id up in the table
+ * of hart indexes it filled (sbi_hart_index2id) and run sbi_init_warm() on
+ * their index's stack. A hart without an index parks forever.
  */
 #include <sbi/riscv_encoding.h>
 #include <sbi/sbi_config.h>
@@ -24,21 +25,16 @@ _start:
 	mv	s1, a1
 	mv	s2, a2
 
-	li	t0, SBI_MAX_HARTS
-	bgeu	s0, t0, _park_hart
-
-	/* sp = sbi_hart_stacks + (hartid + 1) * SBI_HART_STACK_SIZE */
-	la	sp, sbi_hart_stacks
-	addi	t0, s0, 1
-	li	t1, SBI_HART_STACK_SIZE
-	mul	t0, t0, t1
-	add	sp, sp, t0
-
 	/* Boot hart lottery: whoever reads 0 wins */
 	la	t0, _boot_lottery
 	li	t1, 1
 	amoadd.w.aqrl	t1, t1, (t0)
 	bnez	t1, _wait_for_release
+
+	/* The boot hart is hart index 0: the first stack */
+	la	sp, sbi_hart_stacks
+	li	t0, SBI_HART_STACK_SIZE
+	add	sp, sp, t0
 
 	/* Boot hart: clear .bss (stacks included; nobody uses them yet) */
 	la	t0, _bss_start
@@ -66,7 +62,24 @@ _wait_for_release:
 	wfi
 	j	3b
 4:	fence	r, rw
-	mv	a0, s0
+	/* t2 = our hart index: our id's slot in sbi_hart_index2id[] */
+	la	t0, sbi_hart_index2id
+	la	t1, sbi_hart_index_count
+	ld	t1, 0(t1)
+	li	t2, 0
+6:	bgeu	t2, t1, _park_hart
+	ld	t3, 0(t0)
+	beq	t3, s0, 7f
+	addi	t0, t0, 8
+	addi	t2, t2, 1
+	j	6b
+7:	/* sp = sbi_hart_stacks + (index + 1) * SBI_HART_STACK_SIZE */
+	la	sp, sbi_hart_stacks
+	addi	t0, t2, 1
+	li	t1, SBI_HART_STACK_SIZE
+	mul	t0, t0, t1
+	add	sp, sp, t0
+	mv	a0, t2
 	call	sbi_init_warm
 
 _park_hart:

@@ -63,16 +63,16 @@ static bool range_is_s_mmio(const struct pvmmu_state *st, unsigned long base,
 /* ---- counters */
 
 /* Per-hart counters: only their own hart writes them, no atomic needed */
-static void stat_inc(struct pvmmu_state *st, unsigned long hartid,
+static void stat_inc(struct pvmmu_state *st, unsigned long hart,
 		     unsigned int counter, unsigned long n)
 {
 	/* An aligned word store: a reader on another hart sees it whole */
-	st->harts[hartid].stats[counter] += n;
+	st->harts[hart].stats[counter] += n;
 }
 
-static bool hart_ok(const struct pvmmu_state *st, unsigned long hartid)
+static bool hart_ok(const struct pvmmu_state *st, unsigned long hart)
 {
-	return hartid < PVMMU_MAX_HARTS && (st->hart_mask & (1UL << hartid));
+	return hart < PVMMU_MAX_HARTS && (st->hart_mask & (1UL << hart));
 }
 
 /* ---- page helpers */
@@ -279,10 +279,10 @@ static bool shmem_ok(const struct pvmmu_state *st, unsigned long pa)
 	       !pvmmu_range_locked(st, pa, PVMMU_SHMEM_SIZE);
 }
 
-int pvmmu_set_shmem(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_set_shmem(struct pvmmu_state *st, unsigned long hart,
 		    unsigned long lo, unsigned long hi, unsigned long flags)
 {
-	struct pvmmu_hart *h = &st->harts[hartid];
+	struct pvmmu_hart *h = &st->harts[hart];
 	int rc = SBI_SUCCESS;
 
 	if (flags)
@@ -387,7 +387,7 @@ unlink:
 	return SBI_ERR_DENIED;
 }
 
-int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hart,
 		      unsigned long pa, unsigned long level,
 		      unsigned long flags)
 {
@@ -436,11 +436,11 @@ int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
 					    (kernel ? PVMMU_META_KERNEL : 0),
 					    0));
 	pvmmu_add_long(&st->pages_typed, 1);
-	stat_inc(st, hartid, SBI_PVMMU_STAT_REGISTERED, 1);
+	stat_inc(st, hart, SBI_PVMMU_STAT_REGISTERED, 1);
 	return SBI_SUCCESS;
 }
 
-int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hart,
 		     unsigned long pa)
 {
 	struct pvmmu_lock *lock;
@@ -502,7 +502,7 @@ int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
 	pvmmu_store32(meta, 0);
 
 	pvmmu_add_long(&st->pages_typed, -1);
-	stat_inc(st, hartid, SBI_PVMMU_STAT_RELEASED, 1);
+	stat_inc(st, hart, SBI_PVMMU_STAT_RELEASED, 1);
 out:
 	pvmmu_unlock(lock);
 	return rc;
@@ -899,12 +899,12 @@ static unsigned long quick_run(struct pvmmu_state *st,
 
 /* UPDATE, inlined into its one caller (the hot call's frame is set up once) */
 static __always_inline int pvmmu_update(struct pvmmu_state *st,
-					unsigned long hartid,
+					unsigned long hart,
 					unsigned long count,
 					unsigned long first,
 					unsigned long *applied)
 {
-	struct pvmmu_hart *h = &st->harts[hartid];
+	struct pvmmu_hart *h = &st->harts[hart];
 	unsigned long i = first, start = pvmmu_insn_count(), checks;
 	unsigned long checked, apply_insn = 0, end;
 	struct update_run run = { 0 };
@@ -964,10 +964,10 @@ static __always_inline int pvmmu_update(struct pvmmu_state *st,
 
 /* ---- satp control */
 
-/* Drop @hartid's load of its pool root, if it has one */
-static void root_unload(struct pvmmu_state *st, unsigned long hartid)
+/* Drop @hart's load of its pool root, if it has one */
+static void root_unload(struct pvmmu_state *st, unsigned long hart)
 {
-	struct pvmmu_hart *h = &st->harts[hartid];
+	struct pvmmu_hart *h = &st->harts[hart];
 
 	if (h->root) {
 		pvmmu_ref_put(st, h->root);
@@ -995,7 +995,7 @@ static int root_load(struct pvmmu_state *st, unsigned long pa)
 	return SBI_SUCCESS;
 }
 
-int pvmmu_satp_load(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_satp_load(struct pvmmu_state *st, unsigned long hart,
 		    unsigned long satp)
 {
 	u64 kroot = pvmmu_load64(&st->kroot);
@@ -1003,7 +1003,7 @@ int pvmmu_satp_load(struct pvmmu_state *st, unsigned long hartid,
 	unsigned long pa = (satp & PVMMU_SATP_PPN_MASK) << PVMMU_PAGE_SHIFT;
 	int rc = SBI_SUCCESS;
 
-	if (!hart_ok(st, hartid))
+	if (!hart_ok(st, hart))
 		return SBI_ERR_FAILED;
 	/* Bare, or a walk of another depth than the tables were typed for */
 	if (!kroot || mode != PVMMU_SATP_MODE_SV39 + (kroot & 7) - 3) {
@@ -1011,31 +1011,31 @@ int pvmmu_satp_load(struct pvmmu_state *st, unsigned long hartid,
 		goto out;
 	}
 	if (pa == (kroot & ~(PVMMU_PAGE_SIZE - 1))) {
-		root_unload(st, hartid);
+		root_unload(st, hart);
 		goto out;
 	}
 	rc = root_load(st, pa);
 	if (rc)
 		goto out;
-	root_unload(st, hartid);
-	st->harts[hartid].root = pa;
+	root_unload(st, hart);
+	st->harts[hart].root = pa;
 out:
-	stat_inc(st, hartid, rc ? SBI_PVMMU_STAT_SATP_REFUSED :
+	stat_inc(st, hart, rc ? SBI_PVMMU_STAT_SATP_REFUSED :
 				  SBI_PVMMU_STAT_SATP, 1);
 	return rc;
 }
 
-void pvmmu_hart_stopped(struct pvmmu_state *st, unsigned long hartid)
+void pvmmu_hart_stopped(struct pvmmu_state *st, unsigned long hart)
 {
-	if (hart_ok(st, hartid))
-		root_unload(st, hartid);
+	if (hart_ok(st, hart))
+		root_unload(st, hart);
 }
 
-void pvmmu_count(struct pvmmu_state *st, unsigned long hartid,
+void pvmmu_count(struct pvmmu_state *st, unsigned long hart,
 		 unsigned int counter)
 {
-	if (hart_ok(st, hartid) && counter < SBI_PVMMU_STAT_COUNT)
-		stat_inc(st, hartid, counter, 1);
+	if (hart_ok(st, hart) && counter < SBI_PVMMU_STAT_COUNT)
+		stat_inc(st, hart, counter, 1);
 }
 
 /* ---- KERNEL_ADOPT, KERNEL_LOCK */
@@ -1066,7 +1066,7 @@ static bool other_root_or_busy(const struct pvmmu_state *st, unsigned long pa)
 	return false;
 }
 
-int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hart,
 		       unsigned long pa)
 {
 	u64 kroot = pvmmu_load64(&st->kroot);
@@ -1095,7 +1095,7 @@ int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hartid,
 	pvmmu_store32(meta, m & ~PVMMU_META_KERNEL);
 	pvmmu_store64(&st->kroot, (u64)pa | (kroot & 7));
 	/* The caller runs on the kernel root next, which holds no count */
-	root_unload(st, hartid);
+	root_unload(st, hart);
 	return SBI_SUCCESS;
 }
 
@@ -1229,7 +1229,7 @@ find_site(const struct pvmmu_state *st, u32 count, unsigned long off)
 	return NULL;
 }
 
-int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hart,
 		    unsigned long pa, unsigned long insn)
 {
 	u32 count = __atomic_load_n(&st->text_sites_count, __ATOMIC_ACQUIRE);
@@ -1256,7 +1256,7 @@ int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
 			return SBI_ERR_DENIED;
 	} while (!pvmmu_cas32(word, &old, (u32)insn));
 	pvmmu_sync_icache();
-	stat_inc(st, hartid, SBI_PVMMU_STAT_TEXT_POKES, 1);
+	stat_inc(st, hart, SBI_PVMMU_STAT_TEXT_POKES, 1);
 	return SBI_SUCCESS;
 }
 
@@ -1367,47 +1367,47 @@ int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
 
 /* Every call: *@value cleared, the hart checked, the call counted */
 static __always_inline int call_begin(struct pvmmu_state *st,
-				      unsigned long hartid,
+				      unsigned long hart,
 				      unsigned long *value)
 {
 	*value = 0;
 	/* The firmware only calls in for valid harts; the host may not */
-	if (!hart_ok(st, hartid))
+	if (!hart_ok(st, hart))
 		return SBI_ERR_FAILED;
-	stat_inc(st, hartid, SBI_PVMMU_STAT_CALLS, 1);
+	stat_inc(st, hart, SBI_PVMMU_STAT_CALLS, 1);
 	return SBI_SUCCESS;
 }
 
 /* ... and a rejection counted */
 static __always_inline int call_end(struct pvmmu_state *st,
-				    unsigned long hartid, int rc)
+				    unsigned long hart, int rc)
 {
 	if (rc)
-		stat_inc(st, hartid, SBI_PVMMU_STAT_REJECTED, 1);
+		stat_inc(st, hart, SBI_PVMMU_STAT_REJECTED, 1);
 	return rc;
 }
 
-int pvmmu_call_update(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_call_update(struct pvmmu_state *st, unsigned long hart,
 		      unsigned long count, unsigned long first,
 		      unsigned long *applied)
 {
-	int rc = call_begin(st, hartid, applied);
+	int rc = call_begin(st, hart, applied);
 
 	if (rc)
 		return rc;
-	return call_end(st, hartid,
-			pvmmu_update(st, hartid, count, first, applied));
+	return call_end(st, hart,
+			pvmmu_update(st, hart, count, first, applied));
 }
 
-int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_call(struct pvmmu_state *st, unsigned long hart,
 	       unsigned long fid, unsigned long a0, unsigned long a1,
 	       unsigned long a2, unsigned long *value)
 {
 	int rc;
 
 	if (fid == SBI_PVMMU_UPDATE)
-		return pvmmu_call_update(st, hartid, a0, a1, value);
-	rc = call_begin(st, hartid, value);
+		return pvmmu_call_update(st, hart, a0, a1, value);
+	rc = call_begin(st, hart, value);
 	if (rc)
 		return rc;
 	switch (fid) {
@@ -1415,28 +1415,28 @@ int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 		rc = pvmmu_get_info(st, a0, value);
 		break;
 	case SBI_PVMMU_SET_SHMEM:
-		rc = pvmmu_set_shmem(st, hartid, a0, a1, a2);
+		rc = pvmmu_set_shmem(st, hart, a0, a1, a2);
 		break;
 	case SBI_PVMMU_SET_KERNEL_ROOT:
 		rc = pvmmu_set_kernel_root(st, a0, a1);
 		break;
 	case SBI_PVMMU_PT_REGISTER:
-		rc = pvmmu_pt_register(st, hartid, a0, a1, a2);
+		rc = pvmmu_pt_register(st, hart, a0, a1, a2);
 		break;
 	case SBI_PVMMU_PT_RELEASE:
-		rc = pvmmu_pt_release(st, hartid, a0);
+		rc = pvmmu_pt_release(st, hart, a0);
 		break;
 	case SBI_PVMMU_STATS:
 		rc = pvmmu_stats(st, a0, a1, value);
 		break;
 	case SBI_PVMMU_KERNEL_ADOPT:
-		rc = pvmmu_kernel_adopt(st, hartid, a0);
+		rc = pvmmu_kernel_adopt(st, hart, a0);
 		break;
 	case SBI_PVMMU_KERNEL_LOCK:
 		rc = pvmmu_kernel_lock(st, a0, a1, a2);
 		break;
 	case SBI_PVMMU_TEXT_POKE:
-		rc = pvmmu_text_poke(st, hartid, a0, a1);
+		rc = pvmmu_text_poke(st, hart, a0, a1);
 		break;
 	case SBI_PVMMU_TEXT_SITES:
 		rc = pvmmu_text_sites(st, a0, a1);
@@ -1445,5 +1445,5 @@ int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
 		rc = SBI_ERR_NOT_SUPPORTED;
 		break;
 	}
-	return call_end(st, hartid, rc);
+	return call_end(st, hart, rc);
 }

@@ -22,6 +22,10 @@
 /* First entry of the kernel half of a root table */
 #define PVMMU_KERNEL_HALF	256
 
+/*
+ * Harts are named by index, 0 .. PVMMU_MAX_HARTS - 1, as the glue numbers
+ * them (the firmware's hart index), never by hart id: ids may be sparse.
+ */
 #define PVMMU_MAX_HARTS		16
 #define PVMMU_MAX_RAM		8
 /* MMIO regions S-mode may map (from the FDT) */
@@ -168,7 +172,7 @@ struct pvmmu_state {
 	unsigned long pool_pages;
 	/* SBI_PVMMU_FEAT_*: PTE extensions accepted in leaves */
 	unsigned long features;
-	/* Harts that may call in (bit n = hart id n) */
+	/* Harts that may call in (bit n = hart index n) */
 	unsigned long hart_mask;
 
 	/*
@@ -280,29 +284,29 @@ unsigned long pvmmu_pool_place(const struct pvmmu_range *ram,
 int pvmmu_init(struct pvmmu_state *st, const struct pvmmu_config *cfg);
 
 /*
- * One PVMMU call from @hartid: counts it, dispatches on @fid with the
+ * One PVMMU call from @hart: counts it, dispatches on @fid with the
  * arguments a0..a2, returns the SBI error (a0) and sets *@value (a1).
  */
-int pvmmu_call(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_call(struct pvmmu_state *st, unsigned long hart,
 	       unsigned long fid, unsigned long a0, unsigned long a1,
 	       unsigned long a2, unsigned long *value);
 
 int pvmmu_get_info(struct pvmmu_state *st, unsigned long selector,
 		   unsigned long *value);
-int pvmmu_set_shmem(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_set_shmem(struct pvmmu_state *st, unsigned long hart,
 		    unsigned long lo, unsigned long hi, unsigned long flags);
 int pvmmu_set_kernel_root(struct pvmmu_state *st, unsigned long pa,
 			  unsigned long levels);
-int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_pt_register(struct pvmmu_state *st, unsigned long hart,
 		      unsigned long pa, unsigned long level,
 		      unsigned long flags);
-int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_pt_release(struct pvmmu_state *st, unsigned long hart,
 		     unsigned long pa);
 /*
  * pvmmu_call() with @fid UPDATE, for a glue that takes UPDATE apart from
  * the other calls on its hot path: the same counters and rules.
  */
-int pvmmu_call_update(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_call_update(struct pvmmu_state *st, unsigned long hart,
 		      unsigned long count, unsigned long first,
 		      unsigned long *applied);
 int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
@@ -311,14 +315,14 @@ int pvmmu_stats(struct pvmmu_state *st, unsigned long counter,
  * KERNEL_ADOPT: on success the glue must load the new kernel root into
  * the calling hart's satp (pvmmu_kernel_satp() gives the value).
  */
-int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_kernel_adopt(struct pvmmu_state *st, unsigned long hart,
 		       unsigned long pa);
 int pvmmu_kernel_lock(struct pvmmu_state *st, unsigned long kind,
 		      unsigned long pa, unsigned long size);
 /* TEXT_SITES and TEXT_POKE: jump labels in the locked text */
 int pvmmu_text_sites(struct pvmmu_state *st, unsigned long pa,
 		     unsigned long count);
-int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_text_poke(struct pvmmu_state *st, unsigned long hart,
 		    unsigned long pa, unsigned long insn);
 /*
  * Does [base, base + size) overlap a KERNEL_LOCK range? Then no writable
@@ -331,39 +335,39 @@ unsigned long pvmmu_kernel_satp(struct pvmmu_state *st);
 
 /*
  * satp control (the glue emulates S-mode satp writes with these).
- * pvmmu_satp_load() says whether @satp may be loaded on @hartid: it must
+ * pvmmu_satp_load() says whether @satp may be loaded on @hart: it must
  * have the kernel root's MODE and point at the kernel root or at a
  * registered root. On success the hart's load of the root is counted
  * (and its previous root's dropped) and the glue must write @satp.
  */
-int pvmmu_satp_load(struct pvmmu_state *st, unsigned long hartid,
+int pvmmu_satp_load(struct pvmmu_state *st, unsigned long hart,
 		    unsigned long satp);
 /* The hart stopped: it no longer holds its root */
-void pvmmu_hart_stopped(struct pvmmu_state *st, unsigned long hartid);
+void pvmmu_hart_stopped(struct pvmmu_state *st, unsigned long hart);
 /* Count one event of a STATS counter kept by the glue (traps, fences) */
-void pvmmu_count(struct pvmmu_state *st, unsigned long hartid,
+void pvmmu_count(struct pvmmu_state *st, unsigned long hart,
 		 unsigned int counter);
 /*
  * Instruction counts of UPDATE's phases (STATS INSN_*): the glue gives the
  * count at the trap entry before the call, and says when it returns.
  */
 static inline void pvmmu_mark_trap(struct pvmmu_state *st,
-				   unsigned long hartid, unsigned long insn)
+				   unsigned long hart, unsigned long insn)
 {
-	if (hartid < PVMMU_MAX_HARTS) {
-		st->harts[hartid].trap_insn = insn;
-		st->harts[hartid].exit_insn = 0;
+	if (hart < PVMMU_MAX_HARTS) {
+		st->harts[hart].trap_insn = insn;
+		st->harts[hart].exit_insn = 0;
 	}
 }
 
 static inline void pvmmu_mark_return(struct pvmmu_state *st,
-				     unsigned long hartid)
+				     unsigned long hart)
 {
 	struct pvmmu_hart *h;
 
-	if (hartid >= PVMMU_MAX_HARTS)
+	if (hart >= PVMMU_MAX_HARTS)
 		return;
-	h = &st->harts[hartid];
+	h = &st->harts[hart];
 	if (h->exit_insn) {
 		h->stats[SBI_PVMMU_STAT_INSN_EXIT] +=
 			pvmmu_insn_count() - h->exit_insn;
@@ -371,16 +375,16 @@ static inline void pvmmu_mark_return(struct pvmmu_state *st,
 	}
 }
 
-/* Did the last UPDATE of @hartid store a valid entry? Clears the flag. */
+/* Did the last UPDATE of @hart store a valid entry? Clears the flag. */
 static inline bool pvmmu_take_fence(struct pvmmu_state *st,
-				    unsigned long hartid)
+				    unsigned long hart)
 {
 	bool fence;
 
-	if (hartid >= PVMMU_MAX_HARTS)
+	if (hart >= PVMMU_MAX_HARTS)
 		return false;
-	fence = st->harts[hartid].need_fence;
-	st->harts[hartid].need_fence = false;
+	fence = st->harts[hart].need_fence;
+	st->harts[hart].need_fence = false;
 	return fence;
 }
 

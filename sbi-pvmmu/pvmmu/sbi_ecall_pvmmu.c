@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * PVMMU SBI extension (EID SBI_EXT_PVMMU, experimental range): the
- * run-time glue around the portable core. The calling hart's id comes
- * from its scratch area; the rules are pvmmu_call()'s. What needs the
+ * run-time glue around the portable core. The core names harts by hart
+ * index: the caller's comes from its scratch area, and STATS's hart id is
+ * turned into one. The rules are pvmmu_call()'s. What needs the
  * hardware is here:
  *   - SET_KERNEL_ROOT is taken only from the only started hart, whose
  *     satp must hold that root; it then turns on satp control (TVM) for
@@ -39,7 +40,7 @@ static long ecall_pvmmu_probe(unsigned long extid)
 
 static bool other_harts_stopped(void)
 {
-	unsigned long h, self = sbi_current_hartid();
+	unsigned long h, self = sbi_current_hartindex();
 
 	for_each_hart_in_mask(h, sbi_hart_valid_mask) {
 		if (h != self &&
@@ -90,11 +91,25 @@ static int lock_with_pmp(unsigned long kind, unsigned long pa,
  * hot call's frame is set up once.
  */
 static __always_inline void core_leave(struct pvmmu_state *st,
-				       unsigned long hartid)
+				       unsigned long hart)
 {
-	if (pvmmu_take_fence(st, hartid))
+	if (pvmmu_take_fence(st, hart))
 		sfence_vma_all();
-	pvmmu_mark_return(st, hartid);
+	pvmmu_mark_return(st, hart);
+}
+
+/*
+ * STATS names a hart by id (or -1UL: all of them); the core, by index. An
+ * id that is no hart becomes an index the core refuses.
+ */
+static unsigned long stats_hart(unsigned long hartid)
+{
+	int index;
+
+	if (hartid == -1UL)
+		return hartid;
+	index = sbi_hartid_to_hartindex(hartid);
+	return index < 0 ? PVMMU_MAX_HARTS : (unsigned long)index;
 }
 
 static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
@@ -102,7 +117,8 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 			      struct sbi_ecall_return *out)
 {
 	struct pvmmu_state *st = sbi_pvmmu_state();
-	unsigned long hartid = sbi_current_hartid();
+	unsigned long hart = sbi_current_hartindex();
+	unsigned long a1 = regs->a1;
 	int rc;
 
 	(void)extid;
@@ -119,14 +135,16 @@ static int ecall_pvmmu_handle(unsigned long extid, unsigned long funcid,
 	else if (funcid == SBI_PVMMU_KERNEL_LOCK && !sbi_pmp_can_lock())
 		rc = SBI_ERR_NOT_SUPPORTED;
 	if (rc) {
-		pvmmu_count(st, hartid, SBI_PVMMU_STAT_REJECTED);
+		pvmmu_count(st, hart, SBI_PVMMU_STAT_REJECTED);
 		return rc;
 	}
+	if (funcid == SBI_PVMMU_STATS)
+		a1 = stats_hart(a1);
 
-	pvmmu_mark_trap(st, hartid, sbi_scratch_thishart_ptr()->trap_insn);
-	rc = pvmmu_call(st, hartid, funcid, regs->a0, regs->a1, regs->a2,
+	pvmmu_mark_trap(st, hart, sbi_scratch_thishart_ptr()->trap_insn);
+	rc = pvmmu_call(st, hart, funcid, regs->a0, a1, regs->a2,
 			&out->value);
-	core_leave(st, hartid);
+	core_leave(st, hart);
 
 	if (funcid == SBI_PVMMU_SET_KERNEL_ROOT && !rc)
 		sbi_tvm_enable(regs);
@@ -160,10 +178,10 @@ void sbi_pvmmu_update_trap(struct sbi_trap_regs *regs)
 
 	sbi_scratch_count_trap(scratch);
 	if (sbi_pvmmu_available()) {
-		pvmmu_mark_trap(st, scratch->hartid, scratch->trap_insn);
-		rc = pvmmu_call_update(st, scratch->hartid, regs->a0,
+		pvmmu_mark_trap(st, scratch->hartindex, scratch->trap_insn);
+		rc = pvmmu_call_update(st, scratch->hartindex, regs->a0,
 				       regs->a1, &applied);
-		core_leave(st, scratch->hartid);
+		core_leave(st, scratch->hartindex);
 	}
 	regs->mepc += 4;
 	regs->a0 = (unsigned long)(long)rc;

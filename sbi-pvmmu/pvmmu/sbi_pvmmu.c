@@ -75,13 +75,13 @@ int sbi_pvmmu_satp_write(unsigned long satp)
 {
 	if (!sbi_pvmmu_available())
 		return SBI_ERR_NOT_SUPPORTED;
-	return pvmmu_satp_load(sbi_pvmmu_state(), sbi_current_hartid(), satp);
+	return pvmmu_satp_load(sbi_pvmmu_state(), sbi_current_hartindex(), satp);
 }
 
 void sbi_pvmmu_hart_stopped(void)
 {
 	if (sbi_pvmmu_available())
-		pvmmu_hart_stopped(sbi_pvmmu_state(), sbi_current_hartid());
+		pvmmu_hart_stopped(sbi_pvmmu_state(), sbi_current_hartindex());
 }
 
 bool sbi_pvmmu_range_locked(unsigned long base, unsigned long size)
@@ -93,5 +93,5 @@ bool sbi_pvmmu_range_locked(unsigned long base, unsigned long size)
 void sbi_pvmmu_count(unsigned int counter)
 {
 	/* A no-op until the core is set up (no hart is valid before) */
-	pvmmu_count(sbi_pvmmu_state(), sbi_current_hartid(), counter);
+	pvmmu_count(sbi_pvmmu_state(), sbi_current_hartindex(), counter);
 }

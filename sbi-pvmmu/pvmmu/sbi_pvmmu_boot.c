@@ -275,7 +275,7 @@ static unsigned long common_features(void)
 
 	/* An extension counts only if every hart has it */
 	for_each_hart_in_mask(h, sbi_hart_valid_mask)
-		both &= sbi_hartid_to_scratch(h)->features;
+		both &= sbi_hartindex_to_scratch((u32)h)->features;
 	if (both & SBI_HART_EXT_SVNAPOT)
 		feat |= SBI_PVMMU_FEAT_SVNAPOT;
 	if (both & SBI_HART_EXT_SVPBMT)
@@ -394,7 +394,7 @@ static int init_core(void *fdt, struct pvmmu_range *ram, unsigned int n,
 	/* The trap path counts into the core's per-hart TRAPS counter */
 	for_each_hart_in_mask(h, sbi_hart_valid_mask)
 		if (h < PVMMU_MAX_HARTS)
-			sbi_hartid_to_scratch((u32)h)->trap_counter =
+			sbi_hartindex_to_scratch((u32)h)->trap_counter =
 				&st->harts[h].stats[SBI_PVMMU_STAT_TRAPS];
 	return 0;
 }

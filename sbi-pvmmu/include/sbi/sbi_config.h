@@ -5,7 +5,10 @@
 #ifndef __SBI_CONFIG_H__
 #define __SBI_CONFIG_H__
 
-/* Hart ids 0 .. SBI_MAX_HARTS - 1 are supported; other harts park. */
+/*
+ * Harts this firmware runs, whatever their ids: the boot hart and the
+ * first others the FDT lists get a hart index below this; other harts park.
+ */
 #define SBI_MAX_HARTS			16
 
 /* Per-hart M-mode stack (the trap frame lives at its top). */

@@ -15,23 +15,50 @@
 #define SBI_HART_EXT_SVPBMT	BIT(4)
 
 /*
- * A set of harts, one bit per hart id. SBI_MAX_HARTS fits in a long, so
- * a plain unsigned long is enough.
+ * Harts are named by hart id in the SBI calls and the FDT, and by hart
+ * index inside the firmware: index 0 is the boot hart, then come the FDT's
+ * cpus in their order, up to SBI_MAX_HARTS. Ids may be sparse or large (a
+ * monitor core at 0, application harts from 1, or ids in the hundreds).
  */
+
+/* A set of harts, one bit per hart index: SBI_MAX_HARTS fits in a long */
 typedef unsigned long sbi_hartmask_t;
 _Static_assert(SBI_MAX_HARTS <= BITS_PER_LONG, "hart mask too small");
 
-#define for_each_hart_in_mask(h, mask) \
-	for ((h) = 0; (h) < SBI_MAX_HARTS; (h)++) \
-		if ((mask) & BIT(h))
+#define for_each_hart_in_mask(i, mask) \
+	for ((i) = 0; (i) < SBI_MAX_HARTS; (i)++) \
+		if ((mask) & BIT(i))
 
-/* Harts described as usable in the FDT (status okay/absent, id < MAX) */
+/* Hart indexes in use (the boot hart and the FDT's usable cpus) */
 extern sbi_hartmask_t sbi_hart_valid_mask;
 
-static inline bool sbi_hart_valid(unsigned long hartid)
+/*
+ * Hart id of each index, and how many are in use: firmware/fw_entry.S
+ * looks a starting hart up here, so they are plain arrays of longs.
+ */
+extern unsigned long sbi_hart_index2id[SBI_MAX_HARTS];
+extern unsigned long sbi_hart_index_count;
+
+static inline bool sbi_hartindex_valid(unsigned long hartindex)
 {
-	return hartid < SBI_MAX_HARTS && (sbi_hart_valid_mask & BIT(hartid));
+	return hartindex < SBI_MAX_HARTS &&
+	       (sbi_hart_valid_mask & BIT(hartindex));
 }
+
+static inline unsigned long sbi_hartindex_to_hartid(u32 hartindex)
+{
+	return sbi_hart_index2id[hartindex];
+}
+
+/* The index of @hartid, or -1 if the firmware does not run that hart */
+int sbi_hartid_to_hartindex(unsigned long hartid);
+
+/*
+ * Give @hartid the next hart index (cold boot only, before the other harts
+ * are released) and set up its scratch area. Returns the index, the one it
+ * already has, or -1 when all SBI_MAX_HARTS are taken.
+ */
+int sbi_hart_add(unsigned long hartid);
 
 unsigned int sbi_hart_count(void);
 
@@ -47,8 +74,8 @@ unsigned long sbi_hart_parse_isa_string(const char *isa);
 unsigned long sbi_hart_ext_from_name(const char *name, size_t len);
 
 /*
- * Convert an SBI (hart_mask, hart_mask_base) pair into a hart set.
- * hart_mask_base == -1UL selects all valid harts. Fails with
+ * Convert an SBI (hart_mask, hart_mask_base) pair of hart ids into a hart
+ * set. hart_mask_base == -1UL selects all valid harts. Fails with
  * SBI_ERR_INVALID_PARAM if any selected hart id is not valid.
  */
 int sbi_hartmask_from_sbi(unsigned long hmask, unsigned long hbase,

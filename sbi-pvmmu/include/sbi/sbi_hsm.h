@@ -13,15 +13,16 @@
  */
 #define SBI_HSM_STATE_START_CLAIMED	0x100
 
-void sbi_hsm_init(u32 boot_hartid);
+/* Harts are named by hart index (sbi_hart.h); the ecall turns ids into it */
+void sbi_hsm_init(u32 boot_hartindex);
 
 /* Hart state as defined by the SBI specification, or -1 if invalid */
-int sbi_hsm_hart_get_state(u32 hartid);
+int sbi_hsm_hart_get_state(u32 hartindex);
 
 /* True if the hart may be executing S-mode code (fence targets) */
-bool sbi_hsm_hart_is_running(u32 hartid);
+bool sbi_hsm_hart_is_running(u32 hartindex);
 
-int sbi_hsm_hart_start(unsigned long hartid, unsigned long saddr,
+int sbi_hsm_hart_start(u32 hartindex, unsigned long saddr,
 		       unsigned long opaque);
 int sbi_hsm_hart_stop(void);
 int sbi_hsm_hart_suspend(unsigned long type, unsigned long raddr,

@@ -19,10 +19,10 @@
  * What handles SBI_IPI_EVENT_RFENCE: set at cold boot, before another hart
  * runs, to sbi_rfence_process(), so that this layer calls nothing above it.
  */
-typedef void (*sbi_ipi_handler_t)(u32 hartid);
+typedef void (*sbi_ipi_handler_t)(u32 hartindex);
 void sbi_ipi_set_rfence_handler(sbi_ipi_handler_t handler);
 
-void sbi_ipi_send_event(u32 hartid, unsigned long event);
+void sbi_ipi_send_event(u32 hartindex, unsigned long event);
 
 /* SBI send_ipi(): S-mode software interrupt on a set of harts */
 int sbi_ipi_send_smode(unsigned long hmask, unsigned long hbase);

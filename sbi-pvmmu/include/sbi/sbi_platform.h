@@ -13,7 +13,10 @@
 struct sbi_platform {
 	const char *name;
 
-	/* Cold boot, boot hart only: discover devices (from the FDT). */
+	/*
+	 * Cold boot, boot hart only: discover devices (from the FDT). The
+	 * harts have their indexes already.
+	 */
 	int (*early_init)(void *fdt);
 	/* Print device lines for the boot banner (optional). */
 	void (*print_info)(void);
@@ -22,14 +25,14 @@ struct sbi_platform {
 	void (*console_putc)(char ch);
 	int (*console_getc)(void);		/* -1 when no byte is ready */
 
-	/* M-mode software interrupt (IPI) of a hart */
-	void (*ipi_send)(u32 hartid);
-	void (*ipi_clear)(u32 hartid);
+	/* M-mode software interrupt (IPI) of a hart, named by hart index */
+	void (*ipi_send)(u32 hartindex);
+	void (*ipi_clear)(u32 hartindex);
 
-	/* M-mode timer */
+	/* M-mode timer (harts named by index) */
 	u64 (*timer_value)(void);
-	void (*timer_event_start)(u32 hartid, u64 next_event);
-	void (*timer_event_stop)(u32 hartid);
+	void (*timer_event_start)(u32 hartindex, u64 next_event);
+	void (*timer_event_stop)(u32 hartindex);
 
 	/*
 	 * MMIO regions of the devices the firmware owns (IPI, timer, reset):

@@ -29,6 +29,6 @@ int sbi_rfence_request(sbi_hartmask_t targets,
 		       const struct sbi_rfence_req *req);
 
 /* Serve the requests other harts posted in this hart's mailbox */
-void sbi_rfence_process(u32 hartid);
+void sbi_rfence_process(u32 hartindex);
 
 #endif

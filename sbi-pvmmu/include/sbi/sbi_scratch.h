@@ -28,6 +28,8 @@ struct sbi_scratch {
 	unsigned long trap_insn;
 
 	unsigned long hartid;
+	/* Slot of this hart in the firmware's per-hart tables and hart masks */
+	unsigned long hartindex;
 	/* Hart features (SBI_HART_EXT_*) found in the FDT */
 	unsigned long features;
 
@@ -51,6 +53,7 @@ _Static_assert(__builtin_offsetof(struct sbi_scratch, stack_top) ==
 _Static_assert(__builtin_offsetof(struct sbi_scratch, trap_insn) ==
 	       SBI_SCRATCH_TRAP_INSN_OFFSET, "scratch layout");
 
+/* Indexed by hart index (sbi_hart.h) */
 extern struct sbi_scratch sbi_scratch_table[SBI_MAX_HARTS];
 
 static inline struct sbi_scratch *sbi_scratch_thishart_ptr(void)
@@ -58,9 +61,9 @@ static inline struct sbi_scratch *sbi_scratch_thishart_ptr(void)
 	return (struct sbi_scratch *)csr_read(CSR_MSCRATCH);
 }
 
-static inline struct sbi_scratch *sbi_hartid_to_scratch(u32 hartid)
+static inline struct sbi_scratch *sbi_hartindex_to_scratch(u32 hartindex)
 {
-	return &sbi_scratch_table[hartid];
+	return &sbi_scratch_table[hartindex];
 }
 
 /* One more trap from S/U-mode on this hart (STATS TRAPS, once it is set) */
@@ -70,9 +73,9 @@ static inline void sbi_scratch_count_trap(struct sbi_scratch *scratch)
 		(*scratch->trap_counter)++;
 }
 
-static inline u32 sbi_current_hartid(void)
+static inline u32 sbi_current_hartindex(void)
 {
-	return (u32)sbi_scratch_thishart_ptr()->hartid;
+	return (u32)sbi_scratch_thishart_ptr()->hartindex;
 }
 
 #endif /* !__ASSEMBLER__ */

@@ -4,26 +4,30 @@
  */
 #include <sbi/sbi_ecall.h>
 #include <sbi/sbi_ecall_interface.h>
+#include <sbi/sbi_hart.h>
 #include <sbi/sbi_hsm.h>
 
 static int ecall_hsm_handle(unsigned long extid, unsigned long funcid,
 			    struct sbi_trap_regs *regs,
 			    struct sbi_ecall_return *out)
 {
-	int rc;
+	int index, rc;
 
 	(void)extid;
 
 	switch (funcid) {
 	case SBI_EXT_HSM_HART_START:
-		return sbi_hsm_hart_start(regs->a0, regs->a1, regs->a2);
+		/* The calls name a hart by id; the library, by index */
+		index = sbi_hartid_to_hartindex(regs->a0);
+		if (index < 0)
+			return SBI_ERR_INVALID_PARAM;
+		return sbi_hsm_hart_start((u32)index, regs->a1, regs->a2);
 	case SBI_EXT_HSM_HART_STOP:
 		/* Only returns on failure */
 		return sbi_hsm_hart_stop();
 	case SBI_EXT_HSM_HART_GET_STATUS:
-		if (regs->a0 > 0xFFFFFFFFUL)
-			return SBI_ERR_INVALID_PARAM;
-		rc = sbi_hsm_hart_get_state((u32)regs->a0);
+		index = sbi_hartid_to_hartindex(regs->a0);
+		rc = index < 0 ? -1 : sbi_hsm_hart_get_state((u32)index);
 		if (rc < 0)
 			return SBI_ERR_INVALID_PARAM;
 		out->value = (unsigned long)rc;

@@ -4,8 +4,9 @@
  *  - /reserved-memory/mmode_resv0@<fw base>: the firmware region, no-map;
  *  - /reserved-memory/pvmmu-pool@<base>: the PVMMU page-table pool,
  *    without no-map (see pvmmu/sbi_pvmmu_boot.c);
- *  - cpu nodes of harts this firmware cannot run (id >= SBI_MAX_HARTS)
- *    are marked disabled so the OS does not try to start them;
+ *  - cpu nodes of harts this firmware does not run (no hart index: more
+ *    than SBI_MAX_HARTS cpus) are marked disabled so the OS does not try
+ *    to start them;
  *  - the devices the firmware owns (sbi_platform->fw_devices: PMP closes
  *    them to S-mode) are marked disabled, and so are the syscon
  *    poweroff/reboot nodes that point at them: the OS uses SRST.
@@ -15,13 +16,14 @@
 #include <sbi/sbi_console.h>
 #include <sbi/sbi_ecall_interface.h>
 #include <sbi/sbi_fdt.h>
+#include <sbi/sbi_hart.h>
 #include <sbi/sbi_mem.h>
 #include <sbi/sbi_pvmmu.h>
 
 static int disable_unsupported_cpus(void *fdt)
 {
 	int cpus, cpu, rc;
-	u32 hartid;
+	unsigned long hartid;
 
 restart:
 	cpus = fdt_path_offset(fdt, "/cpus");
@@ -31,7 +33,8 @@ restart:
 	fdt_for_each_subnode(cpu, fdt, cpus) {
 		if (sbi_fdt_node_to_hartid(fdt, cpu, &hartid))
 			continue;
-		if (hartid < SBI_MAX_HARTS || !sbi_fdt_node_is_enabled(fdt, cpu))
+		if (sbi_hartid_to_hartindex(hartid) >= 0 ||
+		    !sbi_fdt_node_is_enabled(fdt, cpu))
 			continue;
 		rc = fdt_setprop_string(fdt, cpu, "status", "disabled");
 		if (rc)

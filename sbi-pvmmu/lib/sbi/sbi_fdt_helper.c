@@ -86,7 +86,7 @@ static bool node_is_cpu(const void *fdt, int node)
 	return type && len >= 4 && !strncmp(type, "cpu", len);
 }
 
-int sbi_fdt_node_to_hartid(const void *fdt, int node, u32 *hartid)
+int sbi_fdt_node_to_hartid(const void *fdt, int node, unsigned long *hartid)
 {
 	u64 id;
 	int rc;
@@ -100,7 +100,7 @@ int sbi_fdt_node_to_hartid(const void *fdt, int node, u32 *hartid)
 	rc = sbi_fdt_get_reg(fdt, node, 0, &id, NULL);
 	if (rc)
 		return rc;
-	*hartid = (u32)id;
+	*hartid = (unsigned long)id;
 	return 0;
 }
 
@@ -154,9 +154,9 @@ static unsigned long cpu_node_features(const void *fdt, int cpu)
 	return features;
 }
 
-int sbi_fdt_parse_cpus(const void *fdt)
+int sbi_fdt_parse_cpus(const void *fdt, sbi_hartmask_t *described)
 {
-	int cpus, cpu, rc;
+	int cpus, cpu, rc, index, left_out = 0;
 	u64 hartid;
 
 	cpus = fdt_path_offset(fdt, "/cpus");
@@ -169,14 +169,18 @@ int sbi_fdt_parse_cpus(const void *fdt)
 		rc = sbi_fdt_get_reg(fdt, cpu, 0, &hartid, NULL);
 		if (rc)
 			continue;
-		if (hartid >= SBI_MAX_HARTS ||
-		    !sbi_fdt_node_is_enabled(fdt, cpu))
+		if (!sbi_fdt_node_is_enabled(fdt, cpu))
 			continue;
-		sbi_hart_valid_mask |= BIT(hartid);
-		sbi_hartid_to_scratch(hartid)->features =
+		index = sbi_hart_add((unsigned long)hartid);
+		if (index < 0) {
+			left_out++;
+			continue;
+		}
+		*described |= BIT(index);
+		sbi_hartindex_to_scratch((u32)index)->features =
 					cpu_node_features(fdt, cpu);
 	}
-	return sbi_hart_valid_mask ? 0 : SBI_ERR_FAILED;
+	return left_out;
 }
 
 static int put_cells(fdt32_t *cells, int n, u64 val)

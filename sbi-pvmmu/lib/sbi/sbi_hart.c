@@ -17,19 +17,50 @@
 
 /* firmware/trap_entry.S */
 extern char _trap_entry[];
+/* firmware/fw_entry.S: SBI_MAX_HARTS stacks, by hart index */
+extern char sbi_hart_stacks[];
 
 struct sbi_scratch sbi_scratch_table[SBI_MAX_HARTS];
 sbi_hartmask_t sbi_hart_valid_mask;
+unsigned long sbi_hart_index2id[SBI_MAX_HARTS];
+unsigned long sbi_hart_index_count;
 
 unsigned int sbi_hart_count(void)
 {
-	unsigned long h;
-	unsigned int n = 0;
+	return (unsigned int)sbi_hart_index_count;
+}
 
-	/* No libgcc: the toolchain's copy is built for lp64d */
-	for_each_hart_in_mask(h, sbi_hart_valid_mask)
-		n++;
-	return n;
+int sbi_hartid_to_hartindex(unsigned long hartid)
+{
+	unsigned long i;
+
+	for (i = 0; i < sbi_hart_index_count; i++) {
+		if (sbi_hart_index2id[i] == hartid)
+			return (int)i;
+	}
+	return -1;
+}
+
+int sbi_hart_add(unsigned long hartid)
+{
+	unsigned long i = sbi_hart_index_count;
+	struct sbi_scratch *s;
+	int known = sbi_hartid_to_hartindex(hartid);
+
+	if (known >= 0)
+		return known;
+	if (i >= SBI_MAX_HARTS)
+		return -1;
+
+	s = sbi_hartindex_to_scratch((u32)i);
+	s->hartid = hartid;
+	s->hartindex = i;
+	s->stack_top = (unsigned long)sbi_hart_stacks +
+		       (i + 1) * SBI_HART_STACK_SIZE;
+	sbi_hart_index2id[i] = hartid;
+	sbi_hart_index_count = i + 1;
+	sbi_hart_valid_mask |= BIT(i);
+	return (int)i;
 }
 
 unsigned long sbi_hart_ext_from_name(const char *name, size_t len)
@@ -76,6 +107,7 @@ int sbi_hartmask_from_sbi(unsigned long hmask, unsigned long hbase,
 {
 	sbi_hartmask_t harts = 0;
 	unsigned long i, hartid;
+	int index;
 
 	if (hbase == -1UL) {
 		*out = sbi_hart_valid_mask;
@@ -86,9 +118,10 @@ int sbi_hartmask_from_sbi(unsigned long hmask, unsigned long hbase,
 		if (!(hmask & 1))
 			continue;
 		hartid = hbase + i;
-		if (hartid < hbase || !sbi_hart_valid(hartid))
+		index = sbi_hartid_to_hartindex(hartid);
+		if (hartid < hbase || index < 0)
 			return SBI_ERR_INVALID_PARAM;
-		harts |= BIT(hartid);
+		harts |= BIT(index);
 	}
 
 	*out = harts;

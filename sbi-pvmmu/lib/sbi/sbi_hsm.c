@@ -20,37 +20,37 @@
 #include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_timer.h>
 
-void sbi_hsm_init(u32 boot_hartid)
+void sbi_hsm_init(u32 boot_hartindex)
 {
 	unsigned long h;
 
 	for_each_hart_in_mask(h, sbi_hart_valid_mask)
-		atomic_write(&sbi_hartid_to_scratch((u32)h)->hsm_state,
+		atomic_write(&sbi_hartindex_to_scratch((u32)h)->hsm_state,
 			     SBI_HSM_STATE_STOPPED);
-	atomic_write(&sbi_hartid_to_scratch(boot_hartid)->hsm_state,
+	atomic_write(&sbi_hartindex_to_scratch(boot_hartindex)->hsm_state,
 		     SBI_HSM_STATE_START_PENDING);
 }
 
-static unsigned long hsm_state(u32 hartid)
+static unsigned long hsm_state(u32 hartindex)
 {
-	return atomic_read(&sbi_hartid_to_scratch(hartid)->hsm_state);
+	return atomic_read(&sbi_hartindex_to_scratch(hartindex)->hsm_state);
 }
 
-int sbi_hsm_hart_get_state(u32 hartid)
+int sbi_hsm_hart_get_state(u32 hartindex)
 {
 	unsigned long state;
 
-	if (!sbi_hart_valid(hartid))
+	if (!sbi_hartindex_valid(hartindex))
 		return -1;
-	state = hsm_state(hartid);
+	state = hsm_state(hartindex);
 	if (state == SBI_HSM_STATE_START_CLAIMED)
 		state = SBI_HSM_STATE_START_PENDING;
 	return (int)state;
 }
 
-bool sbi_hsm_hart_is_running(u32 hartid)
+bool sbi_hsm_hart_is_running(u32 hartindex)
 {
-	switch (hsm_state(hartid)) {
+	switch (hsm_state(hartindex)) {
 	case SBI_HSM_STATE_STARTED:
 	case SBI_HSM_STATE_STOP_PENDING:
 	case SBI_HSM_STATE_SUSPENDED:
@@ -62,18 +62,18 @@ bool sbi_hsm_hart_is_running(u32 hartid)
 	}
 }
 
-int sbi_hsm_hart_start(unsigned long hartid, unsigned long saddr,
+int sbi_hsm_hart_start(u32 hartindex, unsigned long saddr,
 		       unsigned long opaque)
 {
 	struct sbi_scratch *target;
 	unsigned long prev;
 
-	if (!sbi_hart_valid(hartid))
+	if (!sbi_hartindex_valid(hartindex))
 		return SBI_ERR_INVALID_PARAM;
 	if (!sbi_mem_range_s_accessible(saddr, 4))
 		return SBI_ERR_INVALID_ADDRESS;
 
-	target = sbi_hartid_to_scratch((u32)hartid);
+	target = sbi_hartindex_to_scratch(hartindex);
 	prev = atomic_cmpxchg(&target->hsm_state, SBI_HSM_STATE_STOPPED,
 			      SBI_HSM_STATE_START_CLAIMED);
 	switch (prev) {
@@ -90,7 +90,7 @@ int sbi_hsm_hart_start(unsigned long hartid, unsigned long saddr,
 	target->hsm_start_addr = saddr;
 	target->hsm_start_arg1 = opaque;
 	atomic_write(&target->hsm_state, SBI_HSM_STATE_START_PENDING);
-	sbi_ipi_send_event((u32)hartid, SBI_IPI_EVENT_WAKE);
+	sbi_ipi_send_event(hartindex, SBI_IPI_EVENT_WAKE);
 
 	return SBI_SUCCESS;
 }

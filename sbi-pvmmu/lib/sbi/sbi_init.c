@@ -2,10 +2,11 @@
 /*
  * Cold and warm boot sequencing.
  *
- * Cold boot (lottery winner): scratch areas, platform devices from the
- * FDT, RAM regions and harts, next stage, HSM states, PVMMU pool, FDT
- * fixups, PMP layout, banner; then the other harts are released, the
- * boot hart does its per-hart init and drops to S-mode at the next stage.
+ * Cold boot (lottery winner, hart index 0): harts, their indexes and
+ * scratch areas, platform devices from the FDT, RAM regions, next stage,
+ * HSM states, PVMMU pool, FDT fixups, PMP layout, banner; then the other
+ * harts are released, the boot hart does its per-hart init and drops to
+ * S-mode at the next stage.
  * Warm boot (every other hart): per-hart init, then HSM STOPPED.
  */
 #include <libfdt.h>
@@ -29,12 +30,11 @@
 
 /* firmware/fw_entry.S */
 extern u32 _boot_released;
-extern char sbi_hart_stacks[];
 /* firmware/trap_entry.S */
 extern char _trap_entry[];
 
 struct boot_info {
-	u32 boot_hart;
+	unsigned long boot_hart;
 	void *fdt;
 	unsigned long fdt_size_orig;
 	unsigned long next_addr;
@@ -46,19 +46,6 @@ static void __noreturn cold_boot_fail(const char *msg)
 {
 	sbi_printf("sbi-pvmmu: cold boot failed: %s\n", msg);
 	sbi_system_exit(SBI_EXIT_FIRMWARE_FAULT);
-}
-
-static void init_scratch_table(void)
-{
-	unsigned long h;
-
-	for (h = 0; h < SBI_MAX_HARTS; h++) {
-		struct sbi_scratch *s = sbi_hartid_to_scratch(h);
-
-		s->hartid = h;
-		s->stack_top = (unsigned long)sbi_hart_stacks +
-			       (h + 1) * SBI_HART_STACK_SIZE;
-	}
 }
 
 /*
@@ -106,12 +93,12 @@ static void print_banner(const struct boot_info *bi)
 	if (sbi_platform->print_info)
 		sbi_platform->print_info();
 
-	sbi_printf("Boot hart      : %u\n", bi->boot_hart);
+	sbi_printf("Boot hart      : %lu\n", bi->boot_hart);
 	sbi_printf("Harts          :");
 	for_each_hart_in_mask(h, sbi_hart_valid_mask) {
-		struct sbi_scratch *s = sbi_hartid_to_scratch(h);
+		struct sbi_scratch *s = sbi_hartindex_to_scratch((u32)h);
 
-		sbi_printf(" %lu%s", h,
+		sbi_printf(" %lu%s", s->hartid,
 			   sbi_hart_has_ext(s, SBI_HART_EXT_SSTC) ? "" :
 			   "(no-sstc)");
 	}
@@ -138,7 +125,8 @@ static void print_banner(const struct boot_info *bi)
 	sbi_printf("\n");
 }
 
-static void release_other_harts(u32 boot_hart)
+/* The hart index table is complete: the others may look themselves up */
+static void release_other_harts(void)
 {
 	unsigned long h;
 
@@ -147,7 +135,7 @@ static void release_other_harts(u32 boot_hart)
 	mb();
 
 	for_each_hart_in_mask(h, sbi_hart_valid_mask) {
-		if (h != boot_hart && sbi_platform->ipi_send)
+		if (h != 0 && sbi_platform->ipi_send)
 			sbi_platform->ipi_send((u32)h);
 	}
 }
@@ -156,18 +144,22 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 			      const struct fw_dynamic_info *info,
 			      const struct sbi_platform *platform)
 {
-	struct sbi_scratch *scratch = sbi_hartid_to_scratch(hartid);
-	struct boot_info bi = { .boot_hart = (u32)hartid, .fdt = fdt };
-	int rc;
+	struct sbi_scratch *scratch = sbi_hartindex_to_scratch(0);
+	struct boot_info bi = { .boot_hart = hartid, .fdt = fdt };
+	sbi_hartmask_t described = 0;
+	int left_out = 0, rc;
 
 	sbi_platform = platform;
-	init_scratch_table();
+	sbi_hart_add(hartid);
 	/* Report faults during cold boot through the normal trap path */
 	csr_write(CSR_MSCRATCH, scratch);
 	csr_write(CSR_MTVEC, _trap_entry);
 
 	if (fdt && fdt_check_header(fdt))
 		fdt = NULL;
+	/* Before the devices: their drivers name harts by index */
+	if (fdt)
+		left_out = sbi_fdt_parse_cpus(fdt, &described);
 
 	/* Devices first, so that the console works */
 	if (sbi_platform->early_init)
@@ -181,16 +173,17 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 	if (sbi_fdt_parse_memory(fdt))
 		cold_boot_fail("no RAM region in the FDT");
 
-	if (sbi_fdt_parse_cpus(fdt))
+	if (left_out < 0 || !described)
 		sbi_printf("sbi-pvmmu: no usable cpu node in the FDT\n");
-	if (!sbi_hart_valid(hartid)) {
+	if (!(described & BIT(0)))
 		sbi_printf("sbi-pvmmu: boot hart %lu missing from the FDT\n",
 			   hartid);
-		sbi_hart_valid_mask |= BIT(hartid);
-	}
+	if (left_out > 0)
+		sbi_printf("sbi-pvmmu: %d cpus beyond the %u harts supported "
+			   "are parked\n", left_out, SBI_MAX_HARTS);
 
 	select_next_stage(&bi, info);
-	sbi_hsm_init((u32)hartid);
+	sbi_hsm_init(0);
 	sbi_ipi_set_rfence_handler(sbi_rfence_process);
 
 	/* Before the fixups (they describe the pool) and PMP (it guards it) */
@@ -206,7 +199,7 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 
 	print_banner(&bi);
 
-	release_other_harts((u32)hartid);
+	release_other_harts();
 
 	sbi_hart_init(scratch, true);
 	atomic_write(&scratch->hsm_state, SBI_HSM_STATE_STARTED);
@@ -214,13 +207,14 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 			     bi.next_mode);
 }
 
-void __noreturn sbi_init_warm(unsigned long hartid)
+void __noreturn sbi_init_warm(unsigned long hartindex)
 {
-	struct sbi_scratch *scratch = sbi_hartid_to_scratch(hartid);
+	struct sbi_scratch *scratch;
 
-	if (!sbi_hart_valid(hartid))
+	if (!sbi_hartindex_valid(hartindex))
 		sbi_hart_hang();
 
+	scratch = sbi_hartindex_to_scratch((u32)hartindex);
 	sbi_hart_init(scratch, false);
 	sbi_hsm_hart_wait(scratch);
 }

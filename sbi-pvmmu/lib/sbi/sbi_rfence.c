@@ -2,7 +2,8 @@
 /*
  * Remote fences.
  *
- * Mailbox protocol: rfence_mbox[target][source] is written only by the
+ * Mailbox protocol: rfence_mbox[target][source], by hart index, is
+ * written only by the
  * source hart and cleared only by the target hart.
  *  - The source fills start/size/asid, then (release) sets type != 0,
  *    posts SBI_IPI_EVENT_RFENCE to the target and raises its msip.
@@ -74,13 +75,13 @@ void sbi_rfence_local(const struct sbi_rfence_req *req)
 	}
 }
 
-void sbi_rfence_process(u32 hartid)
+void sbi_rfence_process(u32 hartindex)
 {
 	struct sbi_rfence_req req;
 	unsigned int src;
 
 	for (src = 0; src < SBI_MAX_HARTS; src++) {
-		struct sbi_rfence_req *slot = &rfence_mbox[hartid][src];
+		struct sbi_rfence_req *slot = &rfence_mbox[hartindex][src];
 
 		req.type = READ_ONCE(slot->type);
 		if (req.type == SBI_RFENCE_NONE)
@@ -100,14 +101,14 @@ void sbi_rfence_process(u32 hartid)
 int sbi_rfence_request(sbi_hartmask_t targets,
 		       const struct sbi_rfence_req *req)
 {
-	u32 self = sbi_current_hartid();
+	u32 self = sbi_current_hartindex();
 	sbi_hartmask_t waiting = 0;
-	unsigned long hartid, spins = 0;
+	unsigned long h, spins = 0;
 
-	for_each_hart_in_mask(hartid, targets) {
-		struct sbi_rfence_req *slot = &rfence_mbox[hartid][self];
+	for_each_hart_in_mask(h, targets) {
+		struct sbi_rfence_req *slot = &rfence_mbox[h][self];
 
-		if (hartid == self || !sbi_hsm_hart_is_running((u32)hartid))
+		if (h == self || !sbi_hsm_hart_is_running((u32)h))
 			continue;
 
 		/* Our previous request to this hart has completed: slot free */
@@ -117,18 +118,18 @@ int sbi_rfence_request(sbi_hartmask_t targets,
 		smp_release();
 		WRITE_ONCE(slot->type, req->type);
 
-		sbi_ipi_send_event((u32)hartid, SBI_IPI_EVENT_RFENCE);
-		waiting |= BIT(hartid);
+		sbi_ipi_send_event((u32)h, SBI_IPI_EVENT_RFENCE);
+		waiting |= BIT(h);
 	}
 
 	if (targets & BIT(self))
 		sbi_rfence_local(req);
 
 	while (waiting) {
-		for_each_hart_in_mask(hartid, waiting) {
-			if (READ_ONCE(rfence_mbox[hartid][self].type) ==
+		for_each_hart_in_mask(h, waiting) {
+			if (READ_ONCE(rfence_mbox[h][self].type) ==
 			    SBI_RFENCE_NONE)
-				waiting &= ~BIT(hartid);
+				waiting &= ~BIT(h);
 		}
 		if (!waiting)
 			break;
@@ -136,8 +137,8 @@ int sbi_rfence_request(sbi_hartmask_t targets,
 		sbi_rfence_process(self);
 		cpu_relax();
 		if (++spins % SBI_RFENCE_RESEND_SPINS == 0 && sbi_platform->ipi_send)
-			for_each_hart_in_mask(hartid, waiting)
-				sbi_platform->ipi_send((u32)hartid);
+			for_each_hart_in_mask(h, waiting)
+				sbi_platform->ipi_send((u32)h);
 	}
 	smp_acquire();
 

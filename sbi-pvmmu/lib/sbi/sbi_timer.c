@@ -26,7 +26,7 @@ u64 sbi_timer_value(void)
 void sbi_timer_init_hart(struct sbi_scratch *scratch)
 {
 	if (sbi_platform->timer_event_stop)
-		sbi_platform->timer_event_stop((u32)scratch->hartid);
+		sbi_platform->timer_event_stop((u32)scratch->hartindex);
 	if (hart_has_sstc(scratch))
 		csr_write(CSR_STIMECMP, -1UL);
 	csr_clear(CSR_MIE, MIP_MTIP);
@@ -43,7 +43,7 @@ void sbi_timer_event_start(u64 next_event)
 
 	if (!sbi_platform->timer_event_start)
 		return;
-	sbi_platform->timer_event_start((u32)scratch->hartid, next_event);
+	sbi_platform->timer_event_start((u32)scratch->hartindex, next_event);
 	csr_clear(CSR_MIP, MIP_STIP);
 	csr_set(CSR_MIE, MIP_MTIP);
 }
@@ -58,7 +58,7 @@ void sbi_timer_event_stop(void)
 	}
 	csr_clear(CSR_MIE, MIP_MTIP);
 	if (sbi_platform->timer_event_stop)
-		sbi_platform->timer_event_stop((u32)scratch->hartid);
+		sbi_platform->timer_event_stop((u32)scratch->hartindex);
 	csr_clear(CSR_MIP, MIP_STIP);
 }
 

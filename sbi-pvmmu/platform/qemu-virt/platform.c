@@ -9,6 +9,7 @@
 #include <sbi/sbi_config.h>
 #include <sbi/sbi_console.h>
 #include <sbi/sbi_fdt.h>
+#include <sbi/sbi_hart.h>
 #include <sbi/sbi_platform.h>
 #include <sbi/sbi_string.h>
 #include "clint.h"
@@ -128,17 +129,20 @@ static void virt_uart_init(const void *fdt)
 static void virt_clint_add(const void *fdt, int node, unsigned long base)
 {
 	const fdt32_t *irqs;
-	unsigned int index = 0;
-	int len, i;
-	u32 hartid;
+	unsigned int slot = 0;
+	unsigned long hartid, h;
+	int len, i, index;
 
 	clint_set_mtime(base);
 	irqs = fdt_getprop(fdt, node, "interrupts-extended", &len);
 	if (!irqs || len <= 0) {
-		/* No wiring described: hart N is index N */
-		for (hartid = 0; hartid < SBI_MAX_HARTS; hartid++)
-			clint_add_hart(base, hartid, hartid);
-		clint_harts = SBI_MAX_HARTS;
+		/* No wiring described: the hart with id N has slot N */
+		for_each_hart_in_mask(h, sbi_hart_valid_mask) {
+			hartid = sbi_hartindex_to_hartid((u32)h);
+			if (hartid <= (u32)-1 &&
+			    clint_add_hart(base, (u32)hartid, (u32)h))
+				clint_harts++;
+		}
 		return;
 	}
 
@@ -150,10 +154,12 @@ static void virt_clint_add(const void *fdt, int node, unsigned long base)
 
 		if (irq != IRQ_M_SOFT)
 			continue;
-		if (intc >= 0 && !sbi_fdt_node_to_hartid(fdt, intc, &hartid) &&
-		    clint_add_hart(base, index, hartid))
-			clint_harts++;
-		index++;
+		if (intc >= 0 && !sbi_fdt_node_to_hartid(fdt, intc, &hartid)) {
+			index = sbi_hartid_to_hartindex(hartid);
+			if (index >= 0 && clint_add_hart(base, slot, (u32)index))
+				clint_harts++;
+		}
+		slot++;
 	}
 }
 

@@ -6,7 +6,7 @@
  * secondary_main(). Each hart gets its own stack; tp = hart id.
  */
 #define STACK_SIZE	8192
-#define MAX_HARTS	16
+#define MAX_HARTS	64	/* hart ids below this; sparse ones included */
 
 /* sp = top of hart a0's stack, tp = hart id */
 .macro	hart_stack

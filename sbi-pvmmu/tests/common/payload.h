@@ -19,7 +19,7 @@
 #include <sbi/sbi_pvmmu_abi.h>
 #include <sbi/sbi_types.h>
 
-#define MAX_HARTS	16
+#define MAX_HARTS	64	/* hart ids below this; sparse ones included */
 
 /* entry.S */
 extern char _start[], secondary_entry[];

@@ -808,11 +808,16 @@ static void test_pvmmu(const void *fdt)
 
 void boot_main(ulong id, ulong fdt)
 {
+	ulong i;
+
 	boot_hart = id;
 	trap_setup();
 	say("\nsbi-selftest: boot hart %d\n", (long)id);
 	find_harts();
-	say("sbi-selftest: %d harts\n", (long)nharts);
+	say("sbi-selftest: %d harts:", (long)nharts);
+	for (i = 0; i < nharts; i++)
+		say(" %d", (long)hart_ids[i]);
+	say("\n");
 
 	test_base();
 	test_legacy_and_dbcn();

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write a QEMU virt device tree whose cpu nodes come in reverse order.
+
+A firmware that gives harts its own indexes (the boot hart first, then the
+FDT's cpus in order, up to a maximum) then runs a set of harts whose ids
+are not 0..n-1 and not in index order: on -smp 20 with 16 harts
+supported, the boot hart and ids 19, 18, ... 5 or so, with the lowest ids
+left out.  QEMU itself cannot make sparse hart ids; this is how the tests
+get them.
+
+    sparse-harts-dtb.py --smp 20 --mem 1G -o build/sparse.dtb
+    qemu-system-riscv64 -M virt -smp 20 -m 1G -dtb build/sparse.dtb ...
+
+Needs qemu-system-riscv64 and dtc (Debian's device-tree-compiler).
+Exit status: 0 written, 1 failure.
+"""
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+QEMU_TIMEOUT_S = 60
+
+
+def dump_qemu_dtb(qemu, smp, mem, path):
+    subprocess.run([qemu, "-M", "virt,dumpdtb=%s" % path, "-cpu", "rv64",
+                    "-smp", str(smp), "-m", mem, "-nographic",
+                    "-monitor", "none", "-serial", "null"],
+                   check=True, timeout=QEMU_TIMEOUT_S,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   stdin=subprocess.DEVNULL)
+
+
+def block_end(text, open_brace):
+    """Index just past the '};' closing the block opened at open_brace."""
+    depth = 0
+    for i in range(open_brace, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                end = text.index(";", i) + 1
+                return end + 1 if text[end:end + 1] == "\n" else end
+    raise ValueError("unbalanced braces in the device tree source")
+
+
+def reverse_cpus(dts):
+    """The same source with the direct cpu@N children of /cpus reversed."""
+    m = re.search(r"^(\t)cpus \{\n", dts, re.M)
+    if not m:
+        raise ValueError("no /cpus node")
+    cpus_end = block_end(dts, m.end() - 2)
+    child = re.compile(r"^\t\tcpu@[0-9a-f]+ \{\n", re.M)
+    nodes = []
+    pos = m.end()
+    while True:
+        c = child.search(dts, pos, cpus_end)
+        if not c:
+            break
+        end = block_end(dts, c.end() - 2)
+        nodes.append((c.start(), end))
+        pos = end
+    if len(nodes) < 2:
+        raise ValueError("fewer than two cpu nodes")
+    first, last = nodes[0][0], nodes[-1][1]
+    if any(dts[a[1]:b[0]].strip() for a, b in zip(nodes, nodes[1:])):
+        raise ValueError("cpu nodes are not next to each other in /cpus")
+    body = "\n".join(dts[a:b] for a, b in reversed(nodes))
+    return dts[:first] + body + dts[last:]
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--smp", type=int, default=20, help="harts (default: 20)")
+    p.add_argument("--mem", default="1G", help="guest memory (default: 1G)")
+    p.add_argument("--qemu", default="qemu-system-riscv64")
+    p.add_argument("--dtc", default="dtc")
+    p.add_argument("-o", "--output", required=True, help="DTB to write")
+    args = p.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "virt.dtb"
+        try:
+            dump_qemu_dtb(args.qemu, args.smp, args.mem, raw)
+            dts = subprocess.run([args.dtc, "-q", "-I", "dtb", "-O", "dts", str(raw)],
+                                 check=True, capture_output=True, text=True).stdout
+            dts = reverse_cpus(dts)
+            subprocess.run([args.dtc, "-q", "-I", "dts", "-O", "dtb",
+                            "-o", args.output], input=dts, check=True, text=True)
+        except (OSError, subprocess.SubprocessError, ValueError) as e:
+            print("sparse-harts-dtb: %s" % e, file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
