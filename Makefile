@@ -37,9 +37,9 @@ DEB_PACKAGES	:= gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
 
 KUNIT		:= cd $(KSRC) && python3 tools/testing/kunit/kunit.py
 KUNIT_ARGS	:= --build_dir=$(KBUILD) \
-		   --qemu_config=$(REPO)/kunit-tests/qemu_config.py \
+		   --qemu_config=$(REPO)/scripts/kunit_qemu_config.py \
 		   --cross_compile=$(CROSS_COMPILE) \
-		   --kunitconfig=$(REPO)/kunit-tests/.kunitconfig
+		   --kunitconfig=$(REPO)/arch-riscv-pvmmu/overlay/arch/riscv/pvmmu/tests/.kunitconfig
 KMAKE		:= $(MAKE) -C $(KSRC) ARCH=riscv O=$(KBUILD) \
 		   CROSS_COMPILE=$(CROSS_COMPILE) --jobs=$(JOBS)
 
@@ -73,7 +73,7 @@ kernel: kconfig
 # Merged with alldefconfig; a value the fragments ask for that does not
 # survive (a missing dependency) fails the build instead of going unseen.
 # Merged again when pvmmu's Kconfig changes (a new option would prompt).
-$(KDISTRO)/.config: $(DISTRO_FRAGMENTS) $(REPO)/Kconfig.pvmmu | tree
+$(KDISTRO)/.config: $(DISTRO_FRAGMENTS) $(REPO)/arch-riscv-pvmmu/overlay/arch/riscv/Kconfig.pvmmu | tree
 	@mkdir -p $(KDISTRO)
 	@cd $(KSRC) && ARCH=riscv CROSS_COMPILE=$(CROSS_COMPILE) \
 		scripts/kconfig/merge_config.sh -O $(KDISTRO) $(DISTRO_FRAGMENTS) \
@@ -137,7 +137,7 @@ test: deps
 
 # KUNIT_EXTRA: more kunit.py run arguments (scripts/run-tests.sh passes
 # --json and a suite filter); PVMMU_FIRMWARE in the environment picks the
-# firmware (kunit-tests/qemu_config.py).
+# firmware (scripts/kunit_qemu_config.py).
 kunit: kernel firmware
 	@$(KUNIT) run $(KUNIT_ARGS) --timeout=600 $(KUNIT_EXTRA)
 

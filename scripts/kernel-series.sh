@@ -9,8 +9,8 @@
 #   arch-riscv-pvmmu/patches/*.patch  each patch's changes to files that exist
 #                                     before it (Linux's, or new files of an
 #                                     earlier patch: the Makefile grows)
-# and the final content of every new file in the sources the build uses
-# (overlay/, Kconfig.pvmmu, kunit-tests/, the PVMMU ABI header), staged by
+# and the final content of every new file in arch-riscv-pvmmu/overlay/ (the
+# PVMMU ABI header a link to the firmware's), staged by
 # scripts/kernel-tree.sh in build/overlay-stage.
 #
 #   kernel-series.sh branch      build the series as branch pvmmu-series of

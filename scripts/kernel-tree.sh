@@ -5,9 +5,10 @@
 #   build/linux = Debian's pristine Linux 6.12 (git, tag "pristine")
 #                 + the patches of arch-riscv-pvmmu/patches/series, for the
 #                   files that exist in 6.12
-#                 + the new files as they are at the end of the series: the
-#                   overlay (arch-riscv-pvmmu/overlay, Kconfig.pvmmu, kunit-tests
-#                   sources, the PVMMU ABI header of sbi-pvmmu).
+#                 + the new files as they are at the end of the series:
+#                   arch-riscv-pvmmu/overlay, laid out as the kernel tree
+#                   (Kconfig.pvmmu and the KUnit suites included; the PVMMU
+#                   ABI header is a link to sbi-pvmmu's one copy).
 # scripts/kernel-series.sh turns the same parts into the series' commits.
 #
 # Idempotent and incremental: files are only rewritten when their content
@@ -94,13 +95,9 @@ apply_series() {
 # changed and delete what the project no longer provides.
 stage_overlay() {
 	rm -rf "$stage"
-	mkdir -p "$stage/arch/riscv/pvmmu/tests"
-	cp -a "$repo/arch-riscv-pvmmu/overlay/." "$stage/"
-	cp "$repo/Kconfig.pvmmu" "$stage/arch/riscv/Kconfig.pvmmu"
-	cp "$repo"/kunit-tests/Makefile "$repo"/kunit-tests/*.c "$stage/arch/riscv/pvmmu/tests/"
-	# The PVMMU ABI: one header, built by the firmware and the kernel.
-	mkdir -p "$stage/arch/riscv/include/asm"
-	cp "$repo/sbi-pvmmu/include/sbi/sbi_pvmmu_abi.h" "$stage/arch/riscv/include/asm/"
+	mkdir -p "$stage"
+	# -L: the PVMMU ABI header is a link to the firmware's one copy
+	cp -RL "$repo/arch-riscv-pvmmu/overlay/." "$stage/"
 }
 
 sync_overlay() {

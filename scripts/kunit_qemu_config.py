@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# kunit.py --qemu_config for pvmmu: QEMU virt, 4 harts, the project's own
-# SBI firmware (sbi-pvmmu) instead of OpenSBI. The kernel configuration is
-# the project's single fragment, arch-riscv-pvmmu/pvmmu.config.
+# kunit.py --qemu_config for pvmmu (make kunit, make kernel): QEMU virt, 4
+# harts (PVMMU_SMP), the project's own SBI firmware (sbi-pvmmu) instead of
+# OpenSBI. The kernel configuration is the project's single fragment,
+# arch-riscv-pvmmu/pvmmu.config. A project setting, not a kernel source:
+# it lives here, not in the kernel tree.
 
 import os
 

@@ -1,0 +1,1 @@
+../../../../../../sbi-pvmmu/include/sbi/sbi_pvmmu_abi.h
