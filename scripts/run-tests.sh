@@ -7,8 +7,10 @@
 #   host   no file-level dependency cycle in the kernel side, the firmware
 #          or the agent (scripts/layer-cycles.py); the kernel-side series
 #          exports and `git am`s onto pristine 6.12, and passes checkpatch; the firmware's bare S-mode self-test
-#          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts and on 16
-#          of 20 harts with ids up to 19 (cpus listed in reverse), and its
+#          (sbi-pvmmu/tests/selftest) passes on 1 and 4 harts, on 16 of
+#          20 harts with ids up to 19 (cpus listed in reverse), and on
+#          hart 3 alone when the FDT disables 0-2 (the lottery winner
+#          hands the OS start over), and its
 #          adversarial payload (sbi-pvmmu/tests/attack, a malicious
 #          kernel) finds every attack refused on 3 harts; the PVMMU
 #          core's host unit tests pass (gcc and clang, with the reference
@@ -18,7 +20,8 @@
 #   kunit  kunit.py runs the KUnit suites on pvmmu's firmware (-smp 4);
 #          every test case counts
 #   boot   the agent's tests in QEMU on pvmmu's firmware (-smp 1, 2, 4, 8,
-#          and 16 of 20 harts with ids up to 19;
+#          16 of 20 harts with ids up to 19, hart 3 alone after a boot
+#          hand-off;
 #          Sv57, Sv48 and Sv39 with page_table_check=on at batch sizes
 #          512 (the default), 8 and 1; the A/D-safety test batched and unbatched;
 #          firmware rejections (reject.kill: the task dies, the kernel goes on); every
@@ -104,26 +107,42 @@ fw_selftest() {
 		-kernel "$repo/build/sbi-pvmmu/tests/sbi-selftest.elf" < /dev/null
 }
 
-# QEMU virt with 20 harts whose cpu nodes come in reverse order: the
-# firmware runs 16 of them (SBI_MAX_HARTS) by hart index, the boot hart and
-# ids 19, 18, ... The DTB is made afresh for every user.
+# A QEMU virt DTB with sparse or reordered cpus (scripts/sparse-harts-dtb.py
+# ARGS), made afresh for every user.
 sparse_dtb=$repo/build/sparse-harts.dtb
 sparse_harts_dtb() {
 	rm -f "$sparse_dtb"
-	"$repo/scripts/sparse-harts-dtb.py" --smp 20 --mem "$1" -o "$sparse_dtb"
+	"$repo/scripts/sparse-harts-dtb.py" "$@" -o "$sparse_dtb"
 }
 
-# The self-test there must find 16 harts, hart 19 among them, and pass
-# with them all.
+# 20 harts whose cpu nodes come in reverse order: the firmware runs 16 of
+# them (SBI_MAX_HARTS) by hart index, the boot hart and ids 19, 18, ...
+# The self-test must find 16 harts, hart 19 among them, and pass with them
+# all.
 fw_selftest_sparse() {
 	local out status
 
-	sparse_harts_dtb 1G || return 1
+	sparse_harts_dtb --smp 20 --mem 1G --reverse || return 1
 	out=$(fw_selftest 20 -dtb "$sparse_dtb")
 	status=$?
 	echo "$out"
 	[ $status -eq 0 ] &&
 		grep -aqE '^sbi-selftest: 16 harts:( [0-9]+)* 19$' <<< "$out"
+}
+
+# 4 harts of which the FDT describes only hart 3: whichever hart wins the
+# boot lottery (hart 0, 1 or 2 hand the OS start to hart 3), the self-test
+# must start on hart 3 and find it alone.
+fw_selftest_handoff() {
+	local out status
+
+	sparse_harts_dtb --smp 4 --mem 1G --disable 0,1,2 || return 1
+	out=$(fw_selftest 4 -dtb "$sparse_dtb")
+	status=$?
+	echo "$out"
+	[ $status -eq 0 ] &&
+		grep -aq '^sbi-selftest: boot hart 3$' <<< "$out" &&
+		grep -aq '^sbi-selftest: 1 harts: 3$' <<< "$out"
 }
 
 # The adversarial payload on firmware $1 (default: pvmmu's): QEMU exits 0
@@ -267,6 +286,7 @@ layer_host() {
 	check fw.selftest-smp1 fw_selftest 1
 	check fw.selftest-smp4 fw_selftest 4
 	check fw.selftest-sparse-harts fw_selftest_sparse
+	check fw.selftest-boot-handoff fw_selftest_handoff
 	check fw.attack-smp3 fw_attack
 	check fw.host-tests make -s -C "$repo/sbi-pvmmu" \
 		O="$repo/build/sbi-pvmmu" host-test
@@ -294,13 +314,19 @@ layer_boot() {
 		"${banner[@]}" --expect 'smp: Brought up 1 node, 4 CPUs'
 	boot boot.pvmmu-smp8 "${pv[@]}" --smp 8 --run boot,smp,pvmmu "${banner[@]}" \
 		--expect 'smp: Brought up 1 node, 8 CPUs'
-	# Sparse hart ids (see sparse_harts_dtb): Linux runs hart 19.
-	sparse_harts_dtb 1G
+	# Sparse hart ids (see fw_selftest_sparse): Linux runs hart 19.
+	sparse_harts_dtb --smp 20 --mem 1G --reverse
 	boot boot.pvmmu-sparse-harts "${pv[@]}" --smp 20 \
 		--qemu-arg=-dtb --qemu-arg="$sparse_dtb" --append agent.cpus=16 \
 		--run boot,smp,vm,pvmmu "${banner[@]}" \
 		--expect 'smp: Brought up 1 node, 16 CPUs' \
 		--expect '"max_hartid":19[,}]'
+	# Only hart 3 described (see fw_selftest_handoff): Linux runs on it.
+	sparse_harts_dtb --smp 4 --mem 1G --disable 0,1,2
+	boot boot.pvmmu-boot-handoff "${pv[@]}" --smp 4 \
+		--qemu-arg=-dtb --qemu-arg="$sparse_dtb" --append agent.cpus=1 \
+		--run boot,vm,pvmmu "${banner[@]}" \
+		--expect '"harts":1,"max_hartid":3[,}]'
 	# Each paging mode with a different batch size: default, 8, 1.
 	for mode in sv57 sv48 sv39; do
 		case $mode in

@@ -50,14 +50,14 @@ void sbi_pvmmu_pmp_ready(void)
 	WRITE_ONCE(available, !*sbi_pvmmu_unavailable_reason());
 }
 
-void sbi_pvmmu_disable_cbo_inval_open(u32 hartid)
+void sbi_pvmmu_disable_cbo_inval_open(unsigned long hartid)
 {
 	if (!live || READ_ONCE(cbo_inval_open))
 		return;
 	WRITE_ONCE(cbo_inval_open, true);
 	/* Off for good: nothing turns it back on */
 	WRITE_ONCE(available, false);
-	sbi_printf("sbi-pvmmu: hart %u: menvcfg.CBIE stays at invalidate, "
+	sbi_printf("sbi-pvmmu: hart %lu: menvcfg.CBIE stays at invalidate, "
 		   "PVMMU extension disabled\n", hartid);
 }
 

@@ -100,11 +100,6 @@ static inline void sfence_vma_addr_asid(unsigned long addr, unsigned long asid)
 			     : : "r"(addr), "r"(asid) : "memory");
 }
 
-static inline u32 current_hartid(void)
-{
-	return (u32)csr_read(CSR_MHARTID);
-}
-
 /* MMIO accessors (no ordering beyond program order to the same device). */
 static inline void writel(u32 val, volatile void *addr)
 {

@@ -29,7 +29,10 @@ _Static_assert(SBI_MAX_HARTS <= BITS_PER_LONG, "hart mask too small");
 	for ((i) = 0; (i) < SBI_MAX_HARTS; (i)++) \
 		if ((mask) & BIT(i))
 
-/* Hart indexes in use (the boot hart and the FDT's usable cpus) */
+/*
+ * Hart indexes that run the OS: the FDT's usable cpus, and the boot hart
+ * unless the FDT does not describe it (it then only does the cold boot)
+ */
 extern sbi_hartmask_t sbi_hart_valid_mask;
 
 /*
@@ -50,7 +53,7 @@ static inline unsigned long sbi_hartindex_to_hartid(u32 hartindex)
 	return sbi_hart_index2id[hartindex];
 }
 
-/* The index of @hartid, or -1 if the firmware does not run that hart */
+/* The valid index of @hartid, or -1 if the firmware runs no OS on it */
 int sbi_hartid_to_hartindex(unsigned long hartid);
 
 /*

@@ -13,8 +13,12 @@
  */
 #define SBI_HSM_STATE_START_CLAIMED	0x100
 
-/* Harts are named by hart index (sbi_hart.h); the ecall turns ids into it */
-void sbi_hsm_init(u32 boot_hartindex);
+/*
+ * Harts are named by hart index (sbi_hart.h); the ecall turns ids into it.
+ * Cold boot: every hart STOPPED but @os_hartindex, which starts the OS at
+ * @addr with a1 = @arg1 (from its wait loop, unless it is the boot hart).
+ */
+void sbi_hsm_init(u32 os_hartindex, unsigned long addr, unsigned long arg1);
 
 /* Hart state as defined by the SBI specification, or -1 if invalid */
 int sbi_hsm_hart_get_state(u32 hartindex);

@@ -38,7 +38,7 @@ struct pvmmu_state *sbi_pvmmu_state(void);
 /* Why the extension is off ("" if it is on), for messages */
 const char *sbi_pvmmu_unavailable_reason(void);
 /* A hart could not close cbo.inval to S-mode: the extension goes off */
-void sbi_pvmmu_disable_cbo_inval_open(u32 hartid);
+void sbi_pvmmu_disable_cbo_inval_open(unsigned long hartid);
 
 /* The extension (sbi_ecall_pvmmu.c) */
 struct sbi_trap_regs;

@@ -27,10 +27,16 @@ unsigned long sbi_hart_index_count;
 
 unsigned int sbi_hart_count(void)
 {
-	return (unsigned int)sbi_hart_index_count;
+	unsigned long h;
+	unsigned int n = 0;
+
+	/* No libgcc: the toolchain's copy is built for lp64d */
+	for_each_hart_in_mask(h, sbi_hart_valid_mask)
+		n++;
+	return n;
 }
 
-int sbi_hartid_to_hartindex(unsigned long hartid)
+static int hart_slot(unsigned long hartid)
 {
 	unsigned long i;
 
@@ -41,11 +47,18 @@ int sbi_hartid_to_hartindex(unsigned long hartid)
 	return -1;
 }
 
+int sbi_hartid_to_hartindex(unsigned long hartid)
+{
+	int i = hart_slot(hartid);
+
+	return i >= 0 && sbi_hartindex_valid((unsigned long)i) ? i : -1;
+}
+
 int sbi_hart_add(unsigned long hartid)
 {
 	unsigned long i = sbi_hart_index_count;
 	struct sbi_scratch *s;
-	int known = sbi_hartid_to_hartindex(hartid);
+	int known = hart_slot(hartid);
 
 	if (known >= 0)
 		return known;
@@ -160,7 +173,7 @@ int sbi_hartmask_from_sbi(unsigned long hmask, unsigned long hbase,
 static void cbo_inval_open(struct sbi_scratch *scratch, bool cold_boot)
 {
 	if (cold_boot) {
-		sbi_pvmmu_disable_cbo_inval_open((u32)scratch->hartid);
+		sbi_pvmmu_disable_cbo_inval_open(scratch->hartid);
 		return;
 	}
 	sbi_printf("sbi-pvmmu: hart %lu: menvcfg.CBIE stays at invalidate, "

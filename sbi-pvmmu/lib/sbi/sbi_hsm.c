@@ -20,15 +20,17 @@
 #include <sbi/sbi_pvmmu.h>
 #include <sbi/sbi_timer.h>
 
-void sbi_hsm_init(u32 boot_hartindex)
+void sbi_hsm_init(u32 os_hartindex, unsigned long addr, unsigned long arg1)
 {
+	struct sbi_scratch *os = sbi_hartindex_to_scratch(os_hartindex);
 	unsigned long h;
 
 	for_each_hart_in_mask(h, sbi_hart_valid_mask)
 		atomic_write(&sbi_hartindex_to_scratch((u32)h)->hsm_state,
 			     SBI_HSM_STATE_STOPPED);
-	atomic_write(&sbi_hartindex_to_scratch(boot_hartindex)->hsm_state,
-		     SBI_HSM_STATE_START_PENDING);
+	os->hsm_start_addr = addr;
+	os->hsm_start_arg1 = arg1;
+	atomic_write(&os->hsm_state, SBI_HSM_STATE_START_PENDING);
 }
 
 static unsigned long hsm_state(u32 hartindex)

@@ -34,7 +34,12 @@ extern u32 _boot_released;
 extern char _trap_entry[];
 
 struct boot_info {
-	unsigned long boot_hart;
+	/* The lottery winner (hart index 0) and the hart the OS starts on */
+	unsigned long cold_hart;
+	u32 os_hart;
+	/* Hart indexes with a usable cpu node; usable cpus left without one */
+	sbi_hartmask_t described;
+	int left_out;
 	void *fdt;
 	unsigned long fdt_size_orig;
 	unsigned long next_addr;
@@ -93,8 +98,13 @@ static void print_banner(const struct boot_info *bi)
 	if (sbi_platform->print_info)
 		sbi_platform->print_info();
 
-	sbi_printf("Boot hart      : %lu\n", bi->boot_hart);
-	sbi_printf("Harts          :");
+	sbi_printf("Boot hart      : %lu", sbi_hartindex_to_hartid(bi->os_hart));
+	if (bi->os_hart)
+		sbi_printf(" (cold boot on hart %lu, not a usable cpu of the "
+			   "FDT)", bi->cold_hart);
+	else if (!(bi->described & BIT(0)))
+		sbi_printf(" (not a usable cpu of the FDT)");
+	sbi_printf("\nHarts          :");
 	for_each_hart_in_mask(h, sbi_hart_valid_mask) {
 		struct sbi_scratch *s = sbi_hartindex_to_scratch((u32)h);
 
@@ -102,7 +112,12 @@ static void print_banner(const struct boot_info *bi)
 			   sbi_hart_has_ext(s, SBI_HART_EXT_SSTC) ? "" :
 			   "(no-sstc)");
 	}
-	sbi_printf("  (%u of max %u)\n", sbi_hart_count(), SBI_MAX_HARTS);
+	sbi_printf("  (%u of max %u", sbi_hart_count(), SBI_MAX_HARTS);
+	if (bi->left_out > 0)
+		sbi_printf("; %d more cpus parked", bi->left_out);
+	if (!bi->described)
+		sbi_printf("; no usable cpu node in the FDT");
+	sbi_printf(")\n");
 
 	for (i = 0; i < sbi_mem_ram_count(); i++) {
 		const struct sbi_mem_region *r = sbi_mem_ram_region(i);
@@ -140,14 +155,34 @@ static void release_other_harts(void)
 	}
 }
 
+/* Set before the release: the hart that starts the OS (sbi_init_warm) */
+static u32 os_boot_index;
+
+/*
+ * Whoever wins the lottery does the cold boot, but the OS starts on a hart
+ * the FDT describes: one it leaves out may be disabled for a reason (a
+ * monitor core without S-mode), and the OS would not know it. Such a
+ * winner hands the start to the first hart the FDT describes and runs
+ * nothing else; without any usable cpu node the winner starts the OS.
+ */
+static u32 choose_os_hart(sbi_hartmask_t described)
+{
+	u32 h;
+
+	if (!described || (described & BIT(0)))
+		return 0;
+	for (h = 1; !(described & BIT(h)); h++)
+		;
+	return h;
+}
+
 void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 			      const struct fw_dynamic_info *info,
 			      const struct sbi_platform *platform)
 {
 	struct sbi_scratch *scratch = sbi_hartindex_to_scratch(0);
-	struct boot_info bi = { .boot_hart = hartid, .fdt = fdt };
-	sbi_hartmask_t described = 0;
-	int left_out = 0, rc;
+	struct boot_info bi = { .cold_hart = hartid, .fdt = fdt };
+	int rc;
 
 	sbi_platform = platform;
 	sbi_hart_add(hartid);
@@ -159,7 +194,12 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 		fdt = NULL;
 	/* Before the devices: their drivers name harts by index */
 	if (fdt)
-		left_out = sbi_fdt_parse_cpus(fdt, &described);
+		bi.left_out = sbi_fdt_parse_cpus(fdt, &bi.described);
+	bi.os_hart = choose_os_hart(bi.described);
+	os_boot_index = bi.os_hart;
+	/* After a hand-off, the winner is no hart of the OS's */
+	if (bi.os_hart)
+		sbi_hart_valid_mask &= ~BIT(0);
 
 	/* Devices first, so that the console works */
 	if (sbi_platform->early_init)
@@ -173,17 +213,8 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 	if (sbi_fdt_parse_memory(fdt))
 		cold_boot_fail("no RAM region in the FDT");
 
-	if (left_out < 0 || !described)
-		sbi_printf("sbi-pvmmu: no usable cpu node in the FDT\n");
-	if (!(described & BIT(0)))
-		sbi_printf("sbi-pvmmu: boot hart %lu missing from the FDT\n",
-			   hartid);
-	if (left_out > 0)
-		sbi_printf("sbi-pvmmu: %d cpus beyond the %u harts supported "
-			   "are parked\n", left_out, SBI_MAX_HARTS);
-
 	select_next_stage(&bi, info);
-	sbi_hsm_init(0);
+	sbi_hsm_init(bi.os_hart, bi.next_addr, (unsigned long)fdt);
 	sbi_ipi_set_rfence_handler(sbi_rfence_process);
 
 	/* Before the fixups (they describe the pool) and PMP (it guards it) */
@@ -200,6 +231,8 @@ void __noreturn sbi_init_cold(unsigned long hartid, void *fdt,
 	print_banner(&bi);
 
 	release_other_harts();
+	if (bi.os_hart)
+		sbi_hart_hang();
 
 	sbi_hart_init(scratch, true);
 	atomic_write(&scratch->hsm_state, SBI_HSM_STATE_STARTED);
@@ -215,6 +248,7 @@ void __noreturn sbi_init_warm(unsigned long hartindex)
 		sbi_hart_hang();
 
 	scratch = sbi_hartindex_to_scratch((u32)hartindex);
-	sbi_hart_init(scratch, false);
+	/* The OS hart after a hand-off: nothing runs in S-mode yet */
+	sbi_hart_init(scratch, hartindex == os_boot_index);
 	sbi_hsm_hart_wait(scratch);
 }

@@ -9,7 +9,7 @@
 #define CLINT_MTIMECMP_OFFSET	0x4000	/* + 8 * slot */
 #define CLINT_MTIME_OFFSET	0xbff8
 #define CLINT_SIZE		0x10000
-/* Slots a CLINT has: msip words below the first mtimecmp */
+/* Slots a CLINT has: slot 4095's mtimecmp would be mtime */
 #define CLINT_MAX_SLOTS		4095
 
 /*

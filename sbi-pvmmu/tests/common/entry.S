@@ -8,8 +8,10 @@
 #define STACK_SIZE	8192
 #define MAX_HARTS	64	/* hart ids below this; sparse ones included */
 
-/* sp = top of hart a0's stack, tp = hart id */
+/* sp = top of hart a0's stack, tp = hart id; ids beyond the stacks park */
 .macro	hart_stack
+	li	t0, MAX_HARTS
+	bgeu	a0, t0, park
 	la	t0, stacks
 	addi	t1, a0, 1
 	li	t2, STACK_SIZE
@@ -39,6 +41,10 @@ secondary_entry:
 	call	secondary_main
 4:	wfi
 	j	4b
+
+park:
+	wfi
+	j	park
 
 	.section .bss.stacks, "aw", %nobits
 	.align	4
