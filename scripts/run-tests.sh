@@ -314,7 +314,8 @@ layer_boot() {
 		"${banner[@]}" --expect 'smp: Brought up 1 node, 4 CPUs'
 	boot boot.pvmmu-smp8 "${pv[@]}" --smp 8 --run boot,smp,pvmmu "${banner[@]}" \
 		--expect 'smp: Brought up 1 node, 8 CPUs'
-	# Sparse hart ids (see fw_selftest_sparse): Linux runs hart 19.
+	# Sparse hart ids (see fw_selftest_sparse): Linux runs hart 19. The
+	# agent takes the last agent.cpus, the number of harts Linux gets.
 	sparse_harts_dtb --smp 20 --mem 1G --reverse
 	boot boot.pvmmu-sparse-harts "${pv[@]}" --smp 20 \
 		--qemu-arg=-dtb --qemu-arg="$sparse_dtb" --append agent.cpus=16 \
