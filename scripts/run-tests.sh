@@ -34,7 +34,7 @@
 #          services used); SRST exit statuses
 #   opensbi upstream OpenSBI 1.8.1 with the PVMMU series (make opensbi): the
 #          KUnit core, batch and kernel suites, the firmware's
-#          adversarial payload, -smp 1 and 4 with the
+#          adversarial payload, hart ids 4-19, -smp 1 and 4 with the
 #          stress mix, Sv57 and Sv39 (batch 1) with page_table_check, the
 #          A/D-safety test batched and unbatched, rejections, hotplug
 #          and pool exhaustion, each with the pvmmu leak and accounting
@@ -423,6 +423,14 @@ layer_opensbi() {
 	boot boot.opensbi-pvmmu-hotplug-stress "${osbi[@]}" --smp 4 \
 		--run hotplug,pvmmu
 	boot boot.opensbi-pvmmu-pool "${osbi[@]}" --smp 2 --run pool,pvmmu
+	# 16 harts with ids 4-19 (20 harts, the FDT disables 0-3): the core's
+	# per-hart slots are OpenSBI's hart indexes (patch 0008), so the
+	# extension runs on every one of them.
+	sparse_harts_dtb --smp 20 --mem 1G --disable 0,1,2,3
+	boot boot.opensbi-pvmmu-sparse-harts "${osbi[@]}" --smp 20 \
+		--qemu-arg=-dtb --qemu-arg="$sparse_dtb" --append agent.cpus=16 \
+		--run boot,smp,vm,pvmmu --expect 'smp: Brought up 1 node, 16 CPUs' \
+		--expect '"max_hartid":19[,}]'
 }
 
 layer_distro() {
