@@ -420,7 +420,10 @@ layer_opensbi() {
 	boot boot.opensbi-pvmmu-reject "${osbi[@]}" --smp 2 --run reject \
 		--allow-kernel-error 'Bad rss-counter state' \
 		--allow-kernel-error 'non-zero pgtables_bytes'
-	boot boot.opensbi-pvmmu-hotplug-stress "${osbi[@]}" --smp 4 \
+	# -smp 2: at -smp 4, OpenSBI 1.8.1 hangs in CPU hotplug now and then
+	# with pvmmu off as well (1 boot in 6 under load; 0 in 8 at -smp 2),
+	# as Debian's OpenSBI v1.1 does (boot.opensbi-hotplug-stress)
+	boot boot.opensbi-pvmmu-hotplug-stress "${osbi[@]}" --smp 2 \
 		--run hotplug,pvmmu
 	boot boot.opensbi-pvmmu-pool "${osbi[@]}" --smp 2 --run pool,pvmmu
 	# 16 harts with ids 4-19 (20 harts, the FDT disables 0-3): the core's
