@@ -659,6 +659,14 @@ static void test_pvmmu(const void *fdt)
 	check("text sites: none", r.error, SBI_ERR_INVALID_PARAM);
 	r = pv_stats(SBI_PVMMU_STAT_COUNT, -1UL);
 	check("pvmmu stats bad counter", r.error, SBI_ERR_INVALID_PARAM);
+	/*
+	 * STATS names a hart by id: this hart's count holds the calls above
+	 * (the others have made none yet), an id no hart has is refused
+	 */
+	r = pv_stats(SBI_PVMMU_STAT_CALLS, hartid());
+	check("pvmmu stats of this hart's id", r.error == 0 && r.value > 0, 1);
+	r = pv_stats(SBI_PVMMU_STAT_CALLS, 99);
+	check("pvmmu stats of no hart", r.error, SBI_ERR_INVALID_PARAM);
 
 	/* S-mode reads the (zeroed) pool but cannot write it */
 	pool = (volatile ulong *)base;
