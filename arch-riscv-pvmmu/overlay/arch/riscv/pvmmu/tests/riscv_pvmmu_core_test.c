@@ -129,6 +129,7 @@ static void core_hooks_match_native(struct kunit *test)
 	pte_t pte = __pte(user_leaf(test) | _PAGE_DIRTY);
 	struct pvmmu_cpu_stats before, after;
 	pte_t *pp = (pte_t *)pool, *np = (pte_t *)plain;
+	unsigned long flags;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, plain);
@@ -153,10 +154,16 @@ static void core_hooks_match_native(struct kunit *test)
 			pte_val(ptep_get_and_clear(&init_mm, 0, &np[0])));
 	KUNIT_EXPECT_EQ(test, pool[0], 0UL);
 
-	/* set_ptes: nr entries in one firmware call. */
-	pvmmu_sum_cpu_stats(&before);
+	/*
+	 * set_ptes: nr entries in one firmware call. Counted on this CPU
+	 * with interrupts off: the other CPUs and interrupt handlers make
+	 * calls of their own meanwhile.
+	 */
+	local_irq_save(flags);
+	before = *this_cpu_ptr(&pvmmu_cpu_stats);
 	set_ptes(&init_mm, 0, &pp[8], pte, 16);
-	pvmmu_sum_cpu_stats(&after);
+	after = *this_cpu_ptr(&pvmmu_cpu_stats);
+	local_irq_restore(flags);
 	set_ptes(&init_mm, 0, &np[8], pte, 16);
 	for (i = 8; i < 24; i++)
 		KUNIT_EXPECT_EQ_MSG(test, pool[i], plain[i], "entry %d", i);
