@@ -54,7 +54,10 @@ def block_end(text, open_brace):
     raise ValueError("unbalanced braces in the device tree source")
 
 
-CPU_NODE = re.compile(r"^\t\tcpu@([0-9a-f]+) \{\n", re.M)
+CPU_NODE = re.compile(r"^\t\tcpu@[0-9a-f]+ \{\n", re.M)
+# The hart id is the node's reg: QEMU writes the unit address in decimal,
+# which a device tree reads as hex (cpu@10 is hart 10, reg 0x0a).
+CPU_REG = re.compile(r"^\t\t\treg = <(0x[0-9a-f]+)>;\n", re.M)
 
 
 def cpu_nodes(dts):
@@ -70,7 +73,10 @@ def cpu_nodes(dts):
         if not c:
             break
         end = block_end(dts, c.end() - 2)
-        nodes.append((c.start(), end, int(c.group(1), 16)))
+        reg = CPU_REG.search(dts, c.end(), end)
+        if not reg:
+            raise ValueError("cpu node without a one-cell reg in /cpus")
+        nodes.append((c.start(), end, int(reg.group(1), 16)))
         pos = end
     if not nodes:
         raise ValueError("no cpu node in /cpus")
@@ -82,7 +88,7 @@ def cpu_nodes(dts):
 def disable_cpu(node, hartid):
     """A cpu node's text with status "disabled" (QEMU writes "okay")."""
     if 'status = "okay";' not in node:
-        raise ValueError("cpu@%x has no status \"okay\"" % hartid)
+        raise ValueError("cpu of hart %d has no status \"okay\"" % hartid)
     return node.replace('status = "okay";', 'status = "disabled";', 1)
 
 
