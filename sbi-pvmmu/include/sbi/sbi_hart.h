@@ -17,8 +17,9 @@
 /*
  * Harts are named by hart id in the SBI calls and the FDT, and by hart
  * index inside the firmware: index 0 is the boot lottery's winner, then
- * come the FDT's usable cpus in their order, up to SBI_MAX_HARTS. Ids may be sparse or large (a
- * monitor core at 0, application harts from 1, or ids in the hundreds).
+ * come the FDT's usable cpus in their order, up to SBI_MAX_HARTS. Ids may
+ * be sparse or large (a monitor core at 0, application harts from 1, or
+ * ids in the hundreds).
  */
 
 /* A set of harts, one bit per hart index: SBI_MAX_HARTS fits in a long */
